@@ -1,0 +1,1 @@
+"""Instroom: the platform for a Dutch regional uitstroomregeling."""

@@ -1,0 +1,93 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    """The client's journey (DOMAIN.md §3). Later stages use the states after `approved`."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for completion")
+    COMPLETE = "complete", _("Complete, awaiting the table")
+    SCHEDULED = "scheduled", _("On a table session")
+    DEFERRED = "deferred", _("Deferred by the table")
+    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", _("Approved, in the pool")
+    MATCHING = "matching", _("Match in progress")
+    CONTRACTED = "contracted", _("Contract signed")
+    HOUSED = "housed", _("Living in the home, with support")
+    COMPLETED = "completed", _("Completed, regular lease")
+    ENDED = "ended", _("Support ended")
+    PARKED = "parked", _("Parked")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    TERMINATED = "terminated", _("Terminated")
+
+
+S = CaseState
+# The one table of allowed transitions: used by the services and by templates that show buttons.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.RETURNED, S.COMPLETE, S.WITHDRAWN}),
+    S.RETURNED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.COMPLETE: frozenset({S.SCHEDULED, S.WITHDRAWN}),
+    # Back to COMPLETE: taken off the agenda again (undo of a scheduling mistake).
+    S.SCHEDULED: frozenset({S.APPROVED, S.REJECTED, S.DEFERRED, S.COMPLETE, S.WITHDRAWN}),
+    S.DEFERRED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
+    S.REJECTED: frozenset(),
+    S.APPROVED: frozenset({S.MATCHING, S.PARKED, S.WITHDRAWN}),
+    S.PARKED: frozenset({S.APPROVED, S.WITHDRAWN}),
+    S.MATCHING: frozenset({S.APPROVED, S.CONTRACTED, S.PARKED, S.WITHDRAWN}),
+    S.CONTRACTED: frozenset({S.HOUSED, S.TERMINATED}),
+    S.HOUSED: frozenset({S.COMPLETED, S.ENDED, S.TERMINATED}),
+    S.COMPLETED: frozenset(),
+    S.ENDED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.TERMINATED: frozenset(),
+}
+
+ENDED_STATES = frozenset({S.REJECTED, S.COMPLETED, S.ENDED, S.WITHDRAWN, S.TERMINATED})
+ACTIVE_STATES = frozenset(s for s in CaseState.values) - {
+    S.REJECTED,
+    S.COMPLETED,
+    S.ENDED,
+    S.WITHDRAWN,
+    S.TERMINATED,
+}
+
+
+# States in which the applicant may still edit the application.
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+
+
+class BudgetManagement(models.TextChoices):
+    NONE = "none", _("None")
+    VOLUNTARY = "voluntary", _("Voluntary budget support")
+    BUDGET_MANAGEMENT = "budgetbeheer", _("Budget management (budgetbeheer)")
+    PROTECTIVE = "bewind", _("Protective administration (beschermingsbewind)")
+
+
+class DossierWeight(models.TextChoices):
+    LIGHT = "light", _("Light")
+    MEDIUM = "medium", _("Medium")
+    HEAVY = "heavy", _("Heavy")
+
+
+class ExclusionReason(models.TextChoices):
+    SAFETY = "safety", _("Safety (threat, victim or perpetrator nearby)")
+    NETWORK = "network", _("Former network or addiction environment")
+    FAMILY = "family", _("Family or relationship reasons")
+    OTHER = "other", _("Other")
+
+
+class ContractForm(models.TextChoices):
+    THREE_PARTY = "three_party", _("Three-party contract (driehoekscontract)")
+    CARE_PROVIDER_LEASE = "care_lease", _("Rented first to the care provider")
+
+
+class MotivationFileType(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    ODT = "odt", "OpenDocument (ODT)"
+
+
+MOTIVATION_MAX_BYTES = 5 * 1024 * 1024

@@ -1,0 +1,234 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from instroom.forms import NLDesignFormMixin
+from instroom.regions.constants import CareSource
+from instroom.regions.models import Municipality, Neighbourhood, Organisation, Region
+
+from .constants import MOTIVATION_MAX_BYTES, BudgetManagement, DossierWeight, ExclusionReason
+from .models import validate_bsn
+
+
+def _region_choices(form: forms.Form, region: Region) -> None:
+    fields: dict[str, Any] = form.fields
+    if "source" in fields:
+        fields["source"].choices = [
+            (value, label)
+            for value, label in CareSource.choices
+            if value in region.admitted_sources
+        ]
+    if "municipality_of_origin" in fields:
+        fields["municipality_of_origin"].queryset = region.municipalities.order_by("name")
+    if "support_provider" in fields:
+        fields["support_provider"].queryset = region.organisations.filter(
+            provides_ambulant_support=True, active=True
+        ).order_by("name")
+
+
+class IdentityForm(NLDesignFormMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    bsn = forms.CharField(
+        label=_("BSN"),
+        max_length=9,
+        min_length=9,
+        validators=[validate_bsn],
+        help_text=_("Nine digits, as on the client's ID card."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    current_facility = forms.CharField(
+        label=_("Current facility"),
+        max_length=200,
+        required=False,
+        help_text=_("Where the client lives now, e.g. the name of the location."),
+    )
+    source = forms.ChoiceField(label=_("Type of current care"))
+    municipality_of_origin = forms.ModelChoiceField(
+        label=_("Municipality of origin"),
+        queryset=Municipality.objects.none(),
+        help_text=_("Decides which assessment table assesses the application."),
+    )
+    support_provider = forms.ModelChoiceField(
+        label=_("Ambulant care provider for woonbegeleiding"),
+        queryset=Organisation.objects.none(),
+        help_text=_("Required: the organisation that will support the client at home."),
+    )
+
+    def __init__(self, *args: Any, region: Region, bsn_locked: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _region_choices(self, region)
+        if bsn_locked:
+            # The BSN identifies the case; a wrong one means a new application.
+            del self.fields["bsn"]
+
+    def clean_date_of_birth(self) -> Any:
+        value = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+        if value > today or age > 110:
+            raise forms.ValidationError(_("Enter a real date of birth (day-month-year)."))
+        if age < 16:
+            raise forms.ValidationError(
+                _("The client must be at least 16 years old to rent a home through the scheme.")
+            )
+        return value
+
+
+# Kept for the first step's name in older links and tests.
+ApplicationCreateForm = IdentityForm
+
+
+class HouseholdForm(NLDesignFormMixin, forms.Form):
+    household_adults = forms.IntegerField(
+        label=_("Adults in the household"), min_value=1, max_value=10
+    )
+    household_children = forms.IntegerField(
+        label=_("Children in the household"), min_value=0, max_value=15
+    )
+    pets = forms.BooleanField(label=_("The household has pets"), required=False)
+    pets_note = forms.CharField(label=_("Which pets"), max_length=200, required=False)
+    rooms_min = forms.IntegerField(
+        label=_("Rooms needed (at least)"),
+        min_value=1,
+        max_value=8,
+        help_text=_("Living room included: a one-room flat is 1."),
+    )
+    needs_ground_floor_or_lift = forms.BooleanField(
+        label=_("Needs a ground floor or a lift"), required=False
+    )
+    needs_wheelchair_access = forms.BooleanField(
+        label=_("Needs a wheelchair-accessible home"), required=False
+    )
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        municipalities = list(region.municipalities.order_by("name"))
+        for rank in range(1, len(municipalities) + 1):
+            self.fields[f"preference_{rank}"] = forms.ModelChoiceField(
+                label=_("Preference %(rank)d") % {"rank": rank},
+                queryset=region.municipalities.order_by("name"),
+                required=False,
+                empty_label=_("(none)"),
+            )
+        self.preference_names = [f"preference_{r}" for r in range(1, len(municipalities) + 1)]
+        for i in range(1, 4):
+            self.fields[f"exclusion_{i}_place"] = forms.ChoiceField(
+                label=_("Excluded place %(n)d") % {"n": i},
+                required=False,
+                choices=self._place_choices(region),
+            )
+            self.fields[f"exclusion_{i}_reason"] = forms.ChoiceField(
+                label=_("Reason"),
+                required=False,
+                choices=[("", _("(choose)")), *ExclusionReason.choices],
+            )
+            self.fields[f"exclusion_{i}_note"] = forms.CharField(
+                label=_("Note"), required=False, max_length=300
+            )
+        self.style_widgets()
+
+    @staticmethod
+    def _place_choices(region: Region) -> list[tuple[str, Any]]:
+        choices: list[tuple[str, Any]] = [("", _("(none)"))]
+        for m in region.municipalities.order_by("name"):
+            choices.append((f"m{m.pk}", m.name))
+        for n in Neighbourhood.objects.filter(municipality__region=region).select_related(
+            "municipality"
+        ):
+            choices.append((f"n{n.pk}", f"{n.municipality.name}: {n}"))
+        return choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen: list[Any] = [data[name] for name in self.preference_names if data.get(name)]
+        if len({m.pk for m in chosen}) != len(chosen):
+            raise forms.ValidationError(_("Each municipality can appear only once in the order."))
+        data["preferences"] = chosen
+        exclusions = []
+        for i in range(1, 4):
+            place, reason = data.get(f"exclusion_{i}_place"), data.get(f"exclusion_{i}_reason")
+            if not place:
+                continue
+            if not reason:
+                self.add_error(f"exclusion_{i}_reason", _("Choose why this place is excluded."))
+                continue
+            item: dict[str, Any] = {"reason": reason, "note": data.get(f"exclusion_{i}_note", "")}
+            if place.startswith("m"):
+                item["municipality"] = Municipality.objects.get(pk=int(place[1:]))
+            else:
+                item["neighbourhood"] = Neighbourhood.objects.select_related("municipality").get(
+                    pk=int(place[1:])
+                )
+            exclusions.append(item)
+        data["exclusions"] = exclusions
+        return data
+
+
+class SupportForm(NLDesignFormMixin, forms.Form):
+    yearly_income_eur = forms.DecimalField(
+        label=_("Yearly household income (EUR, gross)"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        help_text=_("Decides the highest rent that fits (passend toewijzen)."),
+    )
+    budget_management = forms.ChoiceField(
+        label=_("Budget management"), choices=[("", _("(choose)")), *BudgetManagement.choices]
+    )
+    expected_support_months = forms.IntegerField(
+        label=_("Expected months of woonbegeleiding after moving in"),
+        min_value=1,
+        max_value=120,
+        help_text=_(
+            "Up to the region's support period: three-party contract; longer: the home is "
+            "rented to the care provider first."
+        ),
+    )
+
+
+class DossierForm(NLDesignFormMixin, forms.Form):
+    dossier_weight = forms.ChoiceField(
+        label=_("Dossier weight"),
+        choices=[("", _("(choose)")), *DossierWeight.choices],
+        help_text=_(
+            "Heavy dossiers get extra participants at the table (care, corporation, police)."
+        ),
+    )
+    history_nuisance = forms.BooleanField(label=_("History of nuisance"), required=False)
+    history_arrears = forms.BooleanField(label=_("History of rent arrears"), required=False)
+    history_eviction = forms.BooleanField(label=_("History of eviction"), required=False)
+    history_justice = forms.BooleanField(label=_("Justice history"), required=False)
+
+
+class MotivationForm(NLDesignFormMixin, forms.Form):
+    motivation_text = forms.CharField(
+        label=_("The client's motivation letter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("In the client's own words. Or upload the letter below."),
+    )
+    motivation_file = forms.FileField(
+        label=_("Or upload the letter (PDF, DOCX or ODT)"),
+        required=False,
+        help_text=_("At most %(mb)d MB.") % {"mb": MOTIVATION_MAX_BYTES // (1024 * 1024)},
+    )
+
+
+class ConsentForm(NLDesignFormMixin, forms.Form):
+    consent_given = forms.BooleanField(
+        label=_("The client agrees that their data are shared with the parties named above."),
+        required=False,
+    )
+
+
+class ReturnForm(NLDesignFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("What is missing"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The applicant sees this and completes the application."),
+    )

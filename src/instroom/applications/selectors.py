@@ -1,0 +1,135 @@
+"""Reads on clients and applications: scoped by the policy, minimised per role, and logged."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from instroom.audit import services as audit
+from instroom.policy import rules
+from instroom.policy.rules import CLIENT_FIELDS, PERSONAL_DETAIL, Detail
+
+from .constants import CaseState
+from .models import Application, Client
+
+
+def application_list(*, actor: Any, state: str | None = None) -> QuerySet[Application]:
+    qs = Application.objects.filter(
+        client__in=Client.objects.filter(rules.client_scope(actor))
+    ).select_related(
+        "client",
+        "client__municipality_of_origin",
+        "client__care_provider",
+        "client__support_provider",
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-state_changed_at", "-pk")
+
+
+def check_queue(*, actor: Any) -> QuerySet[Application]:
+    """Submitted applications in the coordinator's regions, oldest first."""
+    regions = rules.actor_context(actor).regions("coordinator")
+    return (
+        Application.objects.filter(state=CaseState.SUBMITTED, client__region_id__in=regions)
+        .select_related(
+            "client",
+            "client__municipality_of_origin",
+            "client__care_provider",
+            "client__support_provider",
+        )
+        .order_by("state_changed_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ClientView:
+    """A client as one user may see them: only the fields their role allows."""
+
+    client: Client
+    level: Detail
+    fields: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:  # template access: view.first_name
+        try:
+            return self.fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def minimise(actor: Any, client: Client) -> ClientView:
+    level = rules.client_detail_level(actor, client)
+    return ClientView(
+        client=client,
+        level=level,
+        fields={name: getattr(client, name) for name in CLIENT_FIELDS[level]},
+    )
+
+
+def log_reads(*, actor: Any, views: list[ClientView], action: str, purpose: str) -> None:
+    audit.record_access(
+        actor=actor,
+        clients=[v.client for v in views if v.level in PERSONAL_DETAIL],
+        action=action,
+        purpose=purpose,
+    )
+
+
+def client_get(*, actor: Any, pk: int, purpose: str) -> ClientView:
+    """One client for `actor`, or Client.DoesNotExist when out of their scope (a 404, so that
+    the existence of a case is not revealed). The read is logged."""
+    client = (
+        Client.objects.filter(rules.client_scope(actor))
+        .select_related("municipality_of_origin", "care_provider", "support_provider")
+        .get(pk=pk)
+    )
+    view = minimise(actor, client)
+    log_reads(actor=actor, views=[view], action="client.view", purpose=purpose)
+    return view
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    submitted_to_complete_days: int | None
+    complete_to_decision_days: int | None
+    waiting_for_decision_days: int | None  # complete, no decision yet: days so far
+    target_days: int
+
+    @property
+    def over_target(self) -> bool:
+        days = self.complete_to_decision_days
+        if days is None:
+            days = self.waiting_for_decision_days
+        return days is not None and days > self.target_days
+
+
+def lead_times(application: Application, *, today: Any = None) -> LeadTimes:
+    from django.utils import timezone
+
+    now = today or timezone.now()
+
+    def days(start: Any, end: Any) -> int | None:
+        return (end - start).days if start and end else None
+
+    a = application
+    return LeadTimes(
+        submitted_to_complete_days=days(a.submitted_at, a.completed_at),
+        complete_to_decision_days=days(a.completed_at, a.decided_at),
+        waiting_for_decision_days=days(a.completed_at, now) if not a.decided_at else None,
+        target_days=a.client.region.decision_lead_time_weeks * 7,
+    )
+
+
+def awaiting_decision(*, actor: Any) -> list[tuple[Application, LeadTimes]]:
+    """Complete, scheduled and deferred cases of the coordinator's regions, longest waiting
+    first, with their lead times against the region's target."""
+    regions = rules.actor_context(actor).regions("coordinator")
+    applications = (
+        Application.objects.filter(
+            client__region_id__in=regions,
+            state__in=[CaseState.COMPLETE, CaseState.SCHEDULED, CaseState.DEFERRED],
+        )
+        .select_related("client", "client__region", "table")
+        .order_by("completed_at", "pk")[:50]
+    )
+    return [(a, lead_times(a)) for a in applications]

@@ -1,0 +1,519 @@
+"""Writes on applications: each checks the policy and the state table, changes the data and
+writes the audit record, in one transaction."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from instroom.accounts.constants import Role
+from instroom.accounts.models import User
+from instroom.accounts.notifications import notify
+from instroom.accounts.selectors import users_with_role
+from instroom.audit import services as audit
+from instroom.policy import rules
+from instroom.regions.constants import OrganisationType
+from instroom.regions.models import Municipality, Organisation
+
+from .completeness import missing_parts
+from .constants import (
+    ACTIVE_STATES,
+    EDITABLE_STATES,
+    MOTIVATION_MAX_BYTES,
+    TRANSITIONS,
+    CaseState,
+)
+from .documents import detect_document_type
+from .models import Application, Client, Exclusion, Preference
+
+
+class TransitionError(ValidationError):
+    pass
+
+
+def _next_case_number(region_slug: str, year: int) -> str:
+    prefix = f"{region_slug.split('-')[0][:4].upper()}-{year}-"
+    last = (
+        Client.objects.filter(case_number__startswith=prefix)
+        .order_by("-case_number")
+        .values_list("case_number", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _locked(application: Application) -> Application:
+    """The row, locked until the transaction ends: a double click waits, then sees the new
+    state and is refused by the state table instead of acting twice."""
+    fresh = Application.objects.select_for_update().get(pk=application.pk)
+    application.state = fresh.state
+    return application
+
+
+def transition_case(
+    application: Application,
+    *,
+    actor: User | None,
+    to: str,
+    action: str,
+    changes: dict[str, object] | None = None,
+    update_fields: tuple[str, ...] = (),
+    note: str = "",
+) -> Application:
+    """Move a case to `to` if the state table allows it; save and audit in the caller's
+    transaction. For services of later stages, which check the policy themselves first."""
+    _locked(application)
+    if to not in TRANSITIONS[application.state]:
+        raise TransitionError(
+            _("This application is “%(state)s”; it cannot go to “%(to)s” from there.")
+            % {"state": application.get_state_display(), "to": CaseState(to).label}
+        )
+    old = application.state
+    application.state = to
+    application.state_changed_at = timezone.now()
+    application.save(update_fields=["state", "state_changed_at", "return_reason", *update_fields])
+    audit.record_change(
+        actor=actor,
+        action=action,
+        obj=application,
+        client=application.client,
+        changes={"state": [old, to], **(changes or {})},
+        note=note,
+    )
+    return application
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor: User | None,
+    care_provider: Organisation,
+    support_provider: Organisation,
+    municipality_of_origin: Municipality,
+    first_name: str,
+    last_name: str,
+    bsn: str,
+    date_of_birth: date,
+    source: str,
+    household_adults: int = 1,
+    household_children: int = 0,
+    current_facility: str = "",
+) -> Application:
+    """A new draft application for a new client, by an applicant worker of `care_provider`."""
+    if actor is not None and not rules.can_create_application(actor, care_provider.pk):
+        raise PermissionDenied(_("You can only apply on behalf of your own care organisation."))
+    region = care_provider.region
+    errors: dict[str, str] = {}
+    if support_provider.region_id != region.pk or not support_provider.provides_ambulant_support:
+        errors["support_provider"] = _(
+            "Choose an ambulant care provider of this region that gives woonbegeleiding."
+        )
+    if municipality_of_origin.region_id != region.pk:
+        errors["municipality_of_origin"] = _("Choose a municipality of this region.")
+    if care_provider.type != OrganisationType.CARE_PROVIDER:
+        errors["care_provider"] = _("Only a care provider can submit an application.")
+    if source not in region.admitted_sources:
+        errors["source"] = _("This region does not admit clients from this kind of care.")
+    if Application.objects.filter(bsn=bsn, state__in=ACTIVE_STATES).exists():
+        errors["bsn"] = _(
+            "There is already an active application for this BSN. "
+            "Ask the service point before starting a second one."
+        )
+    if errors:
+        raise ValidationError(errors)
+    client = Client(
+        region=region,
+        case_number=_next_case_number(region.slug, timezone.localdate().year),
+        first_name=first_name,
+        last_name=last_name,
+        bsn=bsn,
+        date_of_birth=date_of_birth,
+        source=source,
+        care_provider=care_provider,
+        support_provider=support_provider,
+        municipality_of_origin=municipality_of_origin,
+        household_adults=household_adults,
+        household_children=household_children,
+    )
+    client.full_clean()
+    client.save()
+    application = Application(
+        client=client, bsn=bsn, created_by=actor, current_facility=current_facility
+    )
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:  # a concurrent second application for the same BSN
+        raise ValidationError(
+            {"bsn": _("There is already an active application for this BSN.")}
+        ) from exc
+    audit.record_change(
+        actor=actor,
+        action="application.create",
+        obj=application,
+        client=client,
+        changes={"fields": ["first_name", "last_name", "bsn", "date_of_birth", "source"]},
+    )
+    return application
+
+
+def _require_editable(actor: User, application: Application) -> None:
+    if not rules.can_edit_application(actor, application.client):
+        raise PermissionDenied(
+            _("Only the care provider that made this application can change it.")
+        )
+    _locked(application)
+    if application.state not in EDITABLE_STATES:
+        raise TransitionError(
+            _("This application is “%(state)s” and can no longer be changed.")
+            % {"state": application.get_state_display()}
+        )
+
+
+CLIENT_EDITABLE = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "source",
+        "municipality_of_origin",
+        "support_provider",
+        "household_adults",
+        "household_children",
+    }
+)
+APPLICATION_EDITABLE = frozenset(
+    {
+        "current_facility",
+        "pets",
+        "pets_note",
+        "rooms_min",
+        "needs_ground_floor_or_lift",
+        "needs_wheelchair_access",
+        "yearly_income_eur",
+        "budget_management",
+        "expected_support_months",
+        "dossier_weight",
+        "history_nuisance",
+        "history_arrears",
+        "history_eviction",
+        "history_justice",
+        "motivation_text",
+    }
+)
+
+
+@transaction.atomic
+def application_update(*, actor: User, application: Application, **fields: Any) -> Application:
+    """Save one step of the draft. Unknown fields are a programming error, not user input."""
+    _require_editable(actor, application)
+    unknown = set(fields) - CLIENT_EDITABLE - APPLICATION_EDITABLE
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    client = application.client
+    region = client.region
+    errors: dict[str, str] = {}
+    support = fields.get("support_provider")
+    if support is not None and (
+        support.region_id != region.pk or not support.provides_ambulant_support
+    ):
+        errors["support_provider"] = _(
+            "Choose an ambulant care provider of this region that gives woonbegeleiding."
+        )
+    origin = fields.get("municipality_of_origin")
+    if origin is not None and origin.region_id != region.pk:
+        errors["municipality_of_origin"] = _("Choose a municipality of this region.")
+    if "source" in fields and fields["source"] not in region.admitted_sources:
+        errors["source"] = _("This region does not admit clients from this kind of care.")
+    if errors:
+        raise ValidationError(errors)
+    changed_client = [
+        k for k, v in fields.items() if k in CLIENT_EDITABLE and getattr(client, k) != v
+    ]
+    changed_app = [
+        k for k, v in fields.items() if k in APPLICATION_EDITABLE and getattr(application, k) != v
+    ]
+    for key in changed_client:
+        setattr(client, key, fields[key])
+    for key in changed_app:
+        setattr(application, key, fields[key])
+    if changed_client:
+        client.full_clean()
+        client.save(update_fields=changed_client)
+    if changed_app:
+        application.full_clean(exclude=["client", "created_by", "table"])
+        application.save(update_fields=changed_app)
+    if changed_client or changed_app:
+        audit.record_change(
+            actor=actor,
+            action="application.update",
+            obj=application,
+            client=client,
+            changes={"fields": sorted(changed_client + changed_app)},
+        )
+    return application
+
+
+@transaction.atomic
+def application_set_preferences(
+    *, actor: User, application: Application, municipalities: list[Municipality]
+) -> None:
+    """Replace the ordered list of preferred municipalities (first = most preferred)."""
+    _require_editable(actor, application)
+    region_id = application.client.region_id
+    if any(m.region_id != region_id for m in municipalities):
+        raise ValidationError({"preferences": _("Choose municipalities of this region.")})
+    if len({m.pk for m in municipalities}) != len(municipalities):
+        raise ValidationError(
+            {"preferences": _("Each municipality can appear only once in the order.")}
+        )
+    excluded = set(
+        application.exclusions.filter(neighbourhood__isnull=True).values_list(
+            "municipality_id", flat=True
+        )
+    )
+    if excluded & {m.pk for m in municipalities}:
+        raise ValidationError(
+            {"preferences": _("A municipality cannot be both preferred and excluded.")}
+        )
+    application.preferences.all().delete()
+    Preference.objects.bulk_create(
+        Preference(application=application, municipality=m, rank=rank)
+        for rank, m in enumerate(municipalities, start=1)
+    )
+    audit.record_change(
+        actor=actor,
+        action="application.preferences",
+        obj=application,
+        client=application.client,
+        changes={"count": len(municipalities)},
+    )
+
+
+@transaction.atomic
+def application_set_exclusions(
+    *, actor: User, application: Application, exclusions: list[dict[str, Any]]
+) -> None:
+    """Replace the exclusions: each a municipality or neighbourhood with a reason category."""
+    _require_editable(actor, application)
+    region_id = application.client.region_id
+    rows = []
+    for item in exclusions:
+        municipality, neighbourhood = item.get("municipality"), item.get("neighbourhood")
+        if municipality is None and neighbourhood is None:
+            raise ValidationError({"exclusions": _("Name a municipality or a neighbourhood.")})
+        if municipality is None:
+            assert neighbourhood is not None
+            municipality = neighbourhood.municipality
+        if municipality.region_id != region_id:
+            raise ValidationError({"exclusions": _("Choose places in this region.")})
+        rows.append(
+            Exclusion(
+                application=application,
+                municipality=municipality,
+                neighbourhood=neighbourhood,
+                reason=item["reason"],
+                note=item.get("note", ""),
+            )
+        )
+    whole = {r.municipality_id for r in rows if r.neighbourhood is None}
+    if whole & set(application.preferences.values_list("municipality_id", flat=True)):
+        raise ValidationError(
+            {"exclusions": _("A municipality cannot be both preferred and excluded.")}
+        )
+    application.exclusions.all().delete()
+    Exclusion.objects.bulk_create(rows)
+    audit.record_change(
+        actor=actor,
+        action="application.exclusions",
+        obj=application,
+        client=application.client,
+        changes={"count": len(rows)},
+    )
+
+
+@transaction.atomic
+def application_attach_motivation(
+    *, actor: User, application: Application, upload: UploadedFile
+) -> None:
+    """Store the client's motivation letter after checking what the file really is."""
+    _require_editable(actor, application)
+    if upload.size is None or upload.size > MOTIVATION_MAX_BYTES:
+        raise ValidationError(
+            {
+                "motivation_file": _(
+                    "The file is larger than %(max)d MB. "
+                    "Save it smaller or type the letter instead."
+                )
+                % {"max": MOTIVATION_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    data = upload.read()
+    kind = detect_document_type(data)
+    if kind is None:
+        raise ValidationError(
+            {
+                "motivation_file": _(
+                    "This file is not a PDF, Word (DOCX) or OpenDocument (ODT) document, "
+                    "whatever its name says. Upload one of those, or type the letter."
+                )
+            }
+        )
+    if application.motivation_file:
+        application.motivation_file.delete(save=False)
+    application.motivation_file.save(
+        f"{application.client.case_number}.{kind}", ContentFile(data), save=False
+    )
+    application.motivation_file_type = kind
+    application.motivation_file_name = (upload.name or "")[:200]
+    application.save(
+        update_fields=["motivation_file", "motivation_file_type", "motivation_file_name"]
+    )
+    audit.record_change(
+        actor=actor,
+        action="application.motivation",
+        obj=application,
+        client=application.client,
+        changes={"file_type": kind},
+    )
+
+
+def consent_parties(application: Application) -> list[str]:
+    """The parties the client's data may be shared with, named in the consent."""
+    client = application.client
+    region = client.region
+    names = [str(org) for org in (client.care_provider, client.support_provider)]
+    names += [o.name for o in region.organisations.filter(type=OrganisationType.SERVICE_POINT)]
+    table = region.tables.filter(municipalities=client.municipality_of_origin).first()
+    if table:
+        names.append(str(_("Assessment table %(name)s") % {"name": table.name}))
+    names.append(str(_("The housing corporations of the region that offer a home")))
+    return list(dict.fromkeys(names))
+
+
+@transaction.atomic
+def application_record_consent(*, actor: User, application: Application, given: bool) -> None:
+    _require_editable(actor, application)
+    application.consent_given = given
+    application.consent_recorded_at = timezone.now() if given else None
+    application.consent_parties = consent_parties(application) if given else []
+    application.save(update_fields=["consent_given", "consent_recorded_at", "consent_parties"])
+    audit.record_change(
+        actor=actor,
+        action="application.consent",
+        obj=application,
+        client=application.client,
+        changes={"consent_given": given},
+    )
+
+
+@transaction.atomic
+def application_submit(*, actor: User, application: Application) -> Application:
+    if not rules.can_edit_application(actor, application.client):
+        raise PermissionDenied(
+            _("Only the care provider that made this application can submit it.")
+        )
+    _locked(application)
+    if application.state in (CaseState.DRAFT, CaseState.RETURNED):
+        missing = missing_parts(application)
+        if missing:
+            raise ValidationError([str(m.message) for m in missing])
+    application.return_reason = ""
+    if application.submitted_at is None:
+        application.submitted_at = timezone.now()
+    resubmitted = application.state == CaseState.RETURNED
+    transition_case(
+        application,
+        actor=actor,
+        to=CaseState.SUBMITTED,
+        action="application.submit",
+        update_fields=("submitted_at",),
+    )
+    client = application.client
+    notify(
+        users=users_with_role(Role.COORDINATOR, region_id=client.region_id),
+        subject=(
+            _("Resubmitted application to check: %(case)s")
+            if resubmitted
+            else _("New application to check: %(case)s")
+        )
+        % {"case": client.case_number},
+        url=reverse("applications:client", args=[client.pk]),
+    )
+    return application
+
+
+@transaction.atomic
+def application_return(*, actor: User, application: Application, reason: str) -> Application:
+    if not rules.can_check_applications(actor, application.client.region_id):
+        raise PermissionDenied(_("Only the service point checks applications."))
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Say what is missing, so the applicant can complete it.")}
+        )
+    application.return_reason = reason.strip()
+    transition_case(
+        application,
+        actor=actor,
+        to=CaseState.RETURNED,
+        action="application.return",
+        note=application.return_reason,
+    )
+    client = application.client
+    notify(
+        users=users_with_role(Role.APPLICANT_WORKER, organisation_id=client.care_provider_id),
+        subject=_("Application returned for completion: %(case)s") % {"case": client.case_number},
+        body=_(
+            "The service point asks you to complete the application. "
+            "See the reason on the case page."
+        ),
+        url=reverse("applications:client", args=[client.pk]),
+    )
+    return application
+
+
+@transaction.atomic
+def application_mark_complete(*, actor: User, application: Application) -> Application:
+    """Complete: the case goes to the table that covers the client's municipality of origin."""
+    if not rules.can_check_applications(actor, application.client.region_id):
+        raise PermissionDenied(_("Only the service point checks applications."))
+    origin = application.client.municipality_of_origin
+    table = origin.tables.first()
+    if table is None:
+        raise ValidationError(
+            _(
+                "No assessment table covers %(municipality)s. Ask the administrator to add it to a "
+                "table first."
+            )
+            % {"municipality": origin.name}
+        )
+    application.table = table
+    application.completed_at = timezone.now()
+    return transition_case(
+        application,
+        actor=actor,
+        to=CaseState.COMPLETE,
+        action="application.complete",
+        changes={"table": table.slug},
+        update_fields=("table", "completed_at"),
+    )
+
+
+@transaction.atomic
+def application_withdraw(*, actor: User, application: Application) -> Application:
+    if not rules.can_withdraw_application(actor, application.client):
+        raise PermissionDenied(_("You may not withdraw this application."))
+    return transition_case(
+        application, actor=actor, to=CaseState.WITHDRAWN, action="application.withdraw"
+    )
+
+
+def allowed_next_states(application: Application) -> frozenset[str]:
+    return TRANSITIONS[application.state]

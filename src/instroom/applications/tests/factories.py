@@ -1,0 +1,60 @@
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from faker import Faker
+
+from instroom.applications import services
+from instroom.applications.fictional import fictional_bsns
+from instroom.applications.models import Application
+from instroom.regions.models import Organisation
+
+_fake = Faker("nl_NL")
+_bsns = fictional_bsns(999_995_000)
+
+
+def make_application(
+    actor: Any,
+    care_provider: Organisation,
+    *,
+    support_provider: Organisation | None = None,
+    complete: bool = True,
+    **overrides: Any,
+) -> Application:
+    """A draft application made through the services, as an applicant worker would: with every
+    required part filled in (`complete=True`), ready to submit, or with identity only."""
+    region = care_provider.region
+    fields: dict[str, Any] = {
+        "first_name": _fake.first_name(),
+        "last_name": _fake.last_name(),
+        "bsn": next(_bsns),
+        "date_of_birth": date(1990, 5, 17),
+        "source": "bw",
+        "municipality_of_origin": region.municipalities.order_by("cbs_code").first(),
+        "support_provider": support_provider or care_provider,
+    }
+    fields.update(overrides)
+    application = services.application_create(actor=actor, care_provider=care_provider, **fields)
+    if complete:
+        fill_application(actor, application)
+    return application
+
+
+def fill_application(actor: Any, application: Application) -> Application:
+    services.application_update(
+        actor=actor,
+        application=application,
+        rooms_min=1,
+        yearly_income_eur=Decimal("21000"),
+        budget_management="none",
+        expected_support_months=24,
+        dossier_weight="light",
+        motivation_text=_fake.paragraph(nb_sentences=4),
+    )
+    services.application_set_preferences(
+        actor=actor,
+        application=application,
+        municipalities=[application.client.municipality_of_origin],
+    )
+    services.application_record_consent(actor=actor, application=application, given=True)
+    return application

@@ -1,0 +1,92 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from instroom.applications import services
+from instroom.applications.constants import TRANSITIONS, CaseState
+from instroom.applications.tests.factories import make_application
+
+
+def test_every_state_has_a_transition_row() -> None:
+    assert set(TRANSITIONS) == set(CaseState.values)
+    for targets in TRANSITIONS.values():
+        assert targets <= set(CaseState.values)
+
+
+@pytest.mark.django_db
+def test_submit_return_resubmit_complete(cast) -> None:
+    application = make_application(cast.care_worker_a, cast.care_a)
+    services.application_submit(actor=cast.care_worker_a, application=application)
+    services.application_return(
+        actor=cast.coordinator, application=application, reason="Brief ontbreekt"
+    )
+    assert application.state == "returned" and application.return_reason == "Brief ontbreekt"
+    services.application_submit(actor=cast.care_worker_a, application=application)
+    services.application_mark_complete(actor=cast.coordinator, application=application)
+    application.refresh_from_db()
+    assert application.state == "complete"
+
+
+@pytest.mark.django_db
+def test_returning_needs_a_reason(cast) -> None:
+    application = make_application(cast.care_worker_a, cast.care_a)
+    services.application_submit(actor=cast.care_worker_a, application=application)
+    with pytest.raises(ValidationError):
+        services.application_return(actor=cast.coordinator, application=application, reason="  ")
+
+
+@pytest.mark.django_db
+def test_only_the_own_care_provider_applies_and_submits(cast) -> None:
+    with pytest.raises(PermissionDenied):
+        make_application(cast.care_worker_b, cast.care_a)
+    application = make_application(cast.care_worker_a, cast.care_a)
+    with pytest.raises(PermissionDenied):
+        services.application_submit(actor=cast.care_worker_b, application=application)
+    with pytest.raises(PermissionDenied):
+        services.application_mark_complete(actor=cast.other_coordinator, application=application)
+
+
+@pytest.mark.django_db
+def test_second_active_application_for_the_same_bsn_is_refused(cast) -> None:
+    first = make_application(cast.care_worker_a, cast.care_a)
+    with pytest.raises(ValidationError) as error:
+        make_application(cast.care_worker_b, cast.care_b, bsn=first.bsn)
+    assert "bsn" in error.value.message_dict
+    services.application_withdraw(actor=cast.care_worker_a, application=first)
+    make_application(cast.care_worker_b, cast.care_b, bsn=first.bsn)  # allowed once withdrawn
+
+
+@pytest.mark.django_db
+def test_invalid_bsn_is_refused_with_the_11_check(cast) -> None:
+    with pytest.raises(ValidationError) as error:
+        make_application(cast.care_worker_a, cast.care_a, bsn="123456789")
+    assert "11" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_source_not_admitted_by_the_region_is_refused(cast) -> None:
+    cast.region.admitted_sources = ["bw"]
+    cast.region.save()
+    with pytest.raises(ValidationError) as error:
+        make_application(cast.care_worker_a, cast.care_a, source="youth")
+    assert "source" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_lead_times_against_the_region_target(cast) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from instroom.applications.selectors import lead_times
+
+    application = make_application(cast.care_worker_a, cast.care_a)
+    now = timezone.now()
+    application.submitted_at = now - timedelta(days=60)
+    application.completed_at = now - timedelta(days=50)
+    lead = lead_times(application, today=now)
+    assert lead.submitted_to_complete_days == 10
+    assert lead.waiting_for_decision_days == 50 and lead.target_days == 42
+    assert lead.over_target
+    application.decided_at = now - timedelta(days=20)
+    lead = lead_times(application, today=now)
+    assert lead.complete_to_decision_days == 30 and not lead.over_target

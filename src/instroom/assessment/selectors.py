@@ -1,0 +1,86 @@
+"""Reads of the assessment stage, scoped by the policy; personal data reads are logged."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from instroom.applications import selectors as application_selectors
+from instroom.applications.constants import CaseState
+from instroom.applications.models import Application
+from instroom.applications.selectors import ClientView
+from instroom.policy import rules
+
+from .models import AgendaItem, Session
+
+
+def session_list(*, actor: Any) -> QuerySet[Session]:
+    ctx = rules.actor_context(actor)
+    return (
+        Session.objects.filter(
+            Q(table__region_id__in=ctx.regions("coordinator"))
+            | Q(table__members__user=actor, table__members__active=True)
+            | Q(items__invitations__user=actor)
+        )
+        .select_related("table")
+        .distinct()
+        .order_by("-starts_at")
+    )
+
+
+def session_get(*, actor: Any, pk: int) -> Session:
+    session = Session.objects.select_related("table", "table__region").get(pk=pk)
+    if not rules.can_see_session(actor, session):
+        raise Session.DoesNotExist
+    return session
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    item: AgendaItem
+    view: ClientView
+    decision: Any
+
+
+def agenda(*, actor: Any, session: Session, purpose: str) -> list[AgendaRow]:
+    """The cases of a session the actor may see: all for coordinators and members, only the
+    invited case for someone invited. Each personal-data read is logged."""
+    items = (
+        session.items.select_related(
+            "application__client__municipality_of_origin",
+            "application__client__care_provider",
+            "application__client__support_provider",
+            "decision",
+        )
+        .prefetch_related("invitations__user")
+        .order_by("position", "pk")
+    )
+    full_view = (
+        rules.can_plan_sessions(actor, session.table.region_id)
+        or session.table.members.filter(user=actor, active=True).exists()
+    )
+    rows = []
+    for item in items:
+        if not full_view and not any(inv.user_id == actor.pk for inv in item.invitations.all()):
+            continue
+        view = application_selectors.minimise(actor, item.application.client)
+        rows.append(AgendaRow(item, view, getattr(item, "decision", None)))
+    application_selectors.log_reads(
+        actor=actor,
+        views=[r.view for r in rows if r.item.is_open or r.decision],
+        action="client.list",
+        purpose=purpose,
+    )
+    return rows
+
+
+def schedulable(*, session: Session) -> QuerySet[Application]:
+    """Complete or deferred cases of this session's table, not yet on an open agenda."""
+    return (
+        Application.objects.filter(
+            state__in=[CaseState.COMPLETE, CaseState.DEFERRED],
+            client__municipality_of_origin__tables=session.table,
+        )
+        .select_related("client")
+        .order_by("completed_at", "pk")
+    )

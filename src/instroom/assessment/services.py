@@ -1,0 +1,315 @@
+"""Writes of the assessment stage: plan sessions, fill agendas, invite, decide, close.
+
+Each checks the policy and the case's state table, and writes the audit record, in one
+transaction. Case transitions go through `applications.services.transition_case`."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from instroom.accounts.constants import Role
+from instroom.accounts.models import User
+from instroom.accounts.notifications import notify
+from instroom.accounts.selectors import users_with_role
+from instroom.applications.constants import CaseState, ContractForm, DossierWeight
+from instroom.applications.models import Application
+from instroom.applications.services import transition_case
+from instroom.audit import services as audit
+from instroom.policy import rules
+from instroom.regions.models import AssessmentTable
+
+from .constants import InvitationKind, Outcome, SessionStatus, Urgency
+from .models import AgendaItem, Decision, Invitation, Session, TableMember
+
+OUTCOME_STATE: dict[str, str] = {
+    Outcome.APPROVE: CaseState.APPROVED,
+    Outcome.REJECT: CaseState.REJECTED,
+    Outcome.DEFER: CaseState.DEFERRED,
+}
+ROLE_INVITATION_KIND = {
+    Role.POLICE: InvitationKind.POLICE,
+    Role.CORPORATION_STAFF: InvitationKind.CORPORATION,
+    Role.APPLICANT_WORKER: InvitationKind.CARE,
+    Role.SUPPORT_WORKER: InvitationKind.CARE,
+}
+
+
+def _require_coordinator(actor: User, table: AssessmentTable) -> None:
+    if not rules.can_plan_sessions(actor, table.region_id):
+        raise PermissionDenied(_("Only the service point plans table sessions and agendas."))
+
+
+def _require_open(session: Session) -> None:
+    if not session.is_open:
+        raise ValidationError(_("This session is closed; plan a new session instead."))
+
+
+@transaction.atomic
+def table_member_add(
+    *, actor: User | None, table: AssessmentTable, user: User, is_chair: bool = False
+) -> TableMember:
+    if actor is not None:
+        _require_coordinator(actor, table)
+    member, _created = TableMember.objects.update_or_create(
+        table=table, user=user, defaults={"is_chair": is_chair, "active": True}
+    )
+    audit.record_change(
+        actor=actor,
+        action="table.member_add",
+        obj=member,
+        region_id=table.region_id,
+        changes={"user": user.username, "chair": is_chair},
+    )
+    return member
+
+
+@transaction.atomic
+def session_plan(
+    *, actor: User, table: AssessmentTable, starts_at: datetime, location: str = ""
+) -> Session:
+    _require_coordinator(actor, table)
+    if starts_at < timezone.now() - timedelta(hours=12):
+        raise ValidationError({"starts_at": _("Choose a date and time that has not passed.")})
+    session = Session.objects.create(table=table, starts_at=starts_at, location=location)
+    audit.record_change(
+        actor=actor,
+        action="session.plan",
+        obj=session,
+        region_id=table.region_id,
+        changes={"table": table.slug, "starts_at": starts_at.isoformat()},
+    )
+    return session
+
+
+@transaction.atomic
+def agenda_add(*, actor: User, session: Session, application: Application) -> AgendaItem:
+    """Put a complete (or deferred) case on the agenda of its table's session."""
+    _require_coordinator(actor, session.table)
+    _require_open(session)
+    table = application.table or application.client.municipality_of_origin.tables.first()
+    if table is None or table.pk != session.table_id:
+        raise ValidationError(
+            _("This case belongs to the table %(table)s; choose a session of that table.")
+            % {"table": table or "—"}
+        )
+    position = session.items.filter(is_open=True).count() + 1
+    transition_case(
+        application,
+        actor=actor,
+        to=CaseState.SCHEDULED,
+        action="agenda.add",
+        changes={"session": session.pk},
+        note=_("On the agenda of %(session)s") % {"session": session},
+    )
+    try:
+        with transaction.atomic():
+            item = AgendaItem.objects.create(
+                session=session, application=application, position=position
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This case is already on an open agenda.")) from exc
+    return item
+
+
+@transaction.atomic
+def agenda_remove(*, actor: User, item: AgendaItem, reason: str) -> None:
+    """Take a case off the agenda again (undo); it goes back to 'complete'."""
+    _require_coordinator(actor, item.session.table)
+    if not item.is_open:
+        raise ValidationError(_("This case has already been decided or taken off the agenda."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case is taken off the agenda.")})
+    item.is_open = False
+    item.removed_at = timezone.now()
+    item.save(update_fields=["is_open", "removed_at"])
+    transition_case(
+        item.application,
+        actor=actor,
+        to=CaseState.COMPLETE,
+        action="agenda.remove",
+        note=reason.strip(),
+    )
+
+
+def _invitation_kind(user: User) -> str:
+    roles = rules.actor_context(user).roles
+    for role, kind in ROLE_INVITATION_KIND.items():
+        if role in roles:
+            return kind
+    return InvitationKind.OTHER
+
+
+@transaction.atomic
+def invite(*, actor: User, item: AgendaItem, user: User) -> Invitation:
+    """An extra participant for one case. For police, this invitation is their only access."""
+    _require_coordinator(actor, item.session.table)
+    _require_open(item.session)
+    if not item.is_open:
+        raise ValidationError(_("This case is no longer on the agenda."))
+    if item.session.table.region_id not in rules.actor_context(user).regions():
+        raise ValidationError({"user": _("Invite someone who works in this region.")})
+    invitation, created = Invitation.objects.get_or_create(
+        item=item, user=user, defaults={"kind": _invitation_kind(user)}
+    )
+    if created:
+        audit.record_change(
+            actor=actor,
+            action="agenda.invite",
+            obj=invitation,
+            client=item.application.client,
+            changes={"user": user.username, "kind": invitation.kind},
+        )
+        notify(
+            users=[user],
+            subject=_("Invitation: case %(case)s at %(session)s")
+            % {"case": item.application.client.case_number, "session": item.session},
+            url=reverse("assessment:session", args=[item.session_id]),
+        )
+    return invitation
+
+
+@transaction.atomic
+def agenda_publish(*, actor: User, session: Session) -> int:
+    """Send the agenda to the members and the invited: a task on their home page and e-mail."""
+    _require_coordinator(actor, session.table)
+    _require_open(session)
+    session.agenda_published_at = timezone.now()
+    session.save(update_fields=["agenda_published_at"])
+    audit.record_change(
+        actor=actor, action="session.publish", obj=session, region_id=session.table.region_id
+    )
+    members = User.objects.filter(
+        table_memberships__table=session.table, table_memberships__active=True
+    )
+    invited = User.objects.filter(table_invitations__item__session=session)
+    return notify(
+        users=[*members, *invited],
+        subject=_("Agenda of %(session)s") % {"session": session},
+        body=_("%(n)d cases are on the agenda.")
+        % {"n": session.items.filter(is_open=True).count()},
+        url=reverse("assessment:session", args=[session.pk]),
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: User,
+    item: AgendaItem,
+    outcome: str,
+    reasoning: str,
+    contract_form: str = "",
+    support_months: int | None = None,
+    urgency: int = Urgency.NORMAL,
+    earliest_reapplication: date | None = None,
+    missing_information: str = "",
+) -> Decision:
+    """The chair records the table's decision with its reasoning."""
+    session = item.session
+    if not rules.is_chair(actor, session.table_id):
+        raise PermissionDenied(_("Only the chair of this table records its decisions."))
+    _require_open(session)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if not item.is_open:
+        raise ValidationError(_("This case has already been decided."))
+    errors: dict[str, str] = {}
+    if not reasoning.strip():
+        errors["reasoning"] = _("Write down the reasoning of the decision.")
+    if outcome == Outcome.APPROVE:
+        if contract_form not in ContractForm.values:
+            errors["contract_form"] = _("Choose the contract form.")
+        if not support_months:
+            errors["support_months"] = _("Enter the months of support.")
+    elif outcome == Outcome.REJECT:
+        if earliest_reapplication is None:
+            errors["earliest_reapplication"] = _("Enter the earliest date of a new application.")
+        elif earliest_reapplication <= timezone.localdate():
+            errors["earliest_reapplication"] = _("The earliest re-application lies in the future.")
+    elif outcome == Outcome.DEFER:
+        if not missing_information.strip():
+            errors["missing_information"] = _("Say what is missing for a decision.")
+    else:
+        errors["outcome"] = _("Choose approve, reject or defer.")
+    if errors:
+        raise ValidationError(errors)
+    decision = Decision.objects.create(
+        item=item,
+        outcome=outcome,
+        reasoning=reasoning.strip(),
+        contract_form=contract_form if outcome == Outcome.APPROVE else "",
+        support_months=support_months if outcome == Outcome.APPROVE else None,
+        urgency=urgency if outcome == Outcome.APPROVE else Urgency.NORMAL,
+        earliest_reapplication=earliest_reapplication if outcome == Outcome.REJECT else None,
+        missing_information=missing_information.strip() if outcome == Outcome.DEFER else "",
+        decided_by=actor,
+    )
+    item.is_open = False
+    item.save(update_fields=["is_open"])
+    application = item.application
+    application.decided_at = decision.decided_at
+    transition_case(
+        application,
+        actor=actor,
+        to=OUTCOME_STATE[outcome],
+        action=f"decision.{outcome}",
+        changes={"decision": decision.pk},
+        update_fields=("decided_at",),
+        note=decision.reasoning,
+    )
+    client = application.client
+    notify(
+        users=[
+            *users_with_role(Role.APPLICANT_WORKER, organisation_id=client.care_provider_id),
+            *users_with_role(Role.COORDINATOR, region_id=client.region_id),
+        ],
+        subject=_("Decision on %(case)s: %(outcome)s")
+        % {"case": client.case_number, "outcome": Outcome(outcome).label},
+        url=reverse("applications:client", args=[client.pk]),
+    )
+    return decision
+
+
+@transaction.atomic
+def session_close(*, actor: User, session: Session) -> None:
+    """Close a session: every case decided or taken off; invitations and table access end."""
+    if not (
+        rules.can_plan_sessions(actor, session.table.region_id)
+        or rules.is_chair(actor, session.table_id)
+    ):
+        raise PermissionDenied(_("Only the service point or the chair closes a session."))
+    _require_open(session)
+    undecided = [
+        i.application.client.case_number
+        for i in session.items.filter(is_open=True).select_related("application__client")
+    ]
+    if undecided:
+        raise ValidationError(
+            _("Decide on these cases or take them off the agenda first: %(cases)s")
+            % {"cases": ", ".join(undecided)}
+        )
+    session.status = SessionStatus.CLOSED
+    session.closed_at = timezone.now()
+    session.save(update_fields=["status", "closed_at"])
+    audit.record_change(
+        actor=actor, action="session.close", obj=session, region_id=session.table.region_id
+    )
+
+
+def suggested_invitees(item: AgendaItem) -> dict[str, Any]:
+    """For heavy dossiers: who to add (care, corporation, police) from the region."""
+    if item.application.dossier_weight != DossierWeight.HEAVY:
+        return {}
+    region_id = item.session.table.region_id
+    return {
+        kind: users_with_role(role, region_id=region_id)
+        for role, kind in (
+            (Role.POLICE, InvitationKind.POLICE),
+            (Role.CORPORATION_STAFF, InvitationKind.CORPORATION),
+            (Role.SUPPORT_WORKER, InvitationKind.CARE),
+        )
+    }

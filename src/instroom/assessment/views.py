@@ -1,0 +1,223 @@
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from instroom.accounts.models import User
+from instroom.applications.models import Application
+from instroom.http import AuthenticatedHttpRequest
+from instroom.pdf import pdf_response
+from instroom.policy import rules
+from instroom.regions.models import AssessmentTable
+
+from . import selectors, services
+from .forms import DecisionForm, ReasonForm, SessionForm, default_start
+from .models import AgendaItem, Session
+
+
+def _tables(request: AuthenticatedHttpRequest) -> Any:
+    regions = rules.actor_context(request.user).regions("coordinator")
+    return AssessmentTable.objects.filter(region_id__in=regions).order_by("name")
+
+
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    can_plan = _tables(request).exists()
+    form = SessionForm(
+        request.POST or None, tables=_tables(request), initial={"starts_at": default_start()}
+    )
+    if request.method == "POST":
+        if not can_plan:
+            raise Http404
+        if form.is_valid():
+            try:
+                session = services.session_plan(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The session has been planned."))
+                return redirect("assessment:session", pk=session.pk)
+    return render(
+        request,
+        "assessment/sessions.html",
+        {
+            "sessions": selectors.session_list(actor=request.user)[:100],
+            "form": form if can_plan else None,
+        },
+    )
+
+
+def _session(request: AuthenticatedHttpRequest, pk: int) -> Session:
+    try:
+        return selectors.session_get(actor=request.user, pk=pk)
+    except Session.DoesNotExist:
+        raise Http404 from None
+
+
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    can_plan = rules.can_plan_sessions(request.user, session.table.region_id)
+    chair = rules.is_chair(request.user, session.table_id)
+    rows = selectors.agenda(actor=request.user, session=session, purpose="table session")
+    region_users = (
+        User.objects.filter(
+            memberships__organisation__region_id=session.table.region_id,
+            memberships__active=True,
+            memberships__role__in=[
+                "police",
+                "corporation_staff",
+                "support_worker",
+                "applicant_worker",
+            ],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "username")
+        if can_plan
+        else []
+    )
+    return render(
+        request,
+        "assessment/session.html",
+        {
+            "session": session,
+            "rows": rows,
+            "can_plan": can_plan and session.is_open,
+            "is_chair": chair and session.is_open,
+            "can_close": (can_plan or chair) and session.is_open,
+            "schedulable": selectors.schedulable(session=session)
+            if can_plan and session.is_open
+            else [],
+            "region_users": region_users,
+            "decision_form": DecisionForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _act(
+    request: AuthenticatedHttpRequest, session: Session, action: Callable[[], Any], done: str
+) -> HttpResponse:
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("assessment:session", pk=session.pk)
+
+
+def _item(request: AuthenticatedHttpRequest, pk: int) -> AgendaItem:
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("session__table", "application"), pk=pk
+    )
+    if not rules.can_see_session(request.user, item.session):
+        raise Http404
+    return item
+
+
+@require_POST
+def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    application = get_object_or_404(
+        Application,
+        pk=request.POST.get("application") or 0,
+        client__region_id=session.table.region_id,
+    )
+    return _act(
+        request,
+        session,
+        lambda: services.agenda_add(actor=request.user, session=session, application=application),
+        _("The case is on the agenda."),
+    )
+
+
+@require_POST
+def agenda_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        item.session,
+        lambda: services.agenda_remove(actor=request.user, item=item, reason=reason),
+        _("The case is off the agenda and back among the complete applications."),
+    )
+
+
+@require_POST
+def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    user = get_object_or_404(User, pk=request.POST.get("user") or 0)
+    return _act(
+        request,
+        item.session,
+        lambda: services.invite(actor=request.user, item=item, user=user),
+        _("%(user)s is invited for this case.") % {"user": user},
+    )
+
+
+@require_POST
+def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    return _act(
+        request,
+        session,
+        lambda: services.agenda_publish(actor=request.user, session=session),
+        _("The agenda has been sent to the members and the invited."),
+    )
+
+
+@require_POST
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else str(error))
+        return redirect("assessment:session", pk=item.session_id)
+    return _act(
+        request,
+        item.session,
+        lambda: services.decision_record(actor=request.user, item=item, **form.cleaned_data),
+        _("The decision has been recorded."),
+    )
+
+
+@require_POST
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    return _act(
+        request,
+        session,
+        lambda: services.session_close(actor=request.user, session=session),
+        _("The session is closed."),
+    )
+
+
+def agenda_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    rows = selectors.agenda(actor=request.user, session=session, purpose="agenda download")
+    return pdf_response(
+        "assessment/agenda_pdf.html",
+        {"session": session, "rows": rows},
+        f"agenda-{session.table.slug}-{session.starts_at:%Y%m%d}.pdf",
+    )
+
+
+def minutes_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    rows = selectors.agenda(actor=request.user, session=session, purpose="minutes download")
+    return pdf_response(
+        "assessment/minutes_pdf.html",
+        {"session": session, "rows": rows},
+        f"verslag-{session.table.slug}-{session.starts_at:%Y%m%d}.pdf",
+    )

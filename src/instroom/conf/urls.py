@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from instroom.reporting import views as reporting_views
+
+admin.site.site_header = "Instroom — configuratie"
+
+urlpatterns = [
+    path("", reporting_views.home, name="home"),
+    path("healthz", reporting_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("instroom.accounts.urls")),
+    path("regions/", include("instroom.regions.urls")),
+    path("clients/", include("instroom.applications.urls")),
+    path("audit/", include("instroom.audit.urls")),
+    path("sessions/", include("instroom.assessment.urls")),
+    path("privacy/", include("instroom.privacy.urls")),
+    path("api/", include("instroom.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,106 @@
+"""The cast of the tests: one persona per role, in two organisations where it matters.
+
+alice/bob pattern (Healthchecks' hc/test.py): every page and endpoint is tried by each of them.
+"""
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from instroom.accounts.constants import Role
+from instroom.accounts.models import Membership, User
+from instroom.regions.models import Organisation, Region
+from instroom.regions.tests.factories import build_region
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Cast:
+    region: Region
+    other_region: Region
+    care_a: Organisation
+    care_b: Organisation
+    corporation: Organisation
+    coordinator: User
+    care_worker_a: User
+    care_worker_b: User
+    support_worker: User
+    table_member: User
+    corporation_user: User
+    welfare_user: User
+    municipality_user: User
+    police: User
+    administrator: User
+    other_coordinator: User
+    nobody: User  # signed in, no role
+
+    def personas(self) -> dict[str, User]:
+        return {
+            "coordinator": self.coordinator,
+            "care_worker_a": self.care_worker_a,
+            "care_worker_b": self.care_worker_b,
+            "support_worker": self.support_worker,
+            "table_member": self.table_member,
+            "corporation_user": self.corporation_user,
+            "welfare_user": self.welfare_user,
+            "municipality_user": self.municipality_user,
+            "police": self.police,
+            "administrator": self.administrator,
+            "other_coordinator": self.other_coordinator,
+            "nobody": self.nobody,
+        }
+
+
+def make_user(
+    username: str, organisation: Organisation | None, role: str | None, **extra: Any
+) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.split("_")[0].title(), **extra
+    )
+    if organisation is not None and role is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    region = build_region("testregio")
+    other = build_region("andere-regio")
+    org = {o.slug: o for o in region.organisations.all()}
+    return Cast(
+        region=region,
+        other_region=other,
+        care_a=org["zorg-a"],
+        care_b=org["zorg-b"],
+        corporation=org["corporatie"],
+        coordinator=make_user("coordinator", org["servicepunt"], Role.COORDINATOR),
+        care_worker_a=make_user("care_a", org["zorg-a"], Role.APPLICANT_WORKER),
+        care_worker_b=make_user("care_b", org["zorg-b"], Role.APPLICANT_WORKER),
+        support_worker=make_user("support", org["zorg-b"], Role.SUPPORT_WORKER),
+        table_member=make_user("table", org["gemeente-a"], Role.TABLE_MEMBER),
+        corporation_user=make_user("corporation", org["corporatie"], Role.CORPORATION_STAFF),
+        welfare_user=make_user("welfare", org["welzijn"], Role.WELFARE),
+        municipality_user=make_user("municipality", org["gemeente-a"], Role.MUNICIPALITY),
+        police=make_user("police", org["politie"], Role.POLICE),
+        administrator=make_user("admin", org["servicepunt"], Role.ADMINISTRATOR, is_staff=True),
+        other_coordinator=make_user(
+            "other_coordinator", other.organisations.get(slug="servicepunt"), Role.COORDINATOR
+        ),
+        nobody=make_user("nobody", None, None),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    """Tests marked `postgres` need PostgreSQL; in CI they must run, never be skipped."""
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the tests against PostgreSQL: set DATABASE_URL")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")

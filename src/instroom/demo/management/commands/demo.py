@@ -1,0 +1,40 @@
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+
+from instroom.demo import data
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare the demo: migrate, load the reference region and a fictional one, create one "
+        "user per role and fictional clients, then serve http://127.0.0.1:8000 (unless --no-serve)."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="prepare only; do not serve")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, no_serve: bool, addr: str, **options: Any) -> None:
+        if settings.SETTINGS_MODULE.endswith("production"):
+            raise CommandError("The demo never runs with production settings.")
+        password = os.environ.get("INSTROOM_DEMO_PASSWORD", "demo-instroom")
+        call_command("migrate", interactive=False, verbosity=0)
+        data.load_regions()
+        # The generated history would otherwise send hundreds of notification e-mails.
+        with override_settings(
+            MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+        ):
+            users = data.create_users(password)
+            made = data.create_clients()
+        self.stdout.write(self.style.SUCCESS("Instroom demo is ready."))
+        self.stdout.write(f"  fictional clients created: {made}")
+        self.stdout.write(f"  log in at http://{addr}/ with password: {password}")
+        for spec, _new in users:
+            self.stdout.write(f"    {spec.username:16} {spec.role}")
+        if not no_serve:
+            call_command("runserver", addr, use_reloader=False)

@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from instroom.accounts.constants import Role
+from instroom.applications.models import Application
+from instroom.demo.data import DEMO_USERS, STATE_PLAN
+
+
+@pytest.mark.django_db
+def test_demo_prepares_region_users_and_clients_and_each_user_gets_a_home_page(
+    client, capsys
+) -> None:
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert {spec.role for spec in DEMO_USERS} == set(Role.values)  # one user per role
+    for spec in DEMO_USERS:
+        assert spec.username in out
+        assert client.login(username=spec.username, password="demo-instroom")
+        assert client.get("/").status_code == 200
+    counts = {s: Application.objects.filter(state=s).count() for s in STATE_PLAN}
+    assert counts == STATE_PLAN
+    # Running it again adds nothing.
+    call_command("demo", "--no-serve")
+    assert Application.objects.count() == sum(STATE_PLAN.values())
+
+
+@pytest.mark.django_db
+def test_demo_bsns_are_fictional_test_numbers() -> None:
+    call_command("demo", "--no-serve")
+    assert all(bsn.startswith("9999") for bsn in Application.objects.values_list("bsn", flat=True))

@@ -1,0 +1,4 @@
+"""Quota apportionment, carry-over and concentration caps; a pure-Python core.
+
+Built in the issue: fair distribution.
+"""

@@ -1,0 +1,4 @@
+"""The ten-year simulation of demand and supply; a pure-Python core.
+
+Built in the issue: forecast.
+"""

@@ -1,0 +1,4 @@
+"""Home offers from corporations.
+
+Built in the issue: homes, ranking and offers.
+"""

@@ -1,0 +1,387 @@
+"""The one place that answers "may this user see or do this?" — and how much they may see.
+
+Three layers, all here:
+1. URL rules: every URL name of the project maps to a rule (a test enforces it); the
+   middleware and the API permission class refuse anything without one.
+2. Object rules: which clients a user may see (`client_scope`), which actions they may take.
+3. Data minimisation: how much of a client a user may see (`client_detail_level`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Q
+
+from instroom.accounts.constants import Role
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organisation_id: int
+    organisation_type: str
+    region_id: int
+    represents_id: int | None
+
+
+@dataclass
+class ActorContext:
+    grants: list[Grant] = field(default_factory=list)
+    is_superuser: bool = False
+    assessment_ids: frozenset[int] | None = None
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def organisations(self, *roles: str) -> frozenset[int]:
+        return frozenset(g.organisation_id for g in self.grants if g.role in roles)
+
+    def regions(self, *roles: str) -> frozenset[int]:
+        return frozenset(g.region_id for g in self.grants if not roles or g.role in roles)
+
+    def municipalities(self) -> frozenset[int]:
+        return frozenset(
+            g.represents_id for g in self.grants if g.role == Role.MUNICIPALITY and g.represents_id
+        )
+
+
+_ANON = ActorContext()
+
+
+def actor_context(user: Any) -> ActorContext:
+    """The user's active roles, read once per request and kept on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return _ANON
+    cached = getattr(user, "_instroom_actor", None)
+    if cached is not None:
+        return cached
+    from instroom.accounts.models import Membership
+
+    grants = [
+        Grant(
+            m.role,
+            m.organisation_id,
+            m.organisation.type,
+            m.organisation.region_id,
+            m.organisation.represents_id,
+        )
+        for m in Membership.objects.filter(
+            user=user, active=True, organisation__active=True
+        ).select_related("organisation")
+    ]
+    ctx = ActorContext(grants=grants, is_superuser=user.is_superuser)
+    user._instroom_actor = ctx
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. URL rules
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    description: str
+    check: Callable[[Any], bool]
+    login_required: bool = True
+
+    def allows(self, user: Any) -> bool:
+        if self.login_required and not getattr(user, "is_authenticated", False):
+            return False
+        return self.check(user)
+
+
+def has_role(*roles: str) -> Rule:
+    names = ", ".join(roles)
+    return Rule(f"signed in with role {names}", lambda u: actor_context(u).has(*roles))
+
+
+PUBLIC = Rule("anyone, signed in or not", lambda u: True, login_required=False)
+SIGNED_IN = Rule("any signed-in user", lambda u: True)
+ADMIN_SITE = Rule(
+    "administrators (and superusers) of the configuration site",
+    lambda u: u.is_staff and (u.is_superuser or actor_context(u).has(Role.ADMINISTRATOR)),
+)
+# Roles that work with cases; all of them have a reason to open a client they are entitled to.
+CASE_ROLES = (
+    Role.COORDINATOR,
+    Role.APPLICANT_WORKER,
+    Role.SUPPORT_WORKER,
+    Role.TABLE_MEMBER,
+    Role.CORPORATION_STAFF,
+    Role.WELFARE,
+    Role.POLICE,
+)
+CASE_WORKER = has_role(*CASE_ROLES)
+COORDINATOR = has_role(Role.COORDINATOR)
+APPLICANT = has_role(Role.APPLICANT_WORKER)
+REGION_READER = has_role(Role.COORDINATOR, Role.ADMINISTRATOR, Role.MUNICIPALITY)
+
+
+# Every URL name of the project, with who may reach it. Keep in step with the urls.py files:
+# `policy/tests/test_url_coverage.py` fails for any URL missing here.
+URL_RULES: dict[str, Rule] = {
+    "set_language": PUBLIC,
+    "home": SIGNED_IN,
+    "healthz": PUBLIC,
+    "accounts:login": PUBLIC,
+    "accounts:logout": PUBLIC,
+    "accounts:profile": SIGNED_IN,
+    "accounts:task_done": SIGNED_IN,
+    "accounts:api_token": CASE_WORKER,
+    "accounts:otp_setup": SIGNED_IN,
+    "accounts:otp_verify": SIGNED_IN,
+    "accounts:reauth": SIGNED_IN,
+    "regions:list": SIGNED_IN,
+    "regions:detail": SIGNED_IN,
+    "applications:list": CASE_WORKER,
+    "applications:create": APPLICANT,
+    "applications:client": CASE_WORKER,
+    "applications:step": APPLICANT,
+    "applications:motivation": CASE_WORKER,
+    "applications:submit": APPLICANT,
+    "applications:withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
+    "applications:check_queue": COORDINATOR,
+    "applications:return": COORDINATOR,
+    "applications:complete": COORDINATOR,
+    "audit:access_log": COORDINATOR,
+    # privacy: the client's rights (object access: the coordinator of the client's region)
+    "privacy:client": COORDINATOR,
+    "privacy:export_json": COORDINATOR,
+    "privacy:export_pdf": COORDINATOR,
+    "privacy:correct": COORDINATOR,
+    "privacy:erase": COORDINATOR,
+    # assessment (object access: policy.rules.can_see_session, is_chair)
+    "assessment:sessions": CASE_WORKER,
+    "assessment:session": CASE_WORKER,
+    "assessment:agenda_add": COORDINATOR,
+    "assessment:publish": COORDINATOR,
+    "assessment:close": CASE_WORKER,
+    "assessment:agenda_pdf": CASE_WORKER,
+    "assessment:minutes_pdf": CASE_WORKER,
+    "assessment:agenda_remove": COORDINATOR,
+    "assessment:invite": COORDINATOR,
+    "assessment:decide": CASE_WORKER,
+    "api:schema": SIGNED_IN,
+    "api:region-list": SIGNED_IN,
+    "api:region-detail": SIGNED_IN,
+    "api:me": SIGNED_IN,
+    "api:client-list": CASE_WORKER,
+    "api:client-detail": CASE_WORKER,
+    "api:application-list": CASE_WORKER,
+    "api:application-detail": CASE_WORKER,
+    "api:application-preferences": APPLICANT,
+    "api:application-consent": APPLICANT,
+    "api:application-submit": APPLICANT,
+    "api:application-return": COORDINATOR,
+    "api:application-complete": COORDINATOR,
+    "api:application-withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
+    "api:session-list": CASE_WORKER,
+    "api:session-agenda": COORDINATOR,
+    "api:agendaitem-decision": CASE_WORKER,
+}
+# Whole namespaces with one rule (third-party URL sets whose names we do not choose).
+NAMESPACE_RULES: dict[str, Rule] = {
+    "admin": ADMIN_SITE,
+}
+
+
+def rule_for(view_name: str, namespaces: list[str] | tuple[str, ...] = ()) -> Rule | None:
+    if view_name in URL_RULES:
+        return URL_RULES[view_name]
+    for namespace in namespaces:
+        if namespace in NAMESPACE_RULES:
+            return NAMESPACE_RULES[namespace]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Object rules
+# ---------------------------------------------------------------------------------------------
+
+
+# Roles that see personal data (DOMAIN.md §2) sign in with a second factor; so do
+# administrators, who manage who sees what. Municipality users see aggregates only.
+SECOND_FACTOR_ROLES = frozenset(set(Role.values) - {Role.MUNICIPALITY})
+# Pages an unverified session may still reach: signing in, setting up or entering the code.
+SECOND_FACTOR_EXEMPT = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:otp_setup",
+        "accounts:otp_verify",
+        "set_language",
+        "healthz",
+    }
+)
+
+
+def needs_second_factor(user: Any) -> bool:
+    from django.conf import settings
+
+    if not settings.INSTROOM_2FA_REQUIRED or not getattr(user, "is_authenticated", False):
+        return False
+    ctx = actor_context(user)
+    return ctx.is_superuser or bool(ctx.roles & SECOND_FACTOR_ROLES)
+
+
+def second_factor_missing(user: Any) -> bool:
+    """Signed in with a password only, while the role demands a second factor."""
+    return needs_second_factor(user) and not user.is_verified()
+
+
+def can_manage_users(user: Any, region_id: int) -> bool:
+    ctx = actor_context(user)
+    return ctx.is_superuser or region_id in ctx.regions(Role.ADMINISTRATOR)
+
+
+def client_scope(user: Any) -> Q:
+    """A filter on Client: the clients this user may open. Nothing, when in doubt."""
+    ctx = actor_context(user)
+    scope = Q(pk__in=[])
+    if regions := ctx.regions(Role.COORDINATOR):
+        scope |= Q(region_id__in=regions)
+    if orgs := ctx.organisations(Role.APPLICANT_WORKER):
+        scope |= Q(care_provider_id__in=orgs)
+    if orgs := ctx.organisations(Role.SUPPORT_WORKER):
+        scope |= Q(support_provider_id__in=orgs)
+    if ctx.grants:
+        scope |= Q(pk__in=assessment_client_ids(user))
+    # Corporations and welfare get further access through later stages (an accepted match,
+    # a handover) and only then.
+    return scope
+
+
+def assessment_client_ids(user: Any) -> Any:
+    """Clients on an open agenda of a table the user sits on, or of a case they are invited to
+    (the only way police see a case): for that session only, until it is closed."""
+    from django.apps import apps
+
+    agenda_item = apps.get_model("assessment", "AgendaItem")
+    open_items = agenda_item.objects.filter(is_open=True, session__status="planned")
+    return open_items.filter(
+        Q(session__table__members__user=user, session__table__members__active=True)
+        | Q(invitations__user=user)
+    ).values("application__client_id")
+
+
+def _assessment_ids(user: Any, ctx: ActorContext) -> frozenset[int]:
+    """Once per request (the context lives on the user object), so list pages stay flat."""
+    if ctx.assessment_ids is None:
+        ctx.assessment_ids = frozenset(
+            assessment_client_ids(user).values_list("application__client_id", flat=True)
+        )
+    return ctx.assessment_ids
+
+
+def can_plan_sessions(user: Any, region_id: int) -> bool:
+    return region_id in actor_context(user).regions(Role.COORDINATOR)
+
+
+def is_chair(user: Any, table_id: int) -> bool:
+    from django.apps import apps
+
+    member = apps.get_model("assessment", "TableMember")
+    return member.objects.filter(user=user, table_id=table_id, is_chair=True, active=True).exists()
+
+
+def can_see_session(user: Any, session: Any) -> bool:
+    """Coordinators of the region, members of the table, and anyone invited to one of its cases."""
+    if can_plan_sessions(user, session.table.region_id):
+        return True
+    if session.table.members.filter(user=user, active=True).exists():
+        return True
+    return session.items.filter(invitations__user=user).exists()
+
+
+def can_create_application(user: Any, care_provider_id: int) -> bool:
+    return care_provider_id in actor_context(user).organisations(Role.APPLICANT_WORKER)
+
+
+def can_edit_application(user: Any, client: Any) -> bool:
+    return client.care_provider_id in actor_context(user).organisations(Role.APPLICANT_WORKER)
+
+
+def can_check_applications(user: Any, region_id: int) -> bool:
+    return region_id in actor_context(user).regions(Role.COORDINATOR)
+
+
+def can_withdraw_application(user: Any, client: Any) -> bool:
+    return can_edit_application(user, client) or can_check_applications(user, client.region_id)
+
+
+def can_view_access_log(user: Any, region_id: int | None = None) -> bool:
+    regions = actor_context(user).regions(Role.COORDINATOR)
+    return bool(regions) if region_id is None else region_id in regions
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Data minimisation
+# ---------------------------------------------------------------------------------------------
+
+
+class Detail(StrEnum):
+    """How much of a client a user may see, from most to least."""
+
+    FULL = "full"  # identity including BSN
+    NO_BSN = "no_bsn"  # name and date of birth, no BSN
+    PSEUDONYM = "pseudonym"  # candidate number, household, needs, support; no identity
+    NONE = "none"
+
+
+def client_detail_level(user: Any, client: Any) -> Detail:
+    ctx = actor_context(user)
+    if client.region_id in ctx.regions(Role.COORDINATOR):
+        return Detail.FULL
+    if client.care_provider_id in ctx.organisations(Role.APPLICANT_WORKER):
+        return Detail.FULL
+    if client.support_provider_id in ctx.organisations(Role.SUPPORT_WORKER):
+        return Detail.NO_BSN
+    if ctx.grants and client.pk in _assessment_ids(user, ctx):
+        return Detail.NO_BSN  # table members and invited participants assess the person, no BSN
+    return Detail.NONE
+
+
+# Which fields of a client each level shows; serializers and templates both use these.
+CLIENT_FIELDS: dict[Detail, tuple[str, ...]] = {
+    Detail.FULL: (
+        "case_number",
+        "first_name",
+        "last_name",
+        "bsn",
+        "date_of_birth",
+        "source",
+        "municipality_of_origin",
+        "care_provider",
+        "support_provider",
+        "household_adults",
+        "household_children",
+    ),
+    Detail.NO_BSN: (
+        "case_number",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "source",
+        "municipality_of_origin",
+        "care_provider",
+        "support_provider",
+        "household_adults",
+        "household_children",
+    ),
+    Detail.PSEUDONYM: (
+        "candidate_number",
+        "household_adults",
+        "household_children",
+        "support_provider",
+    ),
+    Detail.NONE: (),
+}
+PERSONAL_DETAIL = frozenset({Detail.FULL, Detail.NO_BSN})

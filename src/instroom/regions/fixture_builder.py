@@ -1,0 +1,272 @@
+"""Build a region's Django fixture from its curated TOML file and, where it names them, the CSV
+files of public reference figures beside it. Pure: reads files, returns data; no database."""
+
+import csv
+import tomllib
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from django.utils.text import slugify
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures"
+
+AFFORDABILITY_HOUSEHOLDS = {
+    "one-person": "one_person",
+    "multi-person (2)": "two_persons",
+    "multi-person (3+)": "three_plus",
+    "one-person pension age": "one_person_pension",
+    "multi-person pension age (2)": "two_persons_pension",
+    "multi-person pension age (3+)": "three_plus_pension",
+}
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _figure(
+    region: str,
+    code: str,
+    kind: str,
+    value: int,
+    date: str,
+    source: str,
+    estimate: bool = False,
+    method: str = "",
+) -> dict[str, Any]:
+    return {
+        "model": "regions.municipalityfigure",
+        "fields": {
+            "municipality": [region, code],
+            "kind": kind,
+            "value": value,
+            "reference_date": date,
+            "source": source,
+            "is_estimate": estimate,
+            "method": method,
+        },
+    }
+
+
+def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]]:
+    config = tomllib.loads((reference_dir / f"{slug}.toml").read_text(encoding="utf-8"))
+    r = config["region"]
+    out: list[dict[str, Any]] = [
+        {
+            "model": "regions.region",
+            "fields": {
+                "slug": r["slug"],
+                "name": r["name"],
+                "is_fictional": r["is_fictional"],
+                "start_year": r["start_year"],
+                "admitted_sources": r["admitted_sources"],
+                "three_party_target": r["three_party_target"],
+                "decision_lead_time_weeks": r["decision_lead_time_weeks"],
+                "support_months": r["support_months"],
+                "retention_months": r["retention_months"],
+            },
+        }
+    ]
+    municipalities: list[dict[str, Any]] = []  # cbs_code, name, table
+    figures: list[dict[str, Any]] = []
+    districts: list[dict[str, Any]] = []
+    limits: list[dict[str, Any]] = []
+
+    ref = config.get("reference", {})
+    if "municipalities_csv" in ref:
+        est = config["estimates"]
+        size = Decimal(est["household_size"])
+        for row in _read_csv(reference_dir / ref["municipalities_csv"]):
+            code, date, source = row["cbs_code"], row["reference_date"], row["source"]
+            municipalities.append(
+                {"cbs_code": code, "name": row["name"], "table": row["assessment_table"]}
+            )
+            population, stock = int(row["population"]), int(row["housing_stock"])
+            share = est["social_share"][code]
+            figures += [
+                _figure(slug, code, "population", population, date, source),
+                _figure(slug, code, "housing_stock", stock, date, source),
+                _figure(
+                    slug,
+                    code,
+                    "households",
+                    _round(population / size),
+                    date,
+                    f"Schatting op basis van {source}",
+                    True,
+                    est["household_method"],
+                ),
+                _figure(
+                    slug,
+                    code,
+                    "social_stock",
+                    _round(stock * Decimal(share["share"])),
+                    date,
+                    f"Schatting op basis van {source}",
+                    True,
+                    est["social_stock_method"].format(
+                        share=f"{Decimal(share['share']) * 100:.0f} %", share_source=share["source"]
+                    ),
+                ),
+            ]
+    for m in config.get("municipality", []):
+        municipalities.append({"cbs_code": m["cbs_code"], "name": m["name"], "table": m["table"]})
+        for kind in ("population", "housing_stock", "households", "social_stock"):
+            figures.append(
+                _figure(slug, m["cbs_code"], kind, m[kind], m["reference_date"], m["source"])
+            )
+
+    if "districts_csv" in ref:
+        for row in _read_csv(reference_dir / ref["districts_csv"]):
+            districts.append(
+                {
+                    "model": "regions.neighbourhood",
+                    "fields": {
+                        "municipality": [slug, row["municipality_code"]],
+                        "cbs_code": row["cbs_wijk_code"],
+                        "level": "wijk",
+                        "name": "",
+                        "population": int(row["population"]),
+                        "housing_stock": int(row["housing_stock"]),
+                        "reference_date": row["reference_date"],
+                        "source": row["source"],
+                    },
+                }
+            )
+    for d in config.get("district", []):
+        districts.append(
+            {
+                "model": "regions.neighbourhood",
+                "fields": {
+                    "municipality": [slug, d["municipality"]],
+                    "cbs_code": d["cbs_code"],
+                    "level": "wijk",
+                    "name": d.get("name", ""),
+                    "population": None,
+                    "housing_stock": None,
+                    "reference_date": None,
+                    "source": "",
+                },
+            }
+        )
+
+    if "affordability_csv" in ref:
+        for row in _read_csv(reference_dir / ref["affordability_csv"]):
+            limits.append(
+                {
+                    "year": int(row["year"]),
+                    "household": AFFORDABILITY_HOUSEHOLDS[row["household"]],
+                    "income_limit_eur": row["income_limit_eur"],
+                    "rent_cap_eur": row["rent_cap_eur"] or None,
+                    "source": row["source"],
+                }
+            )
+    limits += config.get("affordability", [])
+
+    out += [
+        {
+            "model": "regions.municipality",
+            "fields": {"region": [slug], "cbs_code": m["cbs_code"], "name": m["name"]},
+        }
+        for m in municipalities
+    ]
+    out += figures + districts
+
+    all_codes = [m["cbs_code"] for m in municipalities]
+    for org in config.get("organisation", []):
+        served = org.get("municipalities", [])
+        codes = all_codes if served == "all" else served
+        out.append(
+            {
+                "model": "regions.organisation",
+                "fields": {
+                    "region": [slug],
+                    "slug": org["slug"],
+                    "name": org["name"],
+                    "type": org["type"],
+                    "municipalities": [[slug, c] for c in codes],
+                    "represents": None,
+                    "provides_residential_care": org.get("residential", False),
+                    "provides_ambulant_support": org.get("ambulant", False),
+                    "coverage_source": org.get("coverage_source", ""),
+                    "active": True,
+                },
+            }
+        )
+    for m in municipalities:
+        out.append(
+            {
+                "model": "regions.organisation",
+                "fields": {
+                    "region": [slug],
+                    "slug": f"gemeente-{slugify(m['name'])}",
+                    "name": f"Gemeente {m['name']}",
+                    "type": "municipality",
+                    "municipalities": [[slug, m["cbs_code"]]],
+                    "represents": [slug, m["cbs_code"]],
+                    "provides_residential_care": False,
+                    "provides_ambulant_support": False,
+                    "coverage_source": "",
+                    "active": True,
+                },
+            }
+        )
+
+    tables: dict[str, list[str]] = {}
+    for m in municipalities:
+        tables.setdefault(m["table"], []).append(m["cbs_code"])
+    for name, codes in tables.items():
+        out.append(
+            {
+                "model": "regions.assessmenttable",
+                "fields": {
+                    "region": [slug],
+                    "slug": slugify(name),
+                    "name": name,
+                    "municipalities": [[slug, c] for c in codes],
+                },
+            }
+        )
+
+    for q in config.get("quota", []):
+        for year in range(q["first_year"], q["last_year"] + 1):
+            out.append(
+                {
+                    "model": "regions.quotayear",
+                    "fields": {
+                        "region": [slug],
+                        "year": year,
+                        "total_homes": q["total_homes"],
+                        "weight_households": q["weight_households"],
+                        "weight_social_stock": q["weight_social_stock"],
+                        "method": q["method"],
+                        "source": q["source"],
+                    },
+                }
+            )
+    for lim in limits:
+        out.append(
+            {
+                "model": "regions.affordabilitylimit",
+                "fields": {
+                    "region": [slug],
+                    "year": lim["year"],
+                    "household_type": lim["household"],
+                    "income_limit_eur": lim["income_limit_eur"],
+                    "rent_cap_eur": lim["rent_cap_eur"],
+                    "source": lim["source"],
+                },
+            }
+        )
+    return out
+
+
+def available_regions(reference_dir: Path = REFERENCE_DIR) -> list[str]:
+    return sorted(p.stem for p in reference_dir.glob("*.toml"))

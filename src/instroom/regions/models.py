@@ -1,0 +1,419 @@
+"""A region (scheme) and everything regional about it: configuration, never code."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .constants import (
+    ApportionmentMethod,
+    CareSource,
+    FigureKind,
+    HouseholdType,
+    NeighbourhoodLevel,
+    OrganisationType,
+)
+
+cbs_municipality_code = RegexValidator(
+    r"^GM\d{4}$", _("A CBS municipality code is GM followed by four digits, e.g. GM0392.")
+)
+cbs_area_code = RegexValidator(
+    r"^(WK\d{6}|BU\d{8})$",
+    _("A CBS area code is WK plus six digits (district) or BU plus eight digits (neighbourhood)."),
+)
+
+
+class RegionManager(models.Manager["Region"]):
+    def get_by_natural_key(self, slug: str) -> "Region":
+        return self.get(slug=slug)
+
+
+class Region(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_fictional = models.BooleanField(
+        _("fictional"), default=False, help_text=_("Demo and test regions are marked fictional.")
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), help_text=_("First year of the scheme; carry-over counts from here.")
+    )
+    admitted_sources = models.JSONField(
+        _("admitted sources"),
+        default=list,
+        help_text=_("Which kinds of care clients may come from (BW, MO, youth care, other)."),
+    )
+    three_party_target = models.DecimalField(
+        _("target share of three-party contracts"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.850"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    decision_lead_time_weeks = models.PositiveSmallIntegerField(
+        _("target weeks from complete application to decision"), default=6
+    )
+    support_months = models.PositiveSmallIntegerField(
+        _("months of support after moving in"), default=24
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("months after a case ends before personal data is anonymised"), default=24
+    )
+
+    objects = RegionManager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def admitted_source_labels(self) -> list[str]:
+        return [str(CareSource(s).label) for s in self.admitted_sources if s in CareSource.values]
+
+
+class MunicipalityManager(models.Manager["Municipality"]):
+    def get_by_natural_key(self, region_slug: str, cbs_code: str) -> "Municipality":
+        return self.get(region__slug=region_slug, cbs_code=cbs_code)
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
+    cbs_code = models.CharField(_("CBS code"), max_length=6, validators=[cbs_municipality_code])
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = MunicipalityManager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "cbs_code"], name="municipality_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.region.slug, self.cbs_code)
+
+    natural_key.dependencies = ["regions.region"]  # type: ignore[attr-defined]
+
+
+class FigureManager(models.Manager["MunicipalityFigure"]):
+    def get_by_natural_key(
+        self, region_slug: str, cbs_code: str, kind: str, reference_date: str
+    ) -> "MunicipalityFigure":
+        return self.get(
+            municipality__region__slug=region_slug,
+            municipality__cbs_code=cbs_code,
+            kind=kind,
+            reference_date=reference_date,
+        )
+
+
+class MunicipalityFigure(models.Model):
+    """One figure about a municipality, with where it comes from and whether it is official."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="figures",
+        verbose_name=_("municipality"),
+    )
+    kind = models.CharField(_("figure"), max_length=20, choices=FigureKind.choices)
+    value = models.PositiveIntegerField(_("value"))
+    reference_date = models.DateField(_("reference date"))
+    source = models.CharField(_("source"), max_length=400)
+    is_estimate = models.BooleanField(
+        _("estimate"), default=False, help_text=_("Not yet an official figure.")
+    )
+    method = models.TextField(_("method of the estimate"), blank=True)
+
+    objects = FigureManager()
+
+    class Meta:
+        verbose_name = _("municipal figure")
+        verbose_name_plural = _("municipal figures")
+        ordering = ["municipality__name", "kind", "-reference_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "reference_date"], name="figure_unique_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_estimate=False) | ~Q(method=""), name="estimate_has_method"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.get_kind_display()} {self.reference_date}: {self.value}"
+
+    def natural_key(self) -> tuple[str, str, str, str]:
+        return (
+            self.municipality.region.slug,
+            self.municipality.cbs_code,
+            self.kind,
+            self.reference_date.isoformat(),
+        )
+
+    natural_key.dependencies = ["regions.municipality"]  # type: ignore[attr-defined]
+
+
+class NeighbourhoodManager(models.Manager["Neighbourhood"]):
+    def get_by_natural_key(self, region_slug: str, cbs_code: str) -> "Neighbourhood":
+        return self.get(municipality__region__slug=region_slug, cbs_code=cbs_code)
+
+
+class Neighbourhood(models.Model):
+    """A CBS district (wijk) or neighbourhood (buurt); concentration caps count per one of these."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="neighbourhoods",
+        verbose_name=_("municipality"),
+    )
+    cbs_code = models.CharField(_("CBS code"), max_length=10, validators=[cbs_area_code])
+    level = models.CharField(_("level"), max_length=5, choices=NeighbourhoodLevel.choices)
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, help_text=_("Entered by the administrator.")
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    housing_stock = models.PositiveIntegerField(_("housing stock"), null=True, blank=True)
+    reference_date = models.DateField(_("reference date"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=400, blank=True)
+
+    objects = NeighbourhoodManager()
+
+    class Meta:
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+        ordering = ["cbs_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "cbs_code"], name="neighbourhood_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cbs_code})" if self.name else self.cbs_code
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.municipality.region.slug, self.cbs_code)
+
+    natural_key.dependencies = ["regions.municipality"]  # type: ignore[attr-defined]
+
+
+class OrganisationManager(models.Manager["Organisation"]):
+    def get_by_natural_key(self, region_slug: str, slug: str) -> "Organisation":
+        return self.get(region__slug=region_slug, slug=slug)
+
+
+class Organisation(models.Model):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region")
+    )
+    slug = models.SlugField(_("slug"))
+    name = models.CharField(_("name"), max_length=200)
+    type = models.CharField(_("type"), max_length=20, choices=OrganisationType.choices)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("municipalities served"),
+    )
+    represents = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("represents municipality"),
+        help_text=_("For a municipality's own organisation: which municipality it is."),
+    )
+    provides_residential_care = models.BooleanField(
+        _("provides residential care (BW/MO/youth)"), default=False
+    )
+    provides_ambulant_support = models.BooleanField(
+        _("provides ambulant support (woonbegeleiding)"), default=False
+    )
+    coverage_source = models.CharField(
+        _("source of the municipalities served"), max_length=400, blank=True
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = OrganisationManager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["type", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "slug"], name="organisation_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(type=OrganisationType.MUNICIPALITY) | Q(represents__isnull=True),
+                name="only_municipality_represents",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.region.slug, self.slug)
+
+    natural_key.dependencies = ["regions.region", "regions.municipality"]  # type: ignore[attr-defined]
+
+
+class TableManager(models.Manager["AssessmentTable"]):
+    def get_by_natural_key(self, region_slug: str, slug: str) -> "AssessmentTable":
+        return self.get(region__slug=region_slug, slug=slug)
+
+
+class AssessmentTable(models.Model):
+    """A beoordelingstafel: assesses applications from the municipalities it covers."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="tables", verbose_name=_("region")
+    )
+    slug = models.SlugField(_("slug"))
+    name = models.CharField(_("name"), max_length=200)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="tables", verbose_name=_("municipalities covered")
+    )
+
+    objects = TableManager()
+
+    class Meta:
+        verbose_name = _("assessment table")
+        verbose_name_plural = _("assessment tables")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "slug"], name="table_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.region.slug, self.slug)
+
+    natural_key.dependencies = ["regions.region", "regions.municipality"]  # type: ignore[attr-defined]
+
+
+class QuotaYearManager(models.Manager["QuotaYear"]):
+    def get_by_natural_key(self, region_slug: str, year: int) -> "QuotaYear":
+        return self.get(region__slug=region_slug, year=year)
+
+
+class QuotaYear(models.Model):
+    """The region's contingent for one year and the weights of its distribution key."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="quota_years", verbose_name=_("region")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    total_homes = models.PositiveIntegerField(_("homes in the contingent"))
+    weight_households = models.DecimalField(
+        _("weight of households"), max_digits=4, decimal_places=3, default=Decimal("0.500")
+    )
+    weight_social_stock = models.DecimalField(
+        _("weight of social rental stock"), max_digits=4, decimal_places=3, default=Decimal("0.500")
+    )
+    method = models.CharField(
+        _("apportionment method"),
+        max_length=20,
+        choices=ApportionmentMethod.choices,
+        default=ApportionmentMethod.LARGEST_REMAINDER,
+    )
+    source = models.CharField(_("source"), max_length=400, blank=True)
+
+    objects = QuotaYearManager()
+
+    class Meta:
+        verbose_name = _("yearly quota")
+        verbose_name_plural = _("yearly quotas")
+        ordering = ["region", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="quota_unique_year"),
+            models.CheckConstraint(
+                condition=Q(weight_households__gte=0, weight_social_stock__gte=0)
+                & Q(weight_households__lte=1, weight_social_stock__lte=1),
+                name="quota_weights_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}: {self.total_homes}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.region.slug, self.year)
+
+    natural_key.dependencies = ["regions.region"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (self.weight_households or 0) + (self.weight_social_stock or 0) != 1:
+            raise ValidationError(_("The two weights must add up to 1 (for example 0.5 and 0.5)."))
+
+
+class AffordabilityLimitManager(models.Manager["AffordabilityLimit"]):
+    def get_by_natural_key(
+        self, region_slug: str, year: int, household_type: str
+    ) -> "AffordabilityLimit":
+        return self.get(region__slug=region_slug, year=year, household_type=household_type)
+
+
+class AffordabilityLimit(models.Model):
+    """Passend toewijzen: the income limit and rent cap per household type, per year."""
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="affordability_limits",
+        verbose_name=_("region"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    household_type = models.CharField(_("household"), max_length=20, choices=HouseholdType.choices)
+    income_limit_eur = models.DecimalField(
+        _("income limit (EUR a year)"), max_digits=9, decimal_places=2
+    )
+    rent_cap_eur = models.DecimalField(
+        _("rent cap (EUR a month)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty until the figure is known; the rule then falls back to the latest year."
+        ),
+    )
+    source = models.CharField(_("source"), max_length=400)
+
+    objects = AffordabilityLimitManager()
+
+    class Meta:
+        verbose_name = _("affordability limit")
+        verbose_name_plural = _("affordability limits")
+        ordering = ["region", "-year", "household_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "household_type"], name="affordability_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_household_type_display()}"
+
+    def natural_key(self) -> tuple[str, int, str]:
+        return (self.region.slug, self.year, self.household_type)
+
+    natural_key.dependencies = ["regions.region"]  # type: ignore[attr-defined]

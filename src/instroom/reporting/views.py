@@ -1,0 +1,89 @@
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from instroom.accounts.constants import Role
+from instroom.accounts.notifications import open_notifications
+from instroom.applications import selectors as application_selectors
+from instroom.applications.constants import CaseState
+from instroom.assessment import selectors as assessment_selectors
+from instroom.http import AuthenticatedHttpRequest
+from instroom.policy import rules
+from instroom.regions.models import Municipality
+
+from . import selectors
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What do I need to do today: one section per role the user holds."""
+    ctx = rules.actor_context(request.user)
+    sections: dict[str, object] = {}
+    if ctx.has(Role.COORDINATOR):
+        regions = ctx.regions(Role.COORDINATOR)
+        sections["coordinator"] = {
+            "to_check": application_selectors.check_queue(actor=request.user).count(),
+            "awaiting": application_selectors.awaiting_decision(actor=request.user),
+            "pipeline": selectors.pipeline_counts(region_ids=regions, suppressed=False),
+        }
+    if ctx.has(Role.APPLICANT_WORKER):
+        mine = application_selectors.application_list(actor=request.user).filter(
+            client__care_provider_id__in=ctx.organisations(Role.APPLICANT_WORKER),
+            state__in=[CaseState.DRAFT, CaseState.RETURNED],
+        )[:20]
+        rows = [(a, application_selectors.minimise(request.user, a.client)) for a in mine]
+        application_selectors.log_reads(
+            actor=request.user,
+            views=[v for _a, v in rows],
+            action="client.list",
+            purpose="home page",
+        )
+        sections["applicant"] = {"rows": rows}
+    if ctx.has(Role.SUPPORT_WORKER):
+        sections["support"] = {
+            "count": application_selectors.application_list(actor=request.user)
+            .filter(client__support_provider_id__in=ctx.organisations(Role.SUPPORT_WORKER))
+            .count()
+        }
+    if ctx.has(Role.MUNICIPALITY):
+        municipalities = Municipality.objects.filter(pk__in=ctx.municipalities())
+        sections["municipality"] = [
+            {
+                "municipality": m,
+                "rows": zip(
+                    selectors.pipeline_counts(
+                        region_ids=frozenset({m.region_id}), municipality_id=m.pk
+                    ),
+                    selectors.pipeline_counts(region_ids=frozenset({m.region_id})),
+                    strict=True,
+                ),
+            }
+            for m in municipalities
+        ]
+    tasks = open_notifications(request.user)
+    if ctx.has(Role.TABLE_MEMBER, Role.POLICE, Role.COORDINATOR):
+        sections["sessions"] = [
+            s
+            for s in assessment_selectors.session_list(actor=request.user)
+            .filter(status="planned")
+            .order_by("starts_at")[:5]
+        ]
+    for role in (
+        Role.TABLE_MEMBER,
+        Role.CORPORATION_STAFF,
+        Role.WELFARE,
+        Role.POLICE,
+        Role.ADMINISTRATOR,
+    ):
+        if ctx.has(role):
+            sections[role] = True
+    return render(
+        request,
+        "reporting/home.html",
+        {"sections": sections, "roles": sorted(ctx.roles), "tasks": tasks},
+    )

@@ -1,0 +1,4 @@
+"""Contracts, soft landing, meetings, signals, time-out and the case table.
+
+Built in the issue: contract and support.
+"""
