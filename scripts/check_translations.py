@@ -21,8 +21,10 @@ def main() -> int:
         shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "instroom.conf.test"}
         subprocess.run(
-            [sys.executable, "-m", "django", "makemessages", "-l", "nl", "--no-obsolete",
-             "--no-location", "-v", "0"],
+            # django-admin, not `python -m django`: with -m the working directory (the package
+            # copy) would come first on sys.path and instroom/http.py would shadow the stdlib.
+            [str(Path(sys.executable).parent / "django-admin"), "makemessages", "-l", "nl",
+             "--no-obsolete", "--no-location", "-v", "0"],
             cwd=copy, env=env, check=True,
         )
         po = copy / "locale" / "nl" / "LC_MESSAGES" / "django.po"
