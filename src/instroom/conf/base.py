@@ -2,11 +2,11 @@
 
 Environment variables (all optional unless noted):
     DATABASE_URL          e.g. postgres://user@127.0.0.1:5432/instroom; unset: SQLite file
-    INSTROOM_DATA_DIR     where the SQLite file, uploads and the generated secret live (./var)
+    INSTROOM_DATA_DIR     where the SQLite file, uploads and the generated secret live (<checkout>/var)
     DJANGO_SECRET_KEY     required in production
     DJANGO_DEBUG          "1"/"true" to turn debugging on (off by default)
     DJANGO_ALLOWED_HOSTS  comma-separated host names (127.0.0.1,localhost)
-    INSTROOM_NODE_MODULES where `npm ci` put the front-end packages (./node_modules)
+    INSTROOM_NODE_MODULES where `npm ci` put the front-end packages (<checkout>/node_modules)
     EMAIL_URL-like settings follow in the issues that send e-mail.
 """
 
@@ -36,8 +36,12 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(env("INSTROOM_DATA_DIR", str(Path.cwd() / "var"))).resolve()
-NODE_MODULES = Path(env("INSTROOM_NODE_MODULES", str(Path.cwd() / "node_modules"))).resolve()
+# A checkout (editable install) keeps var/ and node_modules/ at its root, wherever a command is
+# run from; an installed package uses the working directory.
+_CHECKOUT = PACKAGE_DIR.parent.parent
+_HOME = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
+DATA_DIR = Path(env("INSTROOM_DATA_DIR", str(_HOME / "var"))).resolve()
+NODE_MODULES = Path(env("INSTROOM_NODE_MODULES", str(_HOME / "node_modules"))).resolve()
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = env_bool("DJANGO_DEBUG", False)
