@@ -4,6 +4,7 @@ alice/bob pattern (Healthchecks' hc/test.py): every page and endpoint is tried b
 """
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,3 +105,49 @@ def _postgres_only(request: pytest.FixtureRequest) -> None:
         if os.environ.get("CI"):
             pytest.fail("CI runs the tests against PostgreSQL: set DATABASE_URL")
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+# --- Browser tests: Debian's Chromium driven by Playwright ----------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """A headless Chromium; in CI a missing Chromium fails instead of skipping."""
+    import shutil
+
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: make install puts it there (apt chromium)")
+        pytest.skip("Chromium is not installed")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are
+    # ordinary synchronous code, so Django's async-safety guard is switched off for them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def browser_login(browser: Any, live_server: Any, user: User, **context: Any) -> Any:
+    """A fresh browser context, signed in through the login form; returns its page."""
+    page = browser.new_context(**context).new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return page

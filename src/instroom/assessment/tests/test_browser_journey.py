@@ -1,8 +1,5 @@
 """The intake-to-decision path in a real browser, as new users would walk it."""
 
-import os
-import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -10,49 +7,13 @@ from django.utils import timezone
 
 from instroom.applications.models import Application
 from instroom.assessment import services as assessment_services
-from instroom.conftest import PASSWORD
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the test are
-# ordinary synchronous code, so Django's async-safety guard is switched off for these tests.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from instroom.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: make install puts it there (apt chromium)")
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
 def login(browser, live_server, user):
-    page = browser.new_context().new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    return browser_login(browser, live_server, user)
 
 
 def test_application_from_draft_to_the_pool(browser, live_server, cast) -> None:
