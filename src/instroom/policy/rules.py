@@ -123,6 +123,8 @@ CASE_WORKER = has_role(*CASE_ROLES)
 COORDINATOR = has_role(Role.COORDINATOR)
 APPLICANT = has_role(Role.APPLICANT_WORKER)
 REGION_READER = has_role(Role.COORDINATOR, Role.ADMINISTRATOR, Role.MUNICIPALITY)
+CORPORATION = has_role(Role.CORPORATION_STAFF)
+HOME_READER = has_role(Role.CORPORATION_STAFF, Role.COORDINATOR)
 
 
 # Every URL name of the project, with who may reach it. Keep in step with the urls.py files:
@@ -183,6 +185,18 @@ URL_RULES: dict[str, Rule] = {
     "api:application-return": COORDINATOR,
     "api:application-complete": COORDINATOR,
     "api:application-withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
+    # homes (object access: policy.rules.home_scope, can_manage_home)
+    "homes:list": HOME_READER,
+    "homes:create": CORPORATION,
+    "homes:detail": HOME_READER,
+    "homes:edit": CORPORATION,
+    "homes:withdraw": CORPORATION,
+    "homes:reopen": CORPORATION,
+    "homes:import": CORPORATION,
+    "homes:import_template": CORPORATION,
+    "api:home-list": HOME_READER,
+    "api:home-detail": HOME_READER,
+    "api:home-withdraw": CORPORATION,
     "api:session-list": CASE_WORKER,
     "api:session-agenda": COORDINATOR,
     "api:agendaitem-decision": CASE_WORKER,
@@ -315,6 +329,26 @@ def can_check_applications(user: Any, region_id: int) -> bool:
 
 def can_withdraw_application(user: Any, client: Any) -> bool:
     return can_edit_application(user, client) or can_check_applications(user, client.region_id)
+
+
+def home_scope(user: Any) -> Q:
+    """A filter on Home: the corporation's own offers, and every offer in a coordinator's
+    region. Care providers see a home only through a match (the matching stage)."""
+    ctx = actor_context(user)
+    scope = Q(pk__in=[])
+    if orgs := ctx.organisations(Role.CORPORATION_STAFF):
+        scope |= Q(corporation_id__in=orgs)
+    if regions := ctx.regions(Role.COORDINATOR):
+        scope |= Q(region_id__in=regions)
+    return scope
+
+
+def can_offer_homes(user: Any, corporation_id: int) -> bool:
+    return corporation_id in actor_context(user).organisations(Role.CORPORATION_STAFF)
+
+
+def can_manage_home(user: Any, home: Any) -> bool:
+    return can_offer_homes(user, home.corporation_id)
 
 
 def can_view_access_log(user: Any, region_id: int | None = None) -> bool:

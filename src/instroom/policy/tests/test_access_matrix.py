@@ -14,6 +14,7 @@ from django.utils import timezone
 from instroom.applications import services as app_services
 from instroom.applications.tests.factories import make_application
 from instroom.assessment import services as assessment_services
+from instroom.homes.tests.factories import make_home
 from instroom.policy import rules
 from instroom.policy.urlwalk import walk
 
@@ -33,6 +34,8 @@ def _sample_kwargs(route, cast, objects) -> dict | None:
         pk = objects["item"].pk
     elif name.startswith("api:session"):
         pk = objects["session"].pk
+    elif name.startswith(("homes:", "api:home")):
+        pk = objects["home"].pk
     elif name in ("applications:client",) or name.startswith(("api:client", "privacy:")):
         pk = objects["application"].client_id
     else:
@@ -59,7 +62,8 @@ def test_every_url_answers_each_persona_as_the_policy_says(client, cast) -> None
     item = assessment_services.agenda_add(
         actor=cast.coordinator, session=session, application=scheduled
     )
-    objects = {"application": application, "session": session, "item": item}
+    home = make_home(cast.corporation_user, cast.corporation)
+    objects = {"application": application, "session": session, "item": item, "home": home}
     bsn = application.client.bsn
     checked = 0
     for route in walk():

@@ -1,0 +1,143 @@
+"""Home offers in the API: the same services, policy and validation as the pages."""
+
+from typing import Any, cast
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from instroom.accounts.models import User
+from instroom.homes import selectors, services
+from instroom.homes.constants import HomeType
+from instroom.homes.models import Home
+from instroom.homes.validators import normalise_postcode
+from instroom.policy import rules
+from instroom.regions.models import Municipality, Neighbourhood, Organisation
+
+
+def _actor(request: Request) -> User:
+    return cast(User, request.user)
+
+
+class HomeSerializer(serializers.ModelSerializer):
+    corporation: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    municipality: Any = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+    neighbourhood: Any = serializers.SlugRelatedField(
+        slug_field="cbs_code", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Home
+        fields = ["id", "corporation", "state", *services.HOME_FIELDS, "created_at"]
+
+
+class HomeWriteSerializer(serializers.Serializer):
+    corporation = serializers.SlugField(
+        required=False, help_text="Slug of your corporation (needed if you work for more than one)"
+    )
+    reference = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    street = serializers.CharField(max_length=120)
+    house_number = serializers.IntegerField(min_value=1, max_value=99999)
+    house_number_suffix = serializers.CharField(max_length=6, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=8)
+    municipality = serializers.RegexField(r"^GM\d{4}$", help_text="CBS code, e.g. GM0392")
+    neighbourhood = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, help_text="CBS code (BU…/WK…)"
+    )
+    complex_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    home_type = serializers.ChoiceField(choices=HomeType.choices)
+    rooms = serializers.IntegerField(min_value=1, max_value=12)
+    floor = serializers.IntegerField(min_value=0, max_value=60, default=0)
+    has_lift = serializers.BooleanField(default=False)
+    wheelchair_accessible = serializers.BooleanField(default=False)
+    rent_eur = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=1, max_value=2500)
+    pets_allowed = serializers.BooleanField(default=False)
+    available_from = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_postcode(self, value: str) -> str:
+        return normalise_postcode(value)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class HomeViewSet(viewsets.GenericViewSet):
+    """Homes the caller may see: a corporation its own offers, a coordinator the region's."""
+
+    serializer_class = HomeSerializer
+    queryset = Home.objects.none()  # for the schema; get_queryset scopes per caller
+
+    def get_queryset(self) -> Any:
+        return selectors.home_list(actor=self.request.user)
+
+    def _get(self, pk: str | None) -> Home:
+        try:
+            return self.get_queryset().get(pk=int(pk or 0))
+        except (Home.DoesNotExist, ValueError):
+            raise Http404 from None
+
+    def _fields(self, data: dict[str, Any], region_id: int) -> dict[str, Any]:
+        data = dict(data)
+        data.pop("corporation", None)
+        if "municipality" in data:
+            data["municipality"] = get_object_or_404(
+                Municipality, region_id=region_id, cbs_code=data["municipality"]
+            )
+        if "neighbourhood" in data:
+            code = data["neighbourhood"]
+            data["neighbourhood"] = (
+                get_object_or_404(Neighbourhood, municipality__region_id=region_id, cbs_code=code)
+                if code
+                else None
+            )
+        return data
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(HomeSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(HomeSerializer(self._get(pk)).data)
+
+    @extend_schema(request=HomeWriteSerializer, responses={201: HomeSerializer})
+    def create(self, request: Request) -> Response:
+        data = HomeWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = rules.actor_context(request.user).organisations("corporation_staff")
+        corporations = Organisation.objects.filter(pk__in=ids)
+        slug = data.validated_data.get("corporation")
+        corporation = corporations.filter(slug=slug).first() if slug else corporations.first()
+        if corporation is None:
+            raise PermissionDenied
+        fields = self._fields(data.validated_data, corporation.region_id)
+        home = services.home_create(actor=_actor(request), corporation=corporation, **fields)
+        return Response(HomeSerializer(home).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=HomeWriteSerializer, responses=HomeSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        home = self._get(pk)
+        if not rules.can_manage_home(request.user, home):
+            raise PermissionDenied
+        data = HomeWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = self._fields(data.validated_data, home.region_id)
+        home = services.home_update(actor=_actor(request), home=home, **fields)
+        return Response(HomeSerializer(home).data)
+
+    @extend_schema(request=WithdrawSerializer, responses=HomeSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        home = self._get(pk)
+        data = WithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        home = services.home_withdraw(
+            actor=_actor(request), home=home, reason=data.validated_data["reason"]
+        )
+        return Response(HomeSerializer(home).data)

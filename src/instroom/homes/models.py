@@ -1,0 +1,116 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from instroom.regions.models import Municipality, Neighbourhood, Organisation, Region
+
+from .constants import HomeState, HomeType
+from .validators import validate_house_number_suffix, validate_postcode
+
+
+class Home(models.Model):
+    """A social rental home a corporation offers to the regional scheme."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    corporation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="homes",
+        verbose_name=_("housing corporation"),
+    )
+    reference = models.CharField(
+        _("corporation's reference"),
+        max_length=40,
+        blank=True,
+        help_text=_("Your own number for this home, if you use one."),
+    )
+    street = models.CharField(_("street"), max_length=120)
+    house_number = models.PositiveIntegerField(
+        _("house number"), validators=[MinValueValidator(1), MaxValueValidator(99999)]
+    )
+    house_number_suffix = models.CharField(
+        _("addition"), max_length=6, blank=True, validators=[validate_house_number_suffix]
+    )
+    postcode = models.CharField(
+        _("postcode"), max_length=7, validators=[validate_postcode], help_text=_("e.g. 2011 AB")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, verbose_name=_("municipality")
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("neighbourhood"),
+    )
+    complex_code = models.CharField(
+        _("complex"),
+        max_length=40,
+        blank=True,
+        help_text=_("The corporation's complex number: caps count placements per complex."),
+    )
+    home_type = models.CharField(_("type"), max_length=20, choices=HomeType.choices)
+    rooms = models.PositiveSmallIntegerField(
+        _("rooms"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    floor = models.SmallIntegerField(
+        _("floor"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text=_("0 is the ground floor."),
+    )
+    has_lift = models.BooleanField(_("lift"), default=False)
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
+    rent_eur = models.DecimalField(
+        _("net rent per month (€)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("2500.00"))],
+    )
+    pets_allowed = models.BooleanField(_("pets allowed"), default=False)
+    available_from = models.DateField(_("available from"))
+    notes = models.TextField(_("notes"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=HomeState.choices, default=HomeState.OPEN
+    )
+    withdraw_reason = models.CharField(_("reason for withdrawing"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("offered by"),
+    )
+    created_at = models.DateTimeField(_("offered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("home")
+        verbose_name_plural = _("homes")
+        ordering = ["available_from", "pk"]
+        indexes = [models.Index(fields=["region", "state"], name="home_region_state")]
+        constraints = [
+            # One live offer per address: a withdrawn or let home may be offered again later.
+            models.UniqueConstraint(
+                fields=["postcode", "house_number", "house_number_suffix"],
+                condition=Q(state__in=["open", "proposed"]),
+                name="home_one_live_offer_per_address",
+                violation_error_message=_("This address is already on offer."),
+            ),
+            models.CheckConstraint(condition=Q(rooms__gte=1), name="home_rooms_positive"),
+            models.CheckConstraint(condition=Q(rent_eur__gt=0), name="home_rent_positive"),
+            models.CheckConstraint(condition=Q(floor__gte=0), name="home_floor_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.municipality})"
+
+    @property
+    def address(self) -> str:
+        number = f"{self.house_number}{self.house_number_suffix}"
+        return f"{self.street} {number}, {self.postcode}"
