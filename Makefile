@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # WeasyPrint (PDF) needs Pango and a font.
 SYSTEM_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: help install system-packages demo demo-data serve test lint typecheck pytest e2e ci messages clean
+.PHONY: help install system-packages demo demo-data serve test lint typecheck pytest e2e ci messages clean bench
 
 help:
 	@echo "make demo   install and serve the demo on http://127.0.0.1:8000"
@@ -62,3 +62,11 @@ clean:
 # Extract new strings into the catalogues (then translate the Dutch one).
 messages-update: $(STAMP)
 	cd src/instroom && ../../$(BIN)/instroom makemessages -l nl -l en --no-obsolete --no-location --settings=instroom.conf.test
+
+# Benchmarks (never timed tests): ranking one home against pools of 10,000 and 50,000 clients,
+# database reads included, on PostgreSQL. Uses (and fills) its own database instroom_bench.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/instroom_bench
+bench: install
+	@psql "$(subst /instroom_bench,/postgres,$(BENCH_DATABASE_URL))" -qtc "SELECT 1 FROM pg_database WHERE datname='instroom_bench'" | grep -q 1 || \
+	  psql "$(subst /instroom_bench,/postgres,$(BENCH_DATABASE_URL))" -qc "CREATE DATABASE instroom_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/instroom bench_ranking

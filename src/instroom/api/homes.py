@@ -68,7 +68,56 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class HomeViewSet(viewsets.GenericViewSet):
+class RankedCandidateSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    candidate_number = serializers.CharField()
+    total = serializers.IntegerField()
+    points = serializers.DictField(child=serializers.IntegerField())
+
+
+class ExcludedCandidateSerializer(serializers.Serializer):
+    candidate_number = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+
+
+class RankingSerializer(serializers.Serializer):
+    snapshot = serializers.IntegerField()
+    home = serializers.IntegerField()
+    pool_size = serializers.IntegerField()
+    eligible = RankedCandidateSerializer(many=True)
+    excluded = ExcludedCandidateSerializer(many=True)
+
+
+class RankingMixin:
+    @extend_schema(responses=RankingSerializer)
+    @action(detail=True, methods=["get"])
+    def ranking(self, request: Request, pk: str | None = None) -> Response:
+        """The ranking for this home (pseudonymised: candidate numbers only), kept as a snapshot."""
+        from instroom.matching import ranking
+        from instroom.matching.constants import SnapshotPurpose
+
+        home = self._get(pk)  # type: ignore[attr-defined]
+        snapshot = ranking.snapshot_store(
+            ranking.rank_home(home), actor=_actor(request), purpose=SnapshotPurpose.API
+        )
+        return Response(
+            {
+                "snapshot": snapshot.pk,
+                "home": home.pk,
+                "pool_size": snapshot.pool_size,
+                "eligible": [
+                    {k: row[k] for k in ("position", "candidate_number", "total", "points")}
+                    for row in snapshot.eligible
+                ],
+                "excluded": [
+                    {"candidate_number": row["candidate_number"], "reasons": row["reasons"]}
+                    for row in snapshot.excluded
+                ],
+            }
+        )
+
+
+class HomeViewSet(RankingMixin, viewsets.GenericViewSet):
     """Homes the caller may see: a corporation its own offers, a coordinator the region's."""
 
     serializer_class = HomeSerializer

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import applications, homes, views
+from . import applications, homes, matching, views
 
 app_name = "api"
 router = SimpleRouter(trailing_slash=True)
@@ -10,6 +10,7 @@ router.register("v1/regions", views.RegionViewSet, basename="region")
 router.register("v1/clients", views.ClientViewSet, basename="client")
 router.register("v1/applications", applications.ApplicationViewSet, basename="application")
 router.register("v1/homes", homes.HomeViewSet, basename="home")
+router.register("v1/matches", matching.MatchViewSet, basename="match")
 router.register("v1/sessions", applications.SessionViewSet, basename="session")
 router.register("v1/agenda-items", applications.AgendaItemViewSet, basename="agendaitem")
 

@@ -2,7 +2,7 @@
 
 Environment variables (all optional unless noted):
     DATABASE_URL          e.g. postgres://user@127.0.0.1:5432/instroom; unset: SQLite file
-    INSTROOM_DATA_DIR     where the SQLite file, uploads and the generated secret live (<checkout>/var)
+    INSTROOM_DATA_DIR     SQLite file, uploads and the generated secret (<checkout>/var)
     DJANGO_SECRET_KEY     required in production
     DJANGO_DEBUG          "1"/"true" to turn debugging on (off by default)
     DJANGO_ALLOWED_HOSTS  comma-separated host names (127.0.0.1,localhost)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sessions/", include("instroom.assessment.urls")),
     path("privacy/", include("instroom.privacy.urls")),
     path("homes/", include("instroom.homes.urls")),
+    path("matching/", include("instroom.matching.urls")),
     path("api/", include("instroom.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,7 +41,8 @@ HOME_FIELDS = (
 HOME_TRANSITIONS: dict[str, frozenset[str]] = {
     HomeState.OPEN: frozenset({HomeState.PROPOSED, HomeState.WITHDRAWN}),
     HomeState.PROPOSED: frozenset({HomeState.OPEN, HomeState.LET, HomeState.WITHDRAWN}),
-    HomeState.LET: frozenset(),
+    # Back to open: the accepted match was cancelled before the contract was signed.
+    HomeState.LET: frozenset({HomeState.OPEN}),
     HomeState.WITHDRAWN: frozenset({HomeState.OPEN}),
 }
 

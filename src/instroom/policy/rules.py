@@ -125,6 +125,9 @@ APPLICANT = has_role(Role.APPLICANT_WORKER)
 REGION_READER = has_role(Role.COORDINATOR, Role.ADMINISTRATOR, Role.MUNICIPALITY)
 CORPORATION = has_role(Role.CORPORATION_STAFF)
 HOME_READER = has_role(Role.CORPORATION_STAFF, Role.COORDINATOR)
+MATCH_READER = has_role(
+    Role.CORPORATION_STAFF, Role.COORDINATOR, Role.APPLICANT_WORKER, Role.SUPPORT_WORKER
+)
 
 
 # Every URL name of the project, with who may reach it. Keep in step with the urls.py files:
@@ -197,6 +200,21 @@ URL_RULES: dict[str, Rule] = {
     "api:home-list": HOME_READER,
     "api:home-detail": HOME_READER,
     "api:home-withdraw": CORPORATION,
+    # matching (object access: match_scope, can_propose, can_decide_for_client, is coordinator)
+    "matching:ranking": HOME_READER,
+    "matching:snapshot": HOME_READER,
+    "matching:propose": CORPORATION,
+    "matching:list": MATCH_READER,
+    "matching:detail": MATCH_READER,
+    "matching:provider_decide": APPLICANT,
+    "matching:client_decide": APPLICANT,
+    "matching:cancel": has_role(Role.CORPORATION_STAFF, Role.COORDINATOR),
+    "matching:refusals": COORDINATOR,
+    "matching:review": COORDINATOR,
+    "matching:parking_end": COORDINATOR,
+    "api:home-ranking": HOME_READER,
+    "api:match-list": MATCH_READER,
+    "api:match-detail": MATCH_READER,
     "api:session-list": CASE_WORKER,
     "api:session-agenda": COORDINATOR,
     "api:agendaitem-decision": CASE_WORKER,
@@ -268,9 +286,22 @@ def client_scope(user: Any) -> Q:
         scope |= Q(support_provider_id__in=orgs)
     if ctx.grants:
         scope |= Q(pk__in=assessment_client_ids(user))
-    # Corporations and welfare get further access through later stages (an accepted match,
-    # a handover) and only then.
+    if orgs := ctx.organisations(Role.CORPORATION_STAFF):
+        # A corporation meets the person once the care provider has agreed to its proposal.
+        scope |= Q(pk__in=corporation_client_ids(orgs))
+    # Welfare gets further access through a later stage (the handover) and only then.
     return scope
+
+
+def corporation_client_ids(corporation_ids: frozenset[int]) -> Any:
+    from django.apps import apps
+
+    from instroom.matching.constants import IDENTITY_SHARED_STATES
+
+    match = apps.get_model("matching", "Match")
+    return match.objects.filter(
+        home__corporation_id__in=corporation_ids, state__in=IDENTITY_SHARED_STATES
+    ).values("client_id")
 
 
 def assessment_client_ids(user: Any) -> Any:
@@ -351,6 +382,41 @@ def can_manage_home(user: Any, home: Any) -> bool:
     return can_offer_homes(user, home.corporation_id)
 
 
+def match_scope(user: Any) -> Q:
+    """A filter on Match: the corporation's homes, the care provider's clients (applicant and
+    support workers), and the coordinator's region."""
+    ctx = actor_context(user)
+    scope = Q(pk__in=[])
+    if orgs := ctx.organisations(Role.CORPORATION_STAFF):
+        scope |= Q(home__corporation_id__in=orgs)
+    if orgs := ctx.organisations(Role.APPLICANT_WORKER):
+        scope |= Q(client__care_provider_id__in=orgs)
+    if orgs := ctx.organisations(Role.SUPPORT_WORKER):
+        scope |= Q(client__support_provider_id__in=orgs)
+    if regions := ctx.regions(Role.COORDINATOR):
+        scope |= Q(region_id__in=regions)
+    return scope
+
+
+def can_propose(user: Any, home: Any) -> bool:
+    return can_manage_home(user, home)
+
+
+def can_decide_for_client(user: Any, match: Any) -> bool:
+    """The client's own care provider answers the offer, and records the client's answer."""
+    return match.client.care_provider_id in actor_context(user).organisations(Role.APPLICANT_WORKER)
+
+
+def can_cancel_match(user: Any, match: Any) -> bool:
+    return can_manage_home(user, match.home) or match.region_id in actor_context(user).regions(
+        Role.COORDINATOR
+    )
+
+
+def can_review_refusals(user: Any, region_id: int) -> bool:
+    return region_id in actor_context(user).regions(Role.COORDINATOR)
+
+
 def can_view_access_log(user: Any, region_id: int | None = None) -> bool:
     regions = actor_context(user).regions(Role.COORDINATOR)
     return bool(regions) if region_id is None else region_id in regions
@@ -380,6 +446,24 @@ def client_detail_level(user: Any, client: Any) -> Detail:
         return Detail.NO_BSN
     if ctx.grants and client.pk in _assessment_ids(user, ctx):
         return Detail.NO_BSN  # table members and invited participants assess the person, no BSN
+    if corporations := ctx.organisations(Role.CORPORATION_STAFF):
+        from django.apps import apps
+
+        from instroom.matching.constants import ACTIVE_MATCH_STATES, IDENTITY_SHARED_STATES
+
+        states = set(
+            apps.get_model("matching", "Match")
+            .objects.filter(
+                client_id=client.pk,
+                home__corporation_id__in=corporations,
+                state__in=ACTIVE_MATCH_STATES,
+            )
+            .values_list("state", flat=True)
+        )
+        if states & IDENTITY_SHARED_STATES:
+            return Detail.NO_BSN  # the care provider agreed: the landlord meets the tenant
+        if states:
+            return Detail.PSEUDONYM
     return Detail.NONE
 
 

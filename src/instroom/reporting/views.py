@@ -7,7 +7,11 @@ from instroom.accounts.notifications import open_notifications
 from instroom.applications import selectors as application_selectors
 from instroom.applications.constants import CaseState
 from instroom.assessment import selectors as assessment_selectors
+from instroom.homes import selectors as home_selectors
+from instroom.homes.constants import HomeState
 from instroom.http import AuthenticatedHttpRequest
+from instroom.matching import selectors as matching_selectors
+from instroom.matching.constants import MatchState
 from instroom.policy import rules
 from instroom.regions.models import Municipality
 
@@ -65,6 +69,32 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             }
             for m in municipalities
         ]
+    if ctx.has(Role.APPLICANT_WORKER):
+        waiting = matching_selectors.match_list(actor=request.user, active=True).filter(
+            client__care_provider_id__in=ctx.organisations(Role.APPLICANT_WORKER),
+            state__in=[MatchState.PROPOSED, MatchState.PROVIDER_ACCEPTED],
+        )[:20]
+        sections["offers_to_answer"] = list(waiting)
+    if ctx.has(Role.CORPORATION_STAFF):
+        homes = home_selectors.home_list(actor=request.user).filter(
+            corporation_id__in=ctx.organisations(Role.CORPORATION_STAFF)
+        )
+        sections["corporation"] = {
+            "open": homes.filter(state=HomeState.OPEN).count(),
+            "proposed": homes.filter(state=HomeState.PROPOSED).count(),
+            "ready": matching_selectors.match_list(actor=request.user, active=True)
+            .filter(state=MatchState.ACCEPTED)
+            .count(),
+        }
+    if ctx.has(Role.COORDINATOR):
+        sections["match_point"] = {
+            "refusals": matching_selectors.refusals_pending(actor=request.user).count(),
+            "stalled": list(
+                matching_selectors.match_list(actor=request.user, active=True).filter(
+                    escalated_at__isnull=False
+                )[:10]
+            ),
+        }
     tasks = open_notifications(request.user)
     if ctx.has(Role.TABLE_MEMBER, Role.POLICE, Role.COORDINATOR):
         sections["sessions"] = [
@@ -75,7 +105,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
     for role in (
         Role.TABLE_MEMBER,
-        Role.CORPORATION_STAFF,
         Role.WELFARE,
         Role.POLICE,
         Role.ADMINISTRATOR,

@@ -37,7 +37,9 @@ class OrganisationFactory(DjangoModelFactory):
 
     region = factory.SubFactory(RegionFactory)
     slug = factory.Sequence(lambda n: f"org-{n}")
-    name = factory.Faker("company", locale="nl_NL")
+    # Not a fake company name: those are built from surnames and would collide with the fake
+    # clients' names that the leak tests look for.
+    name = factory.LazyAttribute(lambda o: f"Stichting {o.slug.replace('-', ' ').title()}")
     type = OrganisationType.CARE_PROVIDER
 
 

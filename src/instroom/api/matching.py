@@ -1,0 +1,74 @@
+"""Offers (matches) in the API: a candidate's identity only where the policy shares it."""
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from instroom.applications import selectors as client_selectors
+from instroom.matching import selectors
+from instroom.matching.models import Match
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    home: Any = serializers.PrimaryKeyRelatedField(read_only=True)
+    candidate_number = serializers.CharField(source="client.candidate_number")
+    candidate_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "home",
+            "candidate_number",
+            "candidate_name",
+            "state",
+            "proposed_at",
+            "state_changed_at",
+            "step_deadline",
+            "decline_reason",
+            "position",
+            "snapshot",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_candidate_name(self, obj: Match) -> str | None:
+        """Null unless the caller may see the person (for a corporation: after the care
+        provider agreed)."""
+        views = self.context.get("views", {})
+        view = views.get(obj.client_id)
+        if view is None or "first_name" not in view.fields:
+            return None
+        return f"{view.fields['first_name']} {view.fields['last_name']}"
+
+
+class MatchViewSet(viewsets.GenericViewSet):
+    serializer_class = MatchSerializer
+    queryset = Match.objects.none()
+
+    def get_queryset(self) -> Any:
+        return selectors.match_list(actor=self.request.user)
+
+    def _context(self, matches: list[Match]) -> dict[str, Any]:
+        views = {
+            m.client_id: client_selectors.minimise(self.request.user, m.client) for m in matches
+        }
+        client_selectors.log_reads(
+            actor=self.request.user, views=list(views.values()), action="client.list", purpose="API"
+        )
+        return {"views": views}
+
+    def list(self, request: Request) -> Response:
+        page = list(self.paginate_queryset(self.get_queryset()) or [])
+        data = MatchSerializer(page, many=True, context=self._context(page)).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        try:
+            match = self.get_queryset().get(pk=int(pk or 0))
+        except (Match.DoesNotExist, ValueError):
+            raise Http404 from None
+        return Response(MatchSerializer(match, context=self._context([match])).data)

@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed: waiting for the care provider")
+    PROVIDER_ACCEPTED = "provider_ok", _("Care provider agreed: waiting for the client")
+    ACCEPTED = "accepted", _("Accepted by the client: ready for the contract")
+    PROVIDER_DECLINED = "provider_no", _("Declined by the care provider")
+    CLIENT_DECLINED = "client_no", _("Declined by the client")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+M = MatchState
+# A client and a home have at most one match in these states (database constraints).
+ACTIVE_MATCH_STATES = frozenset({M.PROPOSED, M.PROVIDER_ACCEPTED, M.ACCEPTED})
+# The one table of allowed steps; services and templates both use it.
+MATCH_TRANSITIONS: dict[str, frozenset[str]] = {
+    M.PROPOSED: frozenset({M.PROVIDER_ACCEPTED, M.PROVIDER_DECLINED, M.CANCELLED}),
+    M.PROVIDER_ACCEPTED: frozenset({M.ACCEPTED, M.CLIENT_DECLINED, M.CANCELLED}),
+    M.ACCEPTED: frozenset({M.CANCELLED}),
+    M.PROVIDER_DECLINED: frozenset(),
+    M.CLIENT_DECLINED: frozenset(),
+    M.CANCELLED: frozenset(),
+}
+# After these states the corporation may see the candidate's name (not the BSN).
+IDENTITY_SHARED_STATES = frozenset({M.PROVIDER_ACCEPTED, M.ACCEPTED})
+
+
+class DeclineReason(models.TextChoices):
+    LOCATION = "location", _("Location: too far from network, work or school")
+    HOME_UNSUITABLE = "unsuitable", _("The home does not fit the needs")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood unsafe or unsuitable for this client")
+    NOT_READY = "not_ready", _("The client is not ready to move yet")
+    AFFORDABILITY = "affordability", _("Not affordable for the client")
+    OTHER = "other", _("Other reason")
+
+
+class Review(models.TextChoices):
+    PENDING = "pending", _("Waiting for the service point")
+    JUSTIFIED = "justified", _("Justified: no consequence")
+    UNJUSTIFIED = "unjustified", _("Unjustified: counts towards parking")
+
+
+class SnapshotPurpose(models.TextChoices):
+    PAGE = "page", _("Ranking page")
+    PROPOSAL = "proposal", _("Proposal")
+    API = "api", _("API")
+    COMMAND = "command", _("Command line")

@@ -1,0 +1,188 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from instroom.applications.models import Application, Client
+from instroom.homes.models import Home
+from instroom.regions.models import Region
+
+from .constants import ACTIVE_MATCH_STATES, DeclineReason, MatchState, Review, SnapshotPurpose
+
+
+class MatchingSettings(models.Model):
+    """A region's configuration of the match point: score weights, deadlines, consequences."""
+
+    region = models.OneToOneField(
+        Region, on_delete=models.CASCADE, related_name="matching_settings", verbose_name=_("region")
+    )
+    score = models.JSONField(
+        _("score components"),
+        default=dict,
+        blank=True,
+        help_text=_("Overrides of the default points per component (see the ranking page)."),
+    )
+    provider_response_days = models.PositiveSmallIntegerField(
+        _("days for the care provider to respond"), default=5
+    )
+    client_response_days = models.PositiveSmallIntegerField(
+        _("days for the client to respond"), default=10
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("days after the reminder before the service point is alerted"), default=3
+    )
+    refusals_before_parking = models.PositiveSmallIntegerField(
+        _("unjustified refusals before parking"), default=2
+    )
+    parking_months = models.PositiveSmallIntegerField(_("months parked"), default=6)
+
+    class Meta:
+        verbose_name = _("matching settings")
+        verbose_name_plural = _("matching settings")
+
+    def __str__(self) -> str:
+        return str(self.region)
+
+
+class RankingSnapshot(models.Model):
+    """A ranking as it was shown: who was eligible in which order with which points, and
+    why the others were not. Kept so anyone can later see who was next and why."""
+
+    home = models.ForeignKey(
+        Home, on_delete=models.PROTECT, related_name="rankings", verbose_name=_("home")
+    )
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    purpose = models.CharField(_("shown on"), max_length=10, choices=SnapshotPurpose.choices)
+    pool_size = models.PositiveIntegerField(_("candidates considered"))
+    config = models.JSONField(_("score components used"))
+    eligible = models.JSONField(_("eligible candidates, best first"))
+    excluded = models.JSONField(_("excluded candidates with reasons"))
+    reason_counts = models.JSONField(_("exclusions per reason"), default=dict)
+
+    class Meta:
+        verbose_name = _("ranking snapshot")
+        verbose_name_plural = _("ranking snapshots")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.home} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Match(models.Model):
+    """One home offered to one candidate, through the steps of the offer workflow."""
+
+    home = models.ForeignKey(
+        Home, on_delete=models.PROTECT, related_name="matches", verbose_name=_("home")
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="matches", verbose_name=_("application")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="matches", verbose_name=_("client")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=MatchState.choices, default=MatchState.PROPOSED
+    )
+    snapshot = models.ForeignKey(
+        RankingSnapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matches",
+        verbose_name=_("ranking at the proposal"),
+    )
+    position = models.PositiveIntegerField(_("position in that ranking"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
+    step_deadline = models.DateField(_("respond by"))
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("service point alerted at"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason"), max_length=15, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("explanation"), blank=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["home"],
+                condition=Q(state__in=sorted(ACTIVE_MATCH_STATES)),
+                name="match_one_active_per_home",
+            ),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(state__in=sorted(ACTIVE_MATCH_STATES)),
+                name="match_one_active_per_client",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.home} ↔ {self.client.candidate_number}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_MATCH_STATES
+
+
+class Refusal(models.Model):
+    """A client's refusal of a home, judged by the service point; unjustified refusals carry
+    the region's consequence (parking)."""
+
+    match = models.OneToOneField(
+        Match, on_delete=models.PROTECT, related_name="refusal", verbose_name=_("match")
+    )
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="refusals")
+    review = models.CharField(
+        _("judgement"), max_length=12, choices=Review.choices, default=Review.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("judged at"), null=True, blank=True)
+    review_note = models.TextField(_("explanation of the judgement"), blank=True)
+
+    class Meta:
+        verbose_name = _("refusal")
+        verbose_name_plural = _("refusals")
+        ordering = ["match__state_changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.match}: {self.get_review_display()}"
+
+
+class Parking(models.Model):
+    """A period in which a client is not offered homes (a configured consequence)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="parkings")
+    starts_on = models.DateField(_("from"))
+    until = models.DateField(_("until"))
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    ended_on = models.DateField(_("ended early on"), null=True, blank=True)
+    end_reason = models.TextField(_("why ended early"), blank=True)
+
+    class Meta:
+        verbose_name = _("parking")
+        verbose_name_plural = _("parkings")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__gt=models.F("starts_on")), name="parking_until_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.starts_on} – {self.until}"

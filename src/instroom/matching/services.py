@@ -1,0 +1,451 @@
+"""The offer workflow: propose → care provider answers → client answers → ready for contract.
+
+Each function checks the policy, locks the rows it changes (home, application, match), keeps
+the state tables of the match, the home and the case, and writes the audit record, all in one
+transaction. One active match per home and per client is also guaranteed by the database.
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from instroom.accounts.constants import Role
+from instroom.accounts.notifications import notify
+from instroom.accounts.selectors import users_with_role
+from instroom.applications.constants import CaseState
+from instroom.applications.models import Application
+from instroom.applications.services import transition_case
+from instroom.audit import services as audit
+from instroom.homes.constants import HomeState
+from instroom.homes.models import Home
+from instroom.homes.services import home_transition
+from instroom.policy import rules
+from instroom.privacy.services import add_months
+
+from . import ranking
+from .constants import MATCH_TRANSITIONS, DeclineReason, MatchState, Review
+from .models import Match, MatchingSettings, Parking, RankingSnapshot, Refusal
+
+
+def settings_for(region_id: int) -> MatchingSettings:
+    found, _created = MatchingSettings.objects.get_or_create(region_id=region_id)
+    return found
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _move(match: Match, *, actor: Any, to: str, action: str, note: str = "", **fields: Any) -> None:
+    if to not in MATCH_TRANSITIONS[match.state]:
+        raise ValidationError(
+            _("This offer is “%(state)s”; that step is no longer possible.")
+            % {"state": match.get_state_display()}
+        )
+    before = match.state
+    match.state = to
+    match.state_changed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(match, name, value)
+    match.save(update_fields=["state", "state_changed_at", *fields])
+    audit.record_change(
+        actor=actor,
+        action=action,
+        obj=match,
+        client=match.client,
+        changes={"state": [before, to], "home": match.home_id},
+        note=note,
+    )
+
+
+def _lock(match: Match) -> tuple[Match, Home, Application]:
+    """Lock in one fixed order (home, application, match) so concurrent steps cannot deadlock."""
+    home = Home.objects.select_for_update().get(pk=match.home_id)
+    application = Application.objects.select_for_update().get(pk=match.application_id)
+    locked = Match.objects.select_for_update().select_related("client", "home").get(pk=match.pk)
+    return locked, home, application
+
+
+def _url(match: Match) -> str:
+    return reverse("matching:detail", args=[match.pk])
+
+
+def _care_workers(match: Match) -> Any:
+    return users_with_role(Role.APPLICANT_WORKER, organisation_id=match.client.care_provider_id)
+
+
+def _corporation_staff(match: Match) -> Any:
+    return users_with_role(Role.CORPORATION_STAFF, organisation_id=match.home.corporation_id)
+
+
+def _coordinators(region_id: int) -> Any:
+    return users_with_role(Role.COORDINATOR, region_id=region_id)
+
+
+@transaction.atomic
+def match_propose(
+    *,
+    actor: Any,
+    home: Home,
+    application: Application,
+    snapshot: RankingSnapshot | None = None,
+) -> Match:
+    """The corporation proposes one candidate for its home. Refused (with the reason) when the
+    home or the client is no longer free, or a hard filter excludes the pair now."""
+    if not rules.can_propose(actor, home):
+        raise PermissionDenied(_("You may only propose candidates for your own homes."))
+    home = Home.objects.select_for_update().get(pk=home.pk)
+    application = (
+        Application.objects.select_for_update().select_related("client").get(pk=application.pk)
+    )
+    if home.state != HomeState.OPEN:
+        raise ValidationError(
+            _(
+                "This home is no longer open (“%(state)s”): somebody may have just proposed a "
+                "candidate. Reload the page."
+            )
+            % {"state": home.get_state_display()}
+        )
+    if application.state != CaseState.APPROVED or application.client.region_id != home.region_id:
+        raise ValidationError(
+            _(
+                "Candidate %(number)s is no longer available: another home may have just been "
+                "offered. Choose the next candidate."
+            )
+            % {"number": application.client.candidate_number}
+        )
+    reasons = ranking.why_not(home, application, today=_today())
+    if reasons:
+        raise ValidationError(
+            _("This candidate does not fit this home: %(reasons)s")
+            % {"reasons": "; ".join(str(r.message) for r in reasons)}
+        )
+    config = settings_for(home.region_id)
+    position = None
+    if snapshot is not None:
+        position = next(
+            (
+                row["position"]
+                for row in snapshot.eligible
+                if row["client_id"] == application.client_id
+            ),
+            None,
+        )
+    match = Match(
+        home=home,
+        application=application,
+        client=application.client,
+        region_id=home.region_id,
+        snapshot=snapshot,
+        position=position,
+        proposed_by=actor,
+        step_deadline=_today() + timedelta(days=config.provider_response_days),
+    )
+    try:
+        with transaction.atomic():
+            match.save()
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "Somebody else has just made an offer for this home or this candidate. "
+                "Reload the page to see the current state."
+            )
+        ) from None
+    audit.record_change(
+        actor=actor,
+        action="match.propose",
+        obj=match,
+        client=application.client,
+        changes={
+            "home": home.pk,
+            "position": position,
+            "snapshot": snapshot.pk if snapshot else None,
+        },
+    )
+    home_transition(home, actor=actor, to=HomeState.PROPOSED, action="home.propose")
+    transition_case(application, actor=actor, to=CaseState.MATCHING, action="case.match")
+    notify(
+        users=_care_workers(match),
+        subject=_("A home is offered to candidate %(number)s")
+        % {"number": application.client.candidate_number},
+        body=_("Please answer by %(date)s whether the home fits your client.")
+        % {"date": match.step_deadline.isoformat()},
+        url=_url(match),
+    )
+    return match
+
+
+def _release(match: Match, home: Home, application: Application, *, actor: Any) -> None:
+    """The home goes back on offer and the client back into the pool."""
+    if home.state in (HomeState.PROPOSED, HomeState.LET):
+        home_transition(home, actor=actor, to=HomeState.OPEN, action="home.release")
+    if application.state == CaseState.MATCHING:
+        transition_case(application, actor=actor, to=CaseState.APPROVED, action="case.unmatch")
+
+
+def _check_reason(reason: str, note: str) -> None:
+    if reason not in DeclineReason.values:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    if reason == DeclineReason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Explain the reason.")})
+
+
+@transaction.atomic
+def match_provider_decide(
+    *, actor: Any, match: Match, accept: bool, reason: str = "", note: str = ""
+) -> Match:
+    match, home, application = _lock(match)
+    if not rules.can_decide_for_client(actor, match):
+        raise PermissionDenied(_("Only the client's care provider answers this offer."))
+    if accept:
+        config = settings_for(match.region_id)
+        _move(
+            match,
+            actor=actor,
+            to=MatchState.PROVIDER_ACCEPTED,
+            action="match.provider_accept",
+            step_deadline=_today() + timedelta(days=config.client_response_days),
+            reminded_at=None,
+            escalated_at=None,
+        )
+        notify(
+            users=_corporation_staff(match),
+            subject=_("The care provider agreed to the offer of %(address)s")
+            % {"address": home.address},
+            body=_("The client will now view the home."),
+            url=_url(match),
+        )
+        return match
+    _check_reason(reason, note)
+    _move(
+        match,
+        actor=actor,
+        to=MatchState.PROVIDER_DECLINED,
+        action="match.provider_decline",
+        note=note,
+        decline_reason=reason,
+        decline_note=note,
+    )
+    _release(match, home, application, actor=actor)
+    notify(
+        users=_corporation_staff(match),
+        subject=_("The care provider declined the offer of %(address)s")
+        % {"address": home.address},
+        body=f"{DeclineReason(reason).label}. {note}".strip(),
+        url=reverse("matching:ranking", args=[home.pk]),
+    )
+    return match
+
+
+@transaction.atomic
+def match_client_decide(
+    *, actor: Any, match: Match, accept: bool, reason: str = "", note: str = ""
+) -> Match:
+    """The care worker records the client's answer after the viewing."""
+    match, home, application = _lock(match)
+    if not rules.can_decide_for_client(actor, match):
+        raise PermissionDenied(_("Only the client's care provider records the client's answer."))
+    if match.state != MatchState.PROVIDER_ACCEPTED:
+        raise ValidationError(_("The care provider has to agree first."))
+    if accept:
+        _move(match, actor=actor, to=MatchState.ACCEPTED, action="match.client_accept")
+        home_transition(home, actor=actor, to=HomeState.LET, action="home.let")
+        for users in (_corporation_staff(match), _coordinators(match.region_id)):
+            notify(
+                users=users,
+                subject=_("Candidate %(number)s accepted %(address)s: ready for the contract")
+                % {"number": match.client.candidate_number, "address": home.address},
+                url=_url(match),
+            )
+        return match
+    _check_reason(reason, note)
+    _move(
+        match,
+        actor=actor,
+        to=MatchState.CLIENT_DECLINED,
+        action="match.client_decline",
+        note=note,
+        decline_reason=reason,
+        decline_note=note,
+    )
+    _release(match, home, application, actor=actor)
+    Refusal.objects.create(match=match, application=application)
+    notify(
+        users=_coordinators(match.region_id),
+        subject=_("Candidate %(number)s refused a home: judge the refusal")
+        % {"number": match.client.candidate_number},
+        url=reverse("matching:refusals"),
+    )
+    notify(
+        users=_corporation_staff(match),
+        subject=_("The client declined %(address)s") % {"address": home.address},
+        url=reverse("matching:ranking", args=[home.pk]),
+    )
+    return match
+
+
+@transaction.atomic
+def match_cancel(*, actor: Any, match: Match, note: str) -> Match:
+    """End an active offer (for example: the home turned out not to be available)."""
+    match, home, application = _lock(match)
+    if not rules.can_cancel_match(actor, match):
+        raise PermissionDenied(_("You may not cancel this offer."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the offer is cancelled.")})
+    _move(match, actor=actor, to=MatchState.CANCELLED, action="match.cancel", note=note)
+    _release(match, home, application, actor=actor)
+    for users in (_care_workers(match), _corporation_staff(match)):
+        notify(
+            users=users,
+            subject=_("An offer was cancelled: %(address)s") % {"address": home.address},
+            body=note,
+            url=_url(match),
+        )
+    return match
+
+
+@transaction.atomic
+def refusal_review(*, actor: Any, refusal: Refusal, justified: bool, note: str = "") -> Refusal:
+    """The coordinator judges a refusal; the region's consequence follows an unjustified one."""
+    refusal = Refusal.objects.select_for_update().select_related("match").get(pk=refusal.pk)
+    if not rules.can_review_refusals(actor, refusal.match.region_id):
+        raise PermissionDenied(_("Only the service point judges refusals."))
+    if refusal.review != Review.PENDING:
+        raise ValidationError(_("This refusal has already been judged."))
+    if not justified and not note.strip():
+        raise ValidationError({"note": _("Explain why the refusal is unjustified.")})
+    refusal.review = Review.JUSTIFIED if justified else Review.UNJUSTIFIED
+    refusal.reviewed_by = actor
+    refusal.reviewed_at = timezone.now()
+    refusal.review_note = note.strip()
+    refusal.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_note"])
+    application = (
+        Application.objects.select_for_update()
+        .select_related("client")
+        .get(pk=refusal.application_id)
+    )
+    audit.record_change(
+        actor=actor,
+        action="refusal.review",
+        obj=refusal,
+        client=application.client,
+        changes={"review": refusal.review},
+        note=note,
+    )
+    if not justified:
+        _park_if_due(application, actor=actor)
+    return refusal
+
+
+def _park_if_due(application: Application, *, actor: Any) -> Parking | None:
+    config = settings_for(application.client.region_id)
+    since = Parking.objects.filter(application=application).order_by("-starts_on").first()
+    unjustified = Refusal.objects.filter(application=application, review=Review.UNJUSTIFIED)
+    if since is not None:
+        unjustified = unjustified.filter(reviewed_at__date__gte=since.starts_on)
+    count = unjustified.count()
+    if count < config.refusals_before_parking or application.state != CaseState.APPROVED:
+        return None
+    today = _today()
+    parking = Parking.objects.create(
+        application=application,
+        starts_on=today,
+        until=add_months(today, config.parking_months),
+        reason=_("%(count)d unjustified refusals") % {"count": count},
+        created_by=actor,
+    )
+    transition_case(
+        application,
+        actor=actor,
+        to=CaseState.PARKED,
+        action="case.park",
+        changes={"until": parking.until.isoformat()},
+        note=parking.reason,
+    )
+    notify(
+        users=_care_workers_of(application),
+        subject=_("Candidate %(number)s is parked until %(date)s")
+        % {"number": application.client.candidate_number, "date": parking.until.isoformat()},
+        body=parking.reason,
+        url=reverse("applications:client", args=[application.client_id]),
+    )
+    return parking
+
+
+def _care_workers_of(application: Application) -> Any:
+    return users_with_role(
+        Role.APPLICANT_WORKER, organisation_id=application.client.care_provider_id
+    )
+
+
+@transaction.atomic
+def parking_end(*, actor: Any, parking: Parking, reason: str, today: date | None = None) -> Parking:
+    """End a parking early (undo of a mistake, or new circumstances), or when it expires."""
+    parking = Parking.objects.select_for_update().get(pk=parking.pk)
+    application = (
+        Application.objects.select_for_update()
+        .select_related("client")
+        .get(pk=parking.application_id)
+    )
+    if actor is not None and not rules.can_review_refusals(actor, application.client.region_id):
+        raise PermissionDenied(_("Only the service point ends a parking."))
+    if parking.ended_on is not None:
+        raise ValidationError(_("This parking has already ended."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the parking ends.")})
+    parking.ended_on = today or _today()
+    parking.end_reason = reason.strip()
+    parking.save(update_fields=["ended_on", "end_reason"])
+    if application.state == CaseState.PARKED:
+        transition_case(
+            application, actor=actor, to=CaseState.APPROVED, action="case.unpark", note=reason
+        )
+    return parking
+
+
+def matches_follow_up(*, today: date | None = None) -> dict[str, int]:
+    """For `instroom daily`: remind whoever a stalled step waits for, then alert the service
+    point; and return clients whose parking has run out to the pool."""
+    today = today or _today()
+    now = timezone.now()
+    counts = {"reminded": 0, "escalated": 0, "unparked": 0}
+    waiting = Match.objects.filter(
+        state__in=[MatchState.PROPOSED, MatchState.PROVIDER_ACCEPTED], step_deadline__lt=today
+    ).select_related("client", "home")
+    for match in waiting:
+        config = settings_for(match.region_id)
+        with transaction.atomic():
+            if match.reminded_at is None:
+                notify(
+                    users=_care_workers(match),
+                    subject=_("Reminder: the offer of %(address)s is waiting for your answer")
+                    % {"address": match.home.address},
+                    body=_("The answer was due on %(date)s.")
+                    % {"date": match.step_deadline.isoformat()},
+                    url=_url(match),
+                )
+                Match.objects.filter(pk=match.pk).update(reminded_at=now)
+                counts["reminded"] += 1
+            elif (
+                match.escalated_at is None
+                and match.step_deadline + timedelta(days=config.escalate_after_days) < today
+            ):
+                notify(
+                    users=_coordinators(match.region_id),
+                    subject=_("An offer is stalled: %(address)s, candidate %(number)s")
+                    % {"address": match.home.address, "number": match.client.candidate_number},
+                    body=_("No answer since %(date)s, also after a reminder.")
+                    % {"date": match.step_deadline.isoformat()},
+                    url=_url(match),
+                )
+                Match.objects.filter(pk=match.pk).update(escalated_at=now)
+                counts["escalated"] += 1
+    for parking in Parking.objects.filter(ended_on__isnull=True, until__lte=today):
+        parking_end(actor=None, parking=parking, reason=_("Parking period over"), today=today)
+        counts["unparked"] += 1
+    return counts

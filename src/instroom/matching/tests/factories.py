@@ -1,0 +1,49 @@
+"""Approved clients in the pool, made through the real services (intake → table decision)."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from instroom.applications import services as app_services
+from instroom.applications.models import Application
+from instroom.applications.tests.factories import make_application
+from instroom.assessment import services as assessment_services
+from instroom.assessment.models import Session, TableMember
+
+
+def make_approved(
+    cast: Any, *, care_worker: Any = None, urgency: int = 0, **overrides: Any
+) -> Application:
+    """An application of care provider A (or the care worker's organisation) approved by the
+    table, so it is in the pool."""
+    care_worker = care_worker or cast.care_worker_a
+    org = cast.care_a if care_worker == cast.care_worker_a else cast.care_b
+    application = make_application(care_worker, org, **overrides)
+    app_services.application_submit(actor=care_worker, application=application)
+    app_services.application_mark_complete(actor=cast.coordinator, application=application)
+    table = cast.region.tables.get()
+    if not TableMember.objects.filter(table=table, user=cast.table_member).exists():
+        assessment_services.table_member_add(
+            actor=None, table=table, user=cast.table_member, is_chair=True
+        )
+    session = Session.objects.filter(table=table, status="planned").first()
+    if session is None:
+        session = assessment_services.session_plan(
+            actor=cast.coordinator, table=table, starts_at=timezone.now() + timedelta(days=1)
+        )
+    item = assessment_services.agenda_add(
+        actor=cast.coordinator, session=session, application=application
+    )
+    assessment_services.decision_record(
+        actor=cast.table_member,
+        item=item,
+        outcome="approve",
+        reasoning="Klaar om zelfstandig te wonen.",
+        contract_form="three_party",
+        support_months=24,
+        urgency=urgency,
+    )
+    application.refresh_from_db()
+    assert application.state == "approved"
+    return application

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "matching"
+urlpatterns = [
+    path("", views.match_list, name="list"),
+    path("<int:pk>/", views.match_detail, name="detail"),
+    path("<int:pk>/provider/", views.provider_decide, name="provider_decide"),
+    path("<int:pk>/client/", views.client_decide, name="client_decide"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("homes/<int:pk>/ranking/", views.ranking_page, name="ranking"),
+    path("homes/<int:pk>/propose/", views.propose, name="propose"),
+    path("rankings/<int:pk>/", views.snapshot_page, name="snapshot"),
+    path("refusals/", views.refusals, name="refusals"),
+    path("refusals/<int:pk>/review/", views.review, name="review"),
+    path("parkings/<int:pk>/end/", views.parking_end, name="parking_end"),
+]

@@ -1,0 +1,322 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from instroom.applications.models import Application
+from instroom.homes import selectors as home_selectors
+from instroom.homes.constants import HomeState
+from instroom.homes.models import Home
+from instroom.http import AuthenticatedHttpRequest
+from instroom.policy import rules
+from instroom.regions.models import Organisation
+
+from . import ranking, selectors, services
+from .constants import MATCH_TRANSITIONS, MatchState, SnapshotPurpose
+from .forms import DecideForm, NoteForm, ReviewForm
+from .models import Match, Parking, RankingSnapshot, Refusal
+
+COMPONENT_LABELS = {
+    "preference": gettext_lazy("Preference"),
+    "waiting": gettext_lazy("Waiting time"),
+    "urgency": gettext_lazy("Urgency"),
+    "fit": gettext_lazy("Fit"),
+    "origin": gettext_lazy("Own municipality"),
+}
+REASON_LABELS = {
+    "excluded_municipality": gettext_lazy("municipality excluded by the client"),
+    "excluded_neighbourhood": gettext_lazy("neighbourhood excluded by the client"),
+    "too_few_rooms": gettext_lazy("too few rooms"),
+    "not_accessible": gettext_lazy("not wheelchair accessible"),
+    "no_ground_floor_or_lift": gettext_lazy("no ground floor or lift"),
+    "rent_above_limit": gettext_lazy("rent above the passend-toewijzen limit"),
+    "pets": gettext_lazy("no pets allowed"),
+    "cap_reached": gettext_lazy("concentration cap reached"),
+    "parked": gettext_lazy("client parked"),
+    "support_provider_inactive": gettext_lazy("support provider not active in the municipality"),
+}
+SHOWN = 50
+
+
+def _home(request: AuthenticatedHttpRequest, pk: int) -> Home:
+    try:
+        return home_selectors.home_get(actor=request.user, pk=pk)
+    except Home.DoesNotExist:
+        raise Http404 from None
+
+
+def _match(request: AuthenticatedHttpRequest, pk: int) -> Match:
+    try:
+        return selectors.match_get(actor=request.user, pk=pk)
+    except Match.DoesNotExist:
+        raise Http404 from None
+
+
+def _errors(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    home = _home(request, pk)
+    ranked = ranking.rank_home(home)
+    snapshot = ranking.snapshot_store(ranked, actor=request.user, purpose=SnapshotPurpose.PAGE)
+    show_all = bool(request.GET.get("all"))
+    rows = ranked.evaluation.rows(limit=None if show_all else SHOWN)
+    providers = dict(
+        Organisation.objects.filter(region_id=home.region_id).values_list("pk", "name")
+    )
+    eligible: list[dict[str, Any]] = [
+        {
+            "row": row,
+            "candidate": ranked.candidates[row.index],
+            "application_id": ranked.application_ids[row.index],
+            "provider": providers.get(ranked.candidates[row.index].support_provider_id, "—"),
+        }
+        for row in rows
+    ]
+    excluded_indices = list(ranked.evaluation.excluded_indices())
+    excluded = [
+        {"candidate": ranked.candidates[int(i)], "reasons": ranked.evaluation.reasons(int(i))}
+        for i in (excluded_indices if show_all else excluded_indices[:SHOWN])
+    ]
+    components = list(eligible[0]["row"].points) if eligible else list(COMPONENT_LABELS)
+    return render(
+        request,
+        "matching/ranking.html",
+        {
+            "home": home,
+            "snapshot": snapshot,
+            "eligible": eligible,
+            "eligible_count": len(ranked.evaluation.eligible_order()),
+            "excluded": excluded,
+            "excluded_count": len(excluded_indices),
+            "reason_counts": [
+                (REASON_LABELS.get(code, code), count)
+                for code, count in sorted(
+                    ranked.evaluation.reason_counts().items(), key=lambda kv: (-kv[1], kv[0])
+                )
+            ],
+            "components": [(c, COMPONENT_LABELS.get(c, c)) for c in components],
+            "config": ranked.config,
+            "show_all": show_all,
+            "shown": SHOWN,
+            "can_propose": rules.can_propose(request.user, home) and home.state == HomeState.OPEN,
+            "earlier": selectors.snapshots_of(home),
+            "matches": Match.objects.filter(home=home)
+            .select_related("client")
+            .order_by("-proposed_at")[:10],
+        },
+    )
+
+
+def snapshot_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        snapshot = selectors.snapshot_get(actor=request.user, pk=pk)
+    except RankingSnapshot.DoesNotExist:
+        raise Http404 from None
+    components = list(snapshot.eligible[0]["points"]) if snapshot.eligible else []
+    return render(
+        request,
+        "matching/snapshot.html",
+        {
+            "snapshot": snapshot,
+            "home": snapshot.home,
+            "components": [(c, COMPONENT_LABELS.get(c, c)) for c in components],
+            "matches": snapshot.matches.select_related("client"),
+        },
+    )
+
+
+@require_POST
+def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    home = _home(request, pk)
+    if not rules.can_propose(request.user, home):
+        raise PermissionDenied
+    application = Application.objects.filter(
+        pk=request.POST.get("application") or 0, client__region_id=home.region_id
+    ).first()
+    snapshot = RankingSnapshot.objects.filter(
+        pk=request.POST.get("snapshot") or 0, home=home
+    ).first()
+    if application is None:
+        messages.error(request, _("Choose a candidate from the ranking."))
+        return redirect("matching:ranking", pk=home.pk)
+    try:
+        match = services.match_propose(
+            actor=request.user, home=home, application=application, snapshot=snapshot
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("matching:ranking", pk=home.pk)
+    messages.success(
+        request,
+        _("Candidate %(number)s is proposed. The care provider has been asked to answer.")
+        % {"number": match.client.candidate_number},
+    )
+    return redirect("matching:detail", pk=match.pk)
+
+
+def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    active = request.GET.get("show") != "ended"
+    matches = selectors.match_list(actor=request.user, active=active)[:300]
+    return render(
+        request,
+        "matching/list.html",
+        {
+            "matches": matches,
+            "active": active,
+            "rows": [(m, _candidate_label(request, m)) for m in matches],
+        },
+    )
+
+
+def _candidate_label(request: AuthenticatedHttpRequest, match: Match) -> str:
+    """The candidate number, or the name where the viewer may see it."""
+    level = rules.client_detail_level(request.user, match.client)
+    if level in rules.PERSONAL_DETAIL:
+        return (
+            f"{match.client.first_name} {match.client.last_name} ({match.client.candidate_number})"
+        )
+    return match.client.candidate_number
+
+
+def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    from instroom.applications import selectors as client_selectors
+
+    match = _match(request, pk)
+    view = client_selectors.minimise(request.user, match.client)
+    client_selectors.log_reads(
+        actor=request.user, views=[view], action="client.view", purpose="offer"
+    )
+    next_states = MATCH_TRANSITIONS[match.state]
+    may_decide = rules.can_decide_for_client(request.user, match)
+    return render(
+        request,
+        "matching/detail.html",
+        {
+            "match": match,
+            "home": match.home,
+            "view": view,
+            "application": match.application,
+            "provider_form": DecideForm(prefix="provider")
+            if may_decide and match.state == MatchState.PROPOSED
+            else None,
+            "client_form": DecideForm(prefix="client")
+            if may_decide and match.state == MatchState.PROVIDER_ACCEPTED
+            else None,
+            "cancel_form": NoteForm(prefix="cancel")
+            if MatchState.CANCELLED in next_states and rules.can_cancel_match(request.user, match)
+            else None,
+        },
+    )
+
+
+def _decide(request: AuthenticatedHttpRequest, pk: int, which: str) -> HttpResponse:
+    match = _match(request, pk)
+    form = DecideForm(request.POST, prefix=which)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("matching:detail", pk=match.pk)
+    decide = services.match_provider_decide if which == "provider" else services.match_client_decide
+    try:
+        decide(
+            actor=request.user,
+            match=match,
+            accept=form.cleaned_data["answer"],
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Your answer is recorded."))
+    return redirect("matching:detail", pk=match.pk)
+
+
+@require_POST
+def provider_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "provider")
+
+
+@require_POST
+def client_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "client")
+
+
+@require_POST
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match = _match(request, pk)
+    form = NoteForm(request.POST, prefix="cancel")
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.match_cancel(actor=request.user, match=match, note=note)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request, _("The offer is cancelled; the home and the client are free again.")
+        )
+    return redirect("matching:detail", pk=match.pk)
+
+
+def refusals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matching/refusals.html",
+        {
+            "refusals": selectors.refusals_pending(actor=request.user),
+            "parkings": selectors.parkings_active(actor=request.user),
+            "form": ReviewForm(),
+            "end_form": NoteForm(prefix="end"),
+        },
+    )
+
+
+@require_POST
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    refusal = Refusal.objects.filter(
+        pk=pk, match__region_id__in=rules.actor_context(request.user).regions("coordinator")
+    ).first()
+    if refusal is None:
+        raise Http404
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose justified or unjustified."))
+        return redirect("matching:refusals")
+    try:
+        services.refusal_review(
+            actor=request.user,
+            refusal=refusal,
+            justified=form.cleaned_data["judgement"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The judgement is recorded."))
+    return redirect("matching:refusals")
+
+
+@require_POST
+def parking_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    parking = Parking.objects.filter(
+        pk=pk,
+        application__client__region_id__in=rules.actor_context(request.user).regions("coordinator"),
+    ).first()
+    if parking is None:
+        raise Http404
+    form = NoteForm(request.POST, prefix="end")
+    reason = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.parking_end(actor=request.user, parking=parking, reason=reason)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The parking has ended; the client is back in the pool."))
+    return redirect("matching:refusals")

@@ -1,0 +1,31 @@
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from instroom.matching import services as matching
+from instroom.privacy import services as privacy
+
+
+class Command(BaseCommand):
+    help = (
+        "The daily job: remind and escalate stalled offers, return clients whose parking is over "
+        "to the pool, and anonymise clients whose retention period is over. Run it on a timer."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="run as if it were this date (YYYY-MM-DD)",
+        )
+
+    def handle(self, *args: Any, today: date | None, **options: Any) -> None:
+        follow_up = matching.matches_follow_up(today=today)
+        self.stdout.write(
+            "offers: {reminded} reminder(s), {escalated} escalation(s); "
+            "parkings ended: {unparked}".format(**follow_up)
+        )
+        done = privacy.retention_run(today=today)
+        self.stdout.write(f"anonymised: {len(done)} client(s)")
