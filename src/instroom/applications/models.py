@@ -150,6 +150,12 @@ class Application(models.Model):
     consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
     consent_parties = models.JSONField(_("parties named in the consent"), default=list, blank=True)
     # Milestones for lead times.
+    # Kept in step by the services from Preference/Exclusion rows and the table's decision, so
+    # that the match point reads a whole pool in one flat query (ids, comma-separated).
+    pool_preferences = models.CharField(max_length=300, blank=True, editable=False)
+    pool_excluded_municipalities = models.CharField(max_length=300, blank=True, editable=False)
+    pool_excluded_neighbourhoods = models.CharField(max_length=1000, blank=True, editable=False)
+    urgency = models.PositiveSmallIntegerField(_("urgency set by the table"), default=0)
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("complete since"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -166,6 +172,15 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-state_changed_at"]
+        indexes = [
+            # The match point reads the pool (approved and parked) of a region for every ranking.
+            models.Index(
+                fields=["client"],
+                condition=Q(state__in=["approved", "parked"]),
+                name="application_in_pool",
+            ),
+            models.Index(fields=["state"], name="application_state"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["bsn"],

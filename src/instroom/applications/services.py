@@ -288,6 +288,8 @@ def application_set_preferences(
         Preference(application=application, municipality=m, rank=rank)
         for rank, m in enumerate(municipalities, start=1)
     )
+    application.pool_preferences = ",".join(str(m.pk) for m in municipalities)
+    application.save(update_fields=["pool_preferences"])
     audit.record_change(
         actor=actor,
         action="application.preferences",
@@ -330,6 +332,13 @@ def application_set_exclusions(
         )
     application.exclusions.all().delete()
     Exclusion.objects.bulk_create(rows)
+    application.pool_excluded_municipalities = ",".join(
+        str(r.municipality_id) for r in rows if r.neighbourhood is None
+    )
+    application.pool_excluded_neighbourhoods = ",".join(
+        str(r.neighbourhood.pk) for r in rows if r.neighbourhood is not None
+    )
+    application.save(update_fields=["pool_excluded_municipalities", "pool_excluded_neighbourhoods"])
     audit.record_change(
         actor=actor,
         action="application.exclusions",

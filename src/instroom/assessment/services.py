@@ -252,13 +252,14 @@ def decision_record(
     item.save(update_fields=["is_open"])
     application = item.application
     application.decided_at = decision.decided_at
+    application.urgency = decision.urgency
     transition_case(
         application,
         actor=actor,
         to=OUTCOME_STATE[outcome],
         action=f"decision.{outcome}",
         changes={"decision": decision.pk},
-        update_fields=("decided_at",),
+        update_fields=("decided_at", "urgency"),
         note=decision.reasoning,
     )
     client = application.client

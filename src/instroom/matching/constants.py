@@ -47,3 +47,18 @@ class SnapshotPurpose(models.TextChoices):
     PROPOSAL = "proposal", _("Proposal")
     API = "api", _("API")
     COMMAND = "command", _("Command line")
+
+
+# How the pages word each hard filter of the core (`core.REASON_CODES`).
+REASON_LABELS = {
+    "excluded_municipality": _("municipality excluded by the client"),
+    "excluded_neighbourhood": _("neighbourhood excluded by the client"),
+    "too_few_rooms": _("too few rooms"),
+    "not_accessible": _("not wheelchair accessible"),
+    "no_ground_floor_or_lift": _("no ground floor or lift"),
+    "rent_above_limit": _("rent above the passend-toewijzen limit"),
+    "pets": _("no pets allowed"),
+    "cap_reached": _("concentration cap reached"),
+    "parked": _("client parked"),
+    "support_provider_inactive": _("support provider not active in the municipality"),
+}

@@ -177,6 +177,33 @@ class Pool:
     def __len__(self) -> int:
         return len(self.client_id)
 
+    def candidate(self, i: int) -> Candidate:
+        """Row i as a Candidate again (for showing a few rows; not for the hot path)."""
+        parked = int(self.parked_until[i])
+        limit = float(self.rent_limit[i])
+        return Candidate(
+            client_id=int(self.client_id[i]),
+            candidate_number=self.candidate_numbers[i],
+            municipality_of_origin_id=int(self.municipality_of_origin_id[i]),
+            preferred_municipality_ids=tuple(int(m) for m in self.preferences[i] if m >= 0),
+            excluded_municipality_ids=frozenset(
+                int(m) for m in self.excluded_municipalities[i] if m >= 0
+            ),
+            excluded_neighbourhood_ids=frozenset(
+                int(n) for n in self.excluded_neighbourhoods[i] if n >= 0
+            ),
+            rooms_min=int(self.rooms_min[i]),
+            household_size=int(self.household_size[i]),
+            needs_ground_floor_or_lift=bool(self.needs_lift[i]),
+            needs_wheelchair_access=bool(self.needs_wheelchair[i]),
+            has_pets=bool(self.has_pets[i]),
+            rent_limit_eur=None if np.isnan(limit) else Decimal(f"{limit:.2f}"),
+            approved_on=date.fromordinal(int(self.approved_on[i])),
+            urgency=int(self.urgency[i]),
+            parked_until=None if parked == _NO_DATE else date.fromordinal(parked),
+            support_provider_id=int(self.support_provider_id[i]),
+        )
+
     @classmethod
     def from_columns(cls, *, candidate_numbers: Sequence[str], **columns: Any) -> "Pool":
         n = len(candidate_numbers)

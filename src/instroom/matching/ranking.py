@@ -6,17 +6,18 @@ costs the same number of queries for 100 candidates as for 50,000 (see `make ben
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
+import numpy as np
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from instroom.applications.constants import CaseState
-from instroom.applications.models import Application, Client, Exclusion, Preference
-from instroom.assessment.models import Decision
+from instroom.applications.models import Application, Client
 from instroom.homes.models import Home
 from instroom.regions.models import AffordabilityLimit, Organisation
 
@@ -34,9 +35,11 @@ class Ranked:
     offer: core.HomeOffer
     config: core.ScoreConfig
     pool: core.Pool
-    candidates: list[core.Candidate]
-    application_ids: list[int]
+    application_ids: np.ndarray
     evaluation: core.Evaluation
+
+    def candidate(self, i: int) -> core.Candidate:
+        return self.pool.candidate(i)
 
 
 def score_config(region_id: int) -> core.ScoreConfig:
@@ -83,155 +86,172 @@ def home_offer(home: Home, *, today: date) -> core.HomeOffer:
     )
 
 
-def _household_type(size: int, born: date, today: date) -> str:
-    pension = (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) >= (
-        PENSION_AGE
-    )
-    kind = "one_person" if size <= 1 else "two_persons" if size == 2 else "three_plus"
-    return f"{kind}_pension" if pension else kind
-
-
-def _rent_limits(region_id: int, year: int) -> dict[str, tuple[Decimal, Decimal]]:
+def _rent_limits(region_id: int, year: int) -> dict[str, tuple[float, float]]:
     """household type → (income limit, rent cap) of the year, or the latest year before it."""
-    limits: dict[str, tuple[Decimal, Decimal]] = {}
+    limits: dict[str, tuple[float, float]] = {}
     rows = AffordabilityLimit.objects.filter(region_id=region_id, year__lte=year).order_by("-year")
     for kind, income, cap in rows.values_list("household_type", "income_limit_eur", "rent_cap_eur"):
         if kind not in limits and cap is not None:
-            limits[kind] = (income, cap)
+            limits[kind] = (float(income), float(cap))
     return limits
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, date):
-        return value
-    return datetime.fromisoformat(str(value)).date()
+HOUSEHOLD_TYPES = (
+    "one_person",
+    "two_persons",
+    "three_plus",
+    "one_person_pension",
+    "two_persons_pension",
+    "three_plus_pension",
+)
 
 
-def load_candidates(
-    region_id: int, *, today: date, application_ids: list[int] | None = None
-) -> tuple[list[core.Candidate], list[int]]:
-    """The pool of a region as the core's candidates (and their application ids), in a fixed
-    number of queries."""
+def _day_ordinals(column: Any, fallback: int) -> np.ndarray:
+    """Dates as day ordinals (`date.toordinal()`), from whatever the database returned."""
+    values = np.array([fallback if v is None else v for v in column], dtype=object)
+    if len(values) and isinstance(values[0], int | np.integer | float):
+        return values.astype(np.int64)
+    days = np.array([str(v)[:10] for v in values], dtype="datetime64[D]").astype(np.int64)
+    return days + date(1970, 1, 1).toordinal()
+
+
+def _main_query(region_id: int, application_ids: list[int] | None) -> tuple[str, list[Any]]:
     a, c = Application._meta.db_table, Client._meta.db_table
+    if connection.vendor == "postgresql":
+        # Day ordinals computed by PostgreSQL: no date objects to build in Python.
+        dob = "(c.date_of_birth - DATE '0001-01-01') + 1"
+        decided = "((a.decided_at AT TIME ZONE %s)::date - DATE '0001-01-01') + 1"
+        income = "CAST(a.yearly_income_eur AS double precision)"
+        params: list[Any] = [settings.TIME_ZONE]
+    else:  # SQLite (the demo): dates as text, the decision's day in UTC
+        dob, decided, income = (
+            "c.date_of_birth",
+            "a.decided_at",
+            "CAST(a.yearly_income_eur AS REAL)",
+        )
+        params = []
     sql = (
-        f"SELECT a.id, c.id, c.candidate_number, c.municipality_of_origin_id, a.rooms_min, "  # noqa: S608
-        f"c.household_adults + c.household_children, a.needs_ground_floor_or_lift, "
-        f"a.needs_wheelchair_access, a.pets, a.yearly_income_eur, c.date_of_birth, a.decided_at, "
-        f"c.support_provider_id "
+        # Small numbers and flags travel packed in two integers: fewer Python objects per row.
+        "SELECT a.id, c.id, c.candidate_number, c.municipality_of_origin_id, "  # noqa: S608
+        "COALESCE(a.rooms_min, 1) * 10000 + (c.household_adults + c.household_children) * 100"
+        " + a.urgency, "
+        "CAST(a.needs_ground_floor_or_lift AS INTEGER) + 2 * CAST(a.needs_wheelchair_access AS "
+        "INTEGER) + 4 * CAST(a.pets AS INTEGER), "
+        f"{income}, {dob}, {decided}, c.support_provider_id, a.pool_preferences, "
+        "a.pool_excluded_municipalities, a.pool_excluded_neighbourhoods "
         f"FROM {a} a JOIN {c} c ON c.id = a.client_id "
-        f"WHERE c.region_id = %s AND a.state IN (%s, %s)"
+        "WHERE c.region_id = %s AND a.state IN (%s, %s)"
     )
-    params: list[Any] = [region_id, *POOL_STATES]
+    params += [region_id, *POOL_STATES]
     if application_ids is not None:
         sql += f" AND a.id IN ({', '.join(['%s'] * len(application_ids))})"
         params += application_ids
-    sql += " ORDER BY a.id"
+    return sql, params
+
+
+def _id_lists(texts: Sequence[str]) -> np.ndarray:
+    """'3,1,2' per row → a -1 padded (n, width) array, parsed for all rows at once."""
+    n = len(texts)
+    if not n or not any(texts):
+        return np.full((n, 1), -1, dtype=np.int64)
+    strings = np.array(texts, dtype=str)
+    counts = np.char.count(strings, ",") + (np.char.str_len(strings) > 0)
+    values = np.fromstring(",".join(t for t in texts if t), dtype=np.int64, sep=",")
+    rows = np.repeat(np.arange(n), counts)
+    position = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    out = np.full((n, int(counts.max())), -1, dtype=np.int64)
+    out[rows, position] = values
+    return out
+
+
+def load_pool(
+    region_id: int, *, today: date, application_ids: list[int] | None = None
+) -> tuple[core.Pool, np.ndarray]:
+    """The pool of a region (approved and parked clients) as the core's columns, and the
+    application id of each row: one flat query (the services keep preferences, exclusions and
+    urgency on the application row) plus the open parkings, turned into arrays by NumPy."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*_main_query(region_id, application_ids))
         rows = cursor.fetchall()
-    if not rows:
-        return [], []
-    in_pool = Application.objects.filter(client__region_id=region_id, state__in=POOL_STATES)
-    if application_ids is not None:
-        in_pool = in_pool.filter(pk__in=application_ids)
-    preferences: dict[int, list[int]] = defaultdict(list)
-    for app_id, municipality_id in (
-        Preference.objects.filter(application__in=in_pool)
-        .order_by("application_id", "rank")
-        .values_list("application_id", "municipality_id")
-    ):
-        preferences[app_id].append(municipality_id)
-    excluded_m: dict[int, set[int]] = defaultdict(set)
-    excluded_n: dict[int, set[int]] = defaultdict(set)
-    for app_id, municipality_id, neighbourhood_id in Exclusion.objects.filter(
-        application__in=in_pool
-    ).values_list("application_id", "municipality_id", "neighbourhood_id"):
-        if neighbourhood_id is not None:
-            excluded_n[app_id].add(neighbourhood_id)
-        elif municipality_id is not None:
-            excluded_m[app_id].add(municipality_id)
-    urgency = dict(
-        Decision.objects.filter(item__application__in=in_pool, outcome="approve")
-        .order_by("decided_at")
-        .values_list("item__application_id", "urgency")
-    )
-    parked = dict(
-        Parking.objects.filter(application__in=in_pool, ended_on__isnull=True).values_list(
+    n = len(rows)
+    today_ordinal = today.toordinal()
+    cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if n else [()] * 13
+    app_ids = np.array(cols[0], dtype=np.int64)
+    parked = np.full(n, core.Pool.NO_DATE, dtype=np.int64)
+    if n:
+        where = (
+            {"application_id__in": application_ids}
+            if application_ids is not None
+            else {"application__client__region_id": region_id}
+        )
+        position = {int(a): i for i, a in enumerate(app_ids)} if n < 50 else None
+        for app_id, until in Parking.objects.filter(ended_on__isnull=True, **where).values_list(
             "application_id", "until"
-        )
-    )
+        ):
+            if position is not None:
+                at = position.get(app_id)
+            else:
+                found = np.flatnonzero(app_ids == app_id)
+                at = int(found[0]) if len(found) else None
+            if at is not None:
+                parked[at] = until.toordinal()
+
+    # Passend toewijzen: the rent cap applies when the income is at most the limit of the
+    # household type (size, and pension age at 67).
+    packed = np.array(cols[4], dtype=np.int64)
+    rooms_min, size, urgency = packed // 10000, packed // 100 % 100, packed % 100
+    flags = np.array(cols[5], dtype=np.int64)
+    born = _day_ordinals(cols[7], today_ordinal)
+    try:
+        cutoff = today.replace(year=today.year - PENSION_AGE).toordinal()
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - PENSION_AGE, day=28).toordinal()
+    kind = np.minimum(np.maximum(size, 1), 3) - 1 + 3 * (born <= cutoff)
     limits = _rent_limits(region_id, today.year)
-    candidates: list[core.Candidate] = []
-    ids: list[int] = []
-    for (
-        app_id,
-        client_id,
-        number,
-        origin,
-        rooms_min,
-        size,
-        lift,
-        wheelchair,
-        pets,
-        income,
-        born,
-        decided_at,
-        support,
-    ) in rows:
-        born = _as_date(born) or today
-        limit = limits.get(_household_type(int(size), born, today))
-        rent_limit = None
-        if limit is not None and income is not None and Decimal(str(income)) <= limit[0]:
-            rent_limit = limit[1]
-        candidates.append(
-            core.Candidate(
-                client_id=client_id,
-                candidate_number=number,
-                municipality_of_origin_id=origin,
-                preferred_municipality_ids=tuple(preferences.get(app_id, ())),
-                excluded_municipality_ids=frozenset(excluded_m.get(app_id, ())),
-                excluded_neighbourhood_ids=frozenset(excluded_n.get(app_id, ())),
-                rooms_min=int(rooms_min or 1),
-                household_size=int(size),
-                needs_ground_floor_or_lift=bool(lift),
-                needs_wheelchair_access=bool(wheelchair),
-                has_pets=bool(pets),
-                rent_limit_eur=rent_limit,
-                approved_on=_as_date(decided_at) or today,
-                urgency=int(urgency.get(app_id, 0)),
-                parked_until=parked.get(app_id),
-                support_provider_id=support,
-            )
-        )
-        ids.append(app_id)
-    return candidates, ids
+    income_limit = np.array([limits.get(t, (np.nan, np.nan))[0] for t in HOUSEHOLD_TYPES])
+    rent_cap = np.array([limits.get(t, (np.nan, np.nan))[1] for t in HOUSEHOLD_TYPES])
+    income = np.array(cols[6], dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        applies = income <= income_limit[kind]  # NaN income or limit: False
+    rent_limit = np.where(applies, rent_cap[kind], np.nan)
+
+    pool = core.Pool.from_columns(
+        candidate_numbers=cols[2],
+        client_id=cols[1],
+        municipality_of_origin_id=cols[3],
+        preferences=_id_lists(cols[10]),
+        excluded_municipalities=_id_lists(cols[11]),
+        excluded_neighbourhoods=_id_lists(cols[12]),
+        rooms_min=rooms_min,
+        household_size=size,
+        needs_lift=(flags & 1).astype(bool),
+        needs_wheelchair=(flags & 2).astype(bool),
+        has_pets=(flags & 4).astype(bool),
+        rent_limit=rent_limit,
+        approved_on=_day_ordinals(cols[8], today_ordinal),
+        urgency=urgency,
+        parked_until=parked,
+        support_provider_id=cols[9],
+    )
+    return pool, app_ids
 
 
 def rank_home(home: Home, *, today: date | None = None) -> Ranked:
     today = today or timezone.localdate()
-    candidates, ids = load_candidates(home.region_id, today=today)
+    pool, app_ids = load_pool(home.region_id, today=today)
     offer = home_offer(home, today=today)
     config = score_config(home.region_id)
-    pool = core.Pool.from_candidates(candidates)
     evaluation = core.evaluate(offer, pool, config, today)
-    return Ranked(home, offer, config, pool, candidates, ids, evaluation)
+    return Ranked(home, offer, config, pool, app_ids, evaluation)
 
 
 def why_not(home: Home, application: Application, *, today: date) -> list[core.Reason]:
     """The hard filters that exclude this one pair now (empty: the pair may be matched)."""
-    candidates, _ids = load_candidates(
-        home.region_id, today=today, application_ids=[application.pk]
-    )
-    if not candidates:
+    pool, _ids = load_pool(home.region_id, today=today, application_ids=[application.pk])
+    if not len(pool):
         return []
     offer = home_offer(home, today=today)
-    evaluation = core.evaluate(
-        offer, core.Pool.from_candidates(candidates), score_config(home.region_id), today
-    )
+    evaluation = core.evaluate(offer, pool, score_config(home.region_id), today)
     return list(evaluation.reasons(0))
 
 
@@ -241,20 +261,24 @@ def snapshot_store(ranked: Ranked, *, actor: Any, purpose: str) -> RankingSnapsh
         {
             "position": row.position,
             "client_id": row.client_id,
-            "application_id": ranked.application_ids[row.index],
+            "application_id": int(ranked.application_ids[row.index]),
             "candidate_number": row.candidate_number,
             "total": row.total,
             "points": row.points,
         }
         for row in evaluation.rows()
     ]
+    # Codes only per excluded candidate (the pages word them); built per filter, not per person.
+    codes: dict[int, list[str]] = defaultdict(list)
+    for code in core.REASON_CODES:
+        for i in np.flatnonzero(evaluation.masks[code]):
+            codes[int(i)].append(code)
+    pool = ranked.pool
     excluded = [
         {
-            "client_id": int(ranked.candidates[i].client_id),
-            "candidate_number": ranked.candidates[i].candidate_number,
-            "reasons": [
-                {"code": r.code, "message": str(r.message)} for r in evaluation.reasons(int(i))
-            ],
+            "client_id": int(pool.client_id[i]),
+            "candidate_number": pool.candidate_numbers[i],
+            "reasons": codes[int(i)],
         }
         for i in evaluation.excluded_indices()
     ]

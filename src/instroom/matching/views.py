@@ -17,7 +17,7 @@ from instroom.policy import rules
 from instroom.regions.models import Organisation
 
 from . import ranking, selectors, services
-from .constants import MATCH_TRANSITIONS, MatchState, SnapshotPurpose
+from .constants import MATCH_TRANSITIONS, REASON_LABELS, MatchState, SnapshotPurpose
 from .forms import DecideForm, NoteForm, ReviewForm
 from .models import Match, Parking, RankingSnapshot, Refusal
 
@@ -27,18 +27,6 @@ COMPONENT_LABELS = {
     "urgency": gettext_lazy("Urgency"),
     "fit": gettext_lazy("Fit"),
     "origin": gettext_lazy("Own municipality"),
-}
-REASON_LABELS = {
-    "excluded_municipality": gettext_lazy("municipality excluded by the client"),
-    "excluded_neighbourhood": gettext_lazy("neighbourhood excluded by the client"),
-    "too_few_rooms": gettext_lazy("too few rooms"),
-    "not_accessible": gettext_lazy("not wheelchair accessible"),
-    "no_ground_floor_or_lift": gettext_lazy("no ground floor or lift"),
-    "rent_above_limit": gettext_lazy("rent above the passend-toewijzen limit"),
-    "pets": gettext_lazy("no pets allowed"),
-    "cap_reached": gettext_lazy("concentration cap reached"),
-    "parked": gettext_lazy("client parked"),
-    "support_provider_inactive": gettext_lazy("support provider not active in the municipality"),
 }
 SHOWN = 50
 
@@ -73,15 +61,15 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     eligible: list[dict[str, Any]] = [
         {
             "row": row,
-            "candidate": ranked.candidates[row.index],
+            "candidate": ranked.candidate(row.index),
             "application_id": ranked.application_ids[row.index],
-            "provider": providers.get(ranked.candidates[row.index].support_provider_id, "—"),
+            "provider": providers.get(int(ranked.pool.support_provider_id[row.index]), "—"),
         }
         for row in rows
     ]
     excluded_indices = list(ranked.evaluation.excluded_indices())
     excluded = [
-        {"candidate": ranked.candidates[int(i)], "reasons": ranked.evaluation.reasons(int(i))}
+        {"candidate": ranked.candidate(int(i)), "reasons": ranked.evaluation.reasons(int(i))}
         for i in (excluded_indices if show_all else excluded_indices[:SHOWN])
     ]
     components = list(eligible[0]["row"].points) if eligible else list(COMPONENT_LABELS)
@@ -120,6 +108,8 @@ def snapshot_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except RankingSnapshot.DoesNotExist:
         raise Http404 from None
     components = list(snapshot.eligible[0]["points"]) if snapshot.eligible else []
+    for row in snapshot.excluded:
+        row["labels"] = [REASON_LABELS.get(code, code) for code in row["reasons"]]
     return render(
         request,
         "matching/snapshot.html",

@@ -4,6 +4,8 @@ from django.core.management import call_command
 from instroom.accounts.constants import Role
 from instroom.applications.models import Application
 from instroom.demo.data import DEMO_USERS, STATE_PLAN
+from instroom.homes.models import Home
+from instroom.matching.models import Match
 
 
 @pytest.mark.django_db
@@ -18,7 +20,12 @@ def test_demo_prepares_region_users_and_clients_and_each_user_gets_a_home_page(
         assert client.login(username=spec.username, password="demo-instroom")
         assert client.get("/").status_code == 200
     counts = {s: Application.objects.filter(state=s).count() for s in STATE_PLAN}
-    assert counts == STATE_PLAN
+    # Approved clients with a home offer running are "matching"; one refused and is back.
+    matching = Application.objects.filter(state="matching").count()
+    assert matching == 3
+    assert counts == {**STATE_PLAN, "approved": STATE_PLAN["approved"] - matching}
+    assert Match.objects.filter(state="client_no").count() == 1
+    assert Home.objects.filter(state="open").exists()
     # Running it again adds nothing.
     call_command("demo", "--no-serve")
     assert Application.objects.count() == sum(STATE_PLAN.values())

@@ -20,6 +20,12 @@ def make_approved(
     care_worker = care_worker or cast.care_worker_a
     org = cast.care_a if care_worker == cast.care_worker_a else cast.care_b
     application = make_application(care_worker, org, **overrides)
+    return approve(cast, application, urgency=urgency)
+
+
+def approve(cast: Any, application: Application, *, urgency: int = 0) -> Application:
+    """Submit, check and approve a complete draft through the services."""
+    care_worker = application.created_by
     app_services.application_submit(actor=care_worker, application=application)
     app_services.application_mark_complete(actor=cast.coordinator, application=application)
     table = cast.region.tables.get()

@@ -297,3 +297,11 @@ def test_points_per_component_for_a_worked_example() -> None:
 def test_bad_configuration_names_the_key(data, key) -> None:
     with pytest.raises(ValueError, match=key):
         ScoreConfig.from_dict(data)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(candidates_strategy, max_size=20))
+def test_a_pool_gives_back_the_candidates_it_was_made_of(cands) -> None:
+    cands = unique_pool(cands)
+    pool = Pool.from_candidates(cands)
+    assert [pool.candidate(i) for i in range(len(pool))] == cands

@@ -99,7 +99,7 @@ def test_unjustified_refusals_park_the_client_and_the_service_point_can_undo(cas
     # The parked client is shown in the why-not list with the date.
     home = make_home(cast.corporation_user, cast.corporation, house_number=200)
     ranked = ranking.rank_home(home)
-    index = ranked.application_ids.index(application.pk)
+    index = list(ranked.application_ids).index(application.pk)
     assert [r.code for r in ranked.evaluation.reasons(index)] == ["parked"]
     services.parking_end(actor=cast.coordinator, parking=parking, reason="Besluit herzien")
     assert state(application) == "approved"
@@ -184,3 +184,31 @@ def test_the_pages_walk_the_same_path(client, cast, home) -> None:
     client.post(reverse("matching:provider_decide", args=[match.pk]), {"provider-answer": "yes"})
     client.post(reverse("matching:client_decide", args=[match.pk]), {"client-answer": "yes"})
     assert state(match) == "accepted"
+
+
+def test_the_ranking_uses_the_preferences_and_exclusions_from_the_application(cast) -> None:
+    from instroom.applications import services as app_services
+    from instroom.applications.tests.factories import make_application
+
+    a, b = cast.region.municipalities.order_by("cbs_code")
+    application = make_application(cast.care_worker_a, cast.care_a, municipality_of_origin=a)
+    app_services.application_set_exclusions(
+        actor=cast.care_worker_a,
+        application=application,
+        exclusions=[{"municipality": b, "reason": "network"}],
+    )
+    approved = make_approved(cast)  # origin a, prefers a (the factory's default)
+    from instroom.matching.tests.factories import approve
+
+    approve(cast, application, urgency=2)
+    in_a = make_home(cast.corporation_user, cast.corporation, municipality=a)
+    in_b = make_home(cast.corporation_user, cast.corporation, municipality=b)
+    ranked_a = ranking.rank_home(in_a)
+    rows = {r.client_id: r for r in ranked_a.evaluation.rows()}
+    assert rows[application.client_id].points["preference"] == 30
+    assert rows[application.client_id].points["urgency"] == 20
+    assert rows[approved.client_id].points["urgency"] == 0
+    ranked_b = ranking.rank_home(in_b)
+    assert application.client_id not in {r.client_id for r in ranked_b.evaluation.rows()}
+    index = list(ranked_b.application_ids).index(application.pk)
+    assert [r.code for r in ranked_b.evaluation.reasons(index)] == ["excluded_municipality"]

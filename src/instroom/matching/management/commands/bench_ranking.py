@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from instroom.applications.models import Application, Client, Exclusion, Preference
@@ -44,6 +44,9 @@ class Command(BaseCommand):
         )
         for size in [int(s) for s in sizes.split(",")]:
             home = _fill(size)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # as autovacuum would after a bulk load
+                    cursor.execute("VACUUM ANALYZE")
             ranking.rank_home(home)  # warm up (caches, plans)
             times = []
             for _ in range(repeat):
@@ -60,8 +63,10 @@ class Command(BaseCommand):
             )
 
 
+@transaction.atomic
 def _fill(size: int) -> Home:
-    """A fresh fictional region with `size` approved clients and one home."""
+    """A fresh fictional region with `size` approved clients and one home. The BSN column
+    holds 'X…' placeholders: clearly no citizen service numbers (the bench never validates)."""
     slug = f"bench-{size}"
     if Region.objects.filter(slug=slug).exists():
         _clear(slug)
@@ -105,7 +110,7 @@ def _fill(size: int) -> Home:
                 candidate_number=f"B{size:x}{i:06x}",
                 first_name="Bench",
                 last_name=f"Client {i}",
-                bsn="999990019",
+                bsn=f"X{size % 7}{i:07d}",
                 date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randint(0, 15000)),
                 source="bw",
                 care_provider=rng.choice(providers),
@@ -118,6 +123,9 @@ def _fill(size: int) -> Home:
         ],
         batch_size=2000,
     )
+    # Preferences and exclusions as rows and, as the services keep them, on the application.
+    chosen = {c.pk: rng.sample(towns, 4) for c in clients}
+    excluded = {c.pk: chosen[c.pk][3] for c in clients if rng.random() < 0.3}
     applications = Application.objects.bulk_create(
         [
             Application(
@@ -130,6 +138,9 @@ def _fill(size: int) -> Home:
                 pets=rng.random() < 0.2,
                 yearly_income_eur=Decimal(rng.randint(12000, 40000)),
                 decided_at=now - timedelta(days=rng.randint(0, 700)),
+                urgency=rng.choice([0, 0, 0, 1, 2]),
+                pool_preferences=",".join(str(m.pk) for m in chosen[c.pk][:3]),
+                pool_excluded_municipalities=str(excluded[c.pk].pk) if c.pk in excluded else "",
             )
             for c in clients
         ],
@@ -139,15 +150,15 @@ def _fill(size: int) -> Home:
         [
             Preference(application=a, municipality=m, rank=r)
             for a in applications
-            for r, m in enumerate(rng.sample(towns, 3), start=1)
+            for r, m in enumerate(chosen[a.client_id][:3], start=1)
         ],
         batch_size=5000,
     )
     Exclusion.objects.bulk_create(
         [
-            Exclusion(application=a, municipality=rng.choice(towns), reason="network")
+            Exclusion(application=a, municipality=excluded[a.client_id], reason="network")
             for a in applications
-            if rng.random() < 0.3
+            if a.client_id in excluded
         ],
         batch_size=5000,
     )
@@ -155,7 +166,7 @@ def _fill(size: int) -> Home:
         region=region,
         corporation=corporation,
         street="Benchstraat",
-        house_number=1,
+        house_number=size % 99999 + 1,
         postcode="2011 AB",
         municipality=towns[0],
         home_type="apartment",

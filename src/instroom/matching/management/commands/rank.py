@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from instroom.homes.models import Home
 from instroom.matching import ranking
-from instroom.matching.constants import SnapshotPurpose
+from instroom.matching.constants import REASON_LABELS, SnapshotPurpose
 
 
 class Command(BaseCommand):
@@ -66,5 +66,5 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write("why not:")
             for row in snapshot.excluded[:limit]:
-                reasons = "; ".join(r["message"] for r in row["reasons"])
+                reasons = "; ".join(str(REASON_LABELS.get(code, code)) for code in row["reasons"])
                 self.stdout.write(f"  {row['candidate_number']:<10} {reasons}")
