@@ -77,7 +77,9 @@ class RankedCandidateSerializer(serializers.Serializer):
 
 class ExcludedCandidateSerializer(serializers.Serializer):
     candidate_number = serializers.CharField()
-    reasons = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="codes of the hard filters that exclude"
+    )
 
 
 class RankingSerializer(serializers.Serializer):
