@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from instroom.homes.tests.factories import make_home
 from instroom.matching import services
@@ -25,7 +26,8 @@ def race(calls: list[Callable[[], object]]) -> tuple[int, list[str]]:
     def run(call: Callable[[], object]) -> None:
         try:
             barrier.wait()
-            wins.append(call())
+            with translation.override("en"):
+                wins.append(call())
         except ValidationError as exc:
             refusals.append(" ".join(exc.messages))
         finally:
