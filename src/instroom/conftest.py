@@ -143,7 +143,9 @@ def browser() -> Iterator[Any]:
 
 
 def browser_login(browser: Any, live_server: Any, user: User, **context: Any) -> Any:
-    """A fresh browser context, signed in through the login form; returns its page."""
+    """A fresh browser context (Dutch, as most users), signed in through the login form;
+    returns its page."""
+    context.setdefault("locale", "nl-NL")
     page = browser.new_context(**context).new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", user.username)

@@ -37,3 +37,13 @@ class NLDesignFormMixin:
             # Django itself adds aria-invalid and aria-describedby to fields with errors.
             if css:
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker: its value is always ISO (yyyy-mm-dd), whatever the language;
+    Django would otherwise write the Dutch 17-05-1990, which the picker throws away."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from instroom.forms import NLDesignFormMixin
+from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.constants import CareSource
 from instroom.regions.models import Municipality, Neighbourhood, Organisation, Region
 
@@ -38,9 +38,7 @@ class IdentityForm(NLDesignFormMixin, forms.Form):
         validators=[validate_bsn],
         help_text=_("Nine digits, as on the client's ID card."),
     )
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
     current_facility = forms.CharField(
         label=_("Current facility"),
         max_length=200,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from instroom.applications.constants import ContractForm
-from instroom.forms import NLDesignFormMixin
+from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.models import AssessmentTable
 
 from .constants import Outcome, Urgency
@@ -55,7 +55,7 @@ class DecisionForm(NLDesignFormMixin, forms.Form):
     earliest_reapplication = forms.DateField(
         label=_("Earliest re-application (reject)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     missing_information = forms.CharField(
         label=_("What is missing (defer)"),

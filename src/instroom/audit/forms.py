@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from instroom.forms import NLDesignFormMixin
+from instroom.forms import DateInput, NLDesignFormMixin
 
 from .constants import EventKind
 
@@ -12,11 +12,9 @@ class AccessLogFilterForm(NLDesignFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All")), *EventKind.choices]
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(
         label=_("Up to and including"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )

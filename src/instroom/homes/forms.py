@@ -3,7 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from instroom.forms import NLDesignFormMixin
+from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.models import Municipality, Neighbourhood, Region
 
 from .models import Home
@@ -16,7 +16,7 @@ class HomeForm(NLDesignFormMixin, forms.ModelForm):
         model = Home
         fields = HOME_FIELDS
         widgets = {
-            "available_from": forms.DateInput(attrs={"type": "date"}),
+            "available_from": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
         }

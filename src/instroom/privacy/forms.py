@@ -2,15 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from instroom.applications.models import validate_bsn
-from instroom.forms import NLDesignFormMixin
+from instroom.forms import DateInput, NLDesignFormMixin
 
 
 class CorrectForm(NLDesignFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     bsn = forms.CharField(
         label=_("BSN"), max_length=9, min_length=9, required=False, validators=[validate_bsn]
     )

@@ -218,3 +218,18 @@ def test_returned_application_notifies_the_applicant(client, cast) -> None:
     assert application.client.case_number in task.subject
     client.force_login(cast.care_worker_a)
     assert task.subject in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_saved_date_is_shown_back_in_the_date_picker_in_dutch_too(client, cast) -> None:
+    """The browser's date picker only takes yyyy-mm-dd; a Dutch 17-05-1990 would be emptied
+    and the next save would fail for want of a date of birth."""
+    from instroom.applications.tests.factories import make_application
+
+    application = make_application(cast.care_worker_a, cast.care_a, complete=False)
+    client.force_login(cast.care_worker_a)
+    page = client.get(
+        f"/clients/applications/{application.pk}/edit/identity/", HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert 'type="date"' in page
+    assert f'value="{application.client.date_of_birth.isoformat()}"' in page
