@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("instroom.audit.urls")),
     path("sessions/", include("instroom.assessment.urls")),
     path("privacy/", include("instroom.privacy.urls")),
+    path("distribution/", include("instroom.distribution.urls")),
     path("homes/", include("instroom.homes.urls")),
     path("matching/", include("instroom.matching.urls")),
     path("api/", include("instroom.api.urls")),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -73,6 +74,7 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         for i in (excluded_indices if show_all else excluded_indices[:SHOWN])
     ]
     components = list(eligible[0]["row"].points) if eligible else list(COMPONENT_LABELS)
+    distribution = _distribution_status(home)
     return render(
         request,
         "matching/ranking.html",
@@ -95,11 +97,38 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "shown": SHOWN,
             "can_propose": rules.can_propose(request.user, home) and home.state == HomeState.OPEN,
             "earlier": selectors.snapshots_of(home),
+            "distribution": distribution,
             "matches": Match.objects.filter(home=home)
             .select_related("client")
             .order_by("-proposed_at")[:10],
         },
     )
+
+
+def _distribution_status(home: Home) -> dict[str, Any]:
+    """The quota of the home's municipality this year and the caps of its complex and
+    neighbourhood, as the corporation needs them when it proposes."""
+    from instroom.distribution import selectors as distribution
+
+    today = timezone.localdate()
+    region = home.region
+    status: dict[str, Any] = {
+        "caps": distribution.cap_status(
+            region=region,
+            neighbourhood_id=home.neighbourhood_id,
+            complex_code=home.complex_code,
+            today=today,
+        )
+    }
+    try:
+        report = distribution.realisation(region, today.year, today)
+    except distribution.DistributionError as exc:
+        status["error"] = exc.message
+        return status
+    row = next((r for r in report.municipalities if r.key == home.municipality.cbs_code), None)
+    status["quota"] = row
+    status["year"] = today.year
+    return status
 
 
 def snapshot_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:

@@ -124,6 +124,9 @@ COORDINATOR = has_role(Role.COORDINATOR)
 APPLICANT = has_role(Role.APPLICANT_WORKER)
 REGION_READER = has_role(Role.COORDINATOR, Role.ADMINISTRATOR, Role.MUNICIPALITY)
 CORPORATION = has_role(Role.CORPORATION_STAFF)
+DISTRIBUTION_READER = has_role(
+    Role.COORDINATOR, Role.ADMINISTRATOR, Role.MUNICIPALITY, Role.CORPORATION_STAFF
+)
 HOME_READER = has_role(Role.CORPORATION_STAFF, Role.COORDINATOR)
 MATCH_READER = has_role(
     Role.CORPORATION_STAFF, Role.COORDINATOR, Role.APPLICANT_WORKER, Role.SUPPORT_WORKER
@@ -215,6 +218,11 @@ URL_RULES: dict[str, Rule] = {
     "api:home-ranking": HOME_READER,
     "api:match-list": MATCH_READER,
     "api:match-detail": MATCH_READER,
+    # distribution (object access: policy.rules.distribution_view)
+    "distribution:index": DISTRIBUTION_READER,
+    "distribution:realisation": DISTRIBUTION_READER,
+    "distribution:placements": COORDINATOR,
+    "distribution:placement_undo": COORDINATOR,
     "api:session-list": CASE_WORKER,
     "api:session-agenda": COORDINATOR,
     "api:agendaitem-decision": CASE_WORKER,
@@ -415,6 +423,40 @@ def can_cancel_match(user: Any, match: Any) -> bool:
 
 def can_review_refusals(user: Any, region_id: int) -> bool:
     return region_id in actor_context(user).regions(Role.COORDINATOR)
+
+
+def can_record_placements(user: Any, region_id: int) -> bool:
+    return region_id in actor_context(user).regions(Role.COORDINATOR)
+
+
+@dataclass(frozen=True)
+class DistributionView:
+    """What of a region's distribution a user sees: everything, or aggregates for their own
+    municipality or corporation beside the region's total."""
+
+    everything: bool
+    municipality_ids: frozenset[int]
+    corporation_ids: frozenset[int]
+
+    @property
+    def anything(self) -> bool:
+        return self.everything or bool(self.municipality_ids or self.corporation_ids)
+
+
+def distribution_view(user: Any, region_id: int) -> DistributionView:
+    ctx = actor_context(user)
+    everything = ctx.is_superuser or region_id in ctx.regions(Role.COORDINATOR, Role.ADMINISTRATOR)
+    municipalities = frozenset(
+        g.represents_id
+        for g in ctx.grants
+        if g.role == Role.MUNICIPALITY and g.region_id == region_id and g.represents_id
+    )
+    corporations = frozenset(
+        g.organisation_id
+        for g in ctx.grants
+        if g.role == Role.CORPORATION_STAFF and g.region_id == region_id
+    )
+    return DistributionView(everything, municipalities, corporations)
 
 
 def can_view_access_log(user: Any, region_id: int | None = None) -> bool:

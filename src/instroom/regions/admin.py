@@ -59,3 +59,9 @@ class QuotaYearAdmin(admin.ModelAdmin):
 class AffordabilityLimitAdmin(admin.ModelAdmin):
     list_display = ["region", "year", "household_type", "income_limit_eur", "rent_cap_eur"]
     list_filter = ["region", "year"]
+
+
+@admin.register(models.CorporationStock)
+class CorporationStockAdmin(admin.ModelAdmin):
+    list_display = ["corporation", "municipality", "homes", "reference_date", "is_estimate"]
+    list_filter = ["corporation__region", "municipality"]

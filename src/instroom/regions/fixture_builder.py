@@ -71,6 +71,11 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
                 "decision_lead_time_weeks": r["decision_lead_time_weeks"],
                 "support_months": r["support_months"],
                 "retention_months": r["retention_months"],
+                **{
+                    key: r[key]
+                    for key in ("cap_per_complex", "cap_per_neighbourhood", "cap_window_months")
+                    if key in r
+                },
             },
         }
     ]
@@ -262,6 +267,20 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
                     "income_limit_eur": lim["income_limit_eur"],
                     "rent_cap_eur": lim["rent_cap_eur"],
                     "source": lim["source"],
+                },
+            }
+        )
+    for stock in config.get("corporation_stock", []):
+        out.append(
+            {
+                "model": "regions.corporationstock",
+                "fields": {
+                    "corporation": [slug, stock["corporation"]],
+                    "municipality": [slug, stock["municipality"]],
+                    "homes": stock["homes"],
+                    "reference_date": stock["reference_date"],
+                    "source": stock["source"],
+                    "is_estimate": stock.get("is_estimate", False),
                 },
             }
         )

@@ -61,6 +61,14 @@ class Region(models.Model):
         _("months after a case ends before personal data is anonymised"), default=24
     )
 
+    # Concentration caps ("draagkracht van de wijk"): at most this many placements per complex
+    # and per neighbourhood within the rolling window.
+    cap_per_complex = models.PositiveSmallIntegerField(_("placements per complex (cap)"), default=2)
+    cap_per_neighbourhood = models.PositiveSmallIntegerField(
+        _("placements per neighbourhood (cap)"), default=5
+    )
+    cap_window_months = models.PositiveSmallIntegerField(_("months the caps look back"), default=24)
+
     objects = RegionManager()
 
     class Meta:
@@ -417,3 +425,57 @@ class AffordabilityLimit(models.Model):
         return (self.region.slug, self.year, self.household_type)
 
     natural_key.dependencies = ["regions.region"]  # type: ignore[attr-defined]
+
+
+class CorporationStockManager(models.Manager["CorporationStock"]):
+    def get_by_natural_key(
+        self, region_slug: str, corporation_slug: str, cbs_code: str
+    ) -> "CorporationStock":
+        return self.get(
+            corporation__region__slug=region_slug,
+            corporation__slug=corporation_slug,
+            municipality__cbs_code=cbs_code,
+        )
+
+
+class CorporationStock(models.Model):
+    """A corporation's social rental homes in one municipality: splits the municipality's
+    quota over its corporations."""
+
+    corporation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="stock",
+        verbose_name=_("housing corporation"),
+        limit_choices_to={"type": OrganisationType.CORPORATION},
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="corporation_stock",
+        verbose_name=_("municipality"),
+    )
+    homes = models.PositiveIntegerField(_("social rental homes"))
+    reference_date = models.DateField(_("reference date"))
+    source = models.CharField(_("source"), max_length=400)
+    is_estimate = models.BooleanField(_("estimate"), default=False)
+
+    objects = CorporationStockManager()
+
+    class Meta:
+        verbose_name = _("corporation stock")
+        verbose_name_plural = _("corporation stock")
+        ordering = ["municipality", "corporation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporation", "municipality"], name="corporation_stock_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.corporation} in {self.municipality}: {self.homes}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (self.corporation.region.slug, self.corporation.slug, self.municipality.cbs_code)
+
+    natural_key.dependencies = ["regions.organisation"]  # type: ignore[attr-defined]

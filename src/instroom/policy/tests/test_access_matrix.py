@@ -14,6 +14,7 @@ from django.utils import timezone
 from instroom.applications import services as app_services
 from instroom.applications.tests.factories import make_application
 from instroom.assessment import services as assessment_services
+from instroom.distribution.services import placement_record
 from instroom.homes.tests.factories import make_home
 from instroom.policy import rules
 from instroom.policy.urlwalk import walk
@@ -34,13 +35,15 @@ def _sample_kwargs(route, cast, objects) -> dict | None:
         pk = objects["item"].pk
     elif name.startswith("api:session"):
         pk = objects["session"].pk
+    elif name.startswith("distribution:"):
+        pk = objects["placement"].pk
     elif name.startswith(("homes:", "api:home")):
         pk = objects["home"].pk
     elif name in ("applications:client",) or name.startswith(("api:client", "privacy:")):
         pk = objects["application"].client_id
     else:
         pk = objects["application"].pk
-    values = {"pk": pk, "slug": cast.region.slug, "step": "identity"}
+    values = {"pk": pk, "slug": cast.region.slug, "step": "identity", "year": 2026}
     if not all(p in values for p in params):
         return None
     return {p: values[p] for p in params}
@@ -63,7 +66,20 @@ def test_every_url_answers_each_persona_as_the_policy_says(client, cast) -> None
         actor=cast.coordinator, session=session, application=scheduled
     )
     home = make_home(cast.corporation_user, cast.corporation)
-    objects = {"application": application, "session": session, "item": item, "home": home}
+    placement = placement_record(
+        actor=cast.coordinator,
+        region=cast.region,
+        municipality=cast.region.municipalities.first(),
+        corporation=cast.corporation,
+        placed_on=timezone.localdate(),
+    )
+    objects = {
+        "application": application,
+        "session": session,
+        "item": item,
+        "home": home,
+        "placement": placement,
+    }
     bsn = application.client.bsn
     checked = 0
     for route in walk():

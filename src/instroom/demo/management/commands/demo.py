@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from instroom.demo import data
+from instroom.demo.distribution import create_placements
 from instroom.demo.homes import create_homes_and_offers
 
 
@@ -32,9 +33,13 @@ class Command(BaseCommand):
         ):
             users = data.create_users(password)
             made = data.create_clients()
+            placements = create_placements()
             homes = create_homes_and_offers()
         self.stdout.write(self.style.SUCCESS("Instroom demo is ready."))
-        self.stdout.write(f"  fictional clients created: {made}; homes offered: {homes}")
+        self.stdout.write(
+            f"  fictional clients created: {made}; homes offered: {homes}; "
+            f"placements since the scheme started: {placements}"
+        )
         self.stdout.write(f"  log in at http://{addr}/ with password: {password}")
         for spec, _new in users:
             self.stdout.write(f"    {spec.username:16} {spec.role}")

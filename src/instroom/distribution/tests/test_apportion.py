@@ -1,0 +1,187 @@
+"""The apportionment as a library: properties, an independent oracle, the reference region."""
+
+from fractions import Fraction
+
+import apportionment.methods as oracle
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from instroom.distribution import apportion
+from instroom.distribution.apportion import (
+    ConfigurationError,
+    Figures,
+    Year,
+    largest_remainder,
+    sainte_lague,
+    shares,
+    with_carry_over,
+)
+
+weights_strategy = st.dictionaries(
+    st.text("ABCDEFGH", min_size=2, max_size=2),
+    st.integers(0, 5000).map(Fraction),
+    min_size=1,
+    max_size=8,
+).filter(lambda w: sum(w.values()) > 0)
+
+
+@settings(max_examples=300)
+@given(weights_strategy, st.integers(0, 400), st.sampled_from(apportion.METHODS))
+def test_quotas_always_sum_to_the_total(weights, total, method) -> None:
+    quotas = apportion.apportion(total, weights, method)
+    assert sum(quotas.values()) == total
+    assert set(quotas) == set(weights)
+    assert all(q >= 0 for q in quotas.values())
+
+
+@settings(max_examples=300)
+@given(weights_strategy, st.integers(0, 400))
+def test_largest_remainder_keeps_every_quota_within_one_of_its_exact_share(weights, total) -> None:
+    exact = apportion.entitlements(total, weights)
+    for key, quota in largest_remainder(total, weights).items():
+        assert exact[key] - 1 < quota < exact[key] + 1
+
+
+@settings(max_examples=200)
+@given(weights_strategy, st.integers(0, 300))
+def test_raising_the_total_never_lowers_a_quota_under_sainte_lague(weights, total) -> None:
+    before = sainte_lague(total, weights)
+    after = sainte_lague(total + 1, weights)
+    assert all(after[k] >= before[k] for k in weights)
+
+
+@settings(max_examples=200)
+@given(weights_strategy, st.integers(0, 300), st.sampled_from(apportion.METHODS), st.randoms())
+def test_the_order_municipalities_are_listed_in_does_not_matter(
+    weights, total, method, rnd
+) -> None:
+    items = list(weights.items())
+    rnd.shuffle(items)
+    assert apportion.apportion(total, dict(items), method) == apportion.apportion(
+        total, weights, method
+    )
+
+
+def _without_ties(weights: dict[str, Fraction], total: int, method: str) -> bool:
+    """Instances where the oracle's tie handling cannot differ from ours."""
+    values = list(weights.values())
+    if len(set(values)) != len(values):
+        return False
+    if method == apportion.LARGEST_REMAINDER:
+        exact = apportion.entitlements(total, weights)
+        remainders = [v - int(v) for v in exact.values()]
+        return len(set(remainders)) == len(remainders)
+    return True
+
+
+@settings(max_examples=400)
+@given(weights_strategy, st.integers(1, 300), st.sampled_from(apportion.METHODS))
+def test_the_apportionment_package_agrees(weights, total, method) -> None:
+    assume(all(w > 0 for w in weights.values()))
+    assume(_without_ties(weights, total, method))
+    keys = sorted(weights)
+    name = "largest_remainder" if method == apportion.LARGEST_REMAINDER else "saintelague"
+    try:
+        expected = oracle.compute(name, [weights[k] for k in keys], total, verbose=False)
+    except oracle.TiesException:
+        assume(False)
+    assert [apportion.apportion(total, weights, method)[k] for k in keys] == list(expected)
+
+
+def test_ties_are_broken_by_the_larger_entitlement_then_the_smaller_key() -> None:
+    # Two equal remainders (0.5 each); one home left: the smaller key wins.
+    assert largest_remainder(1, {"GM2": Fraction(1), "GM1": Fraction(1)}) == {"GM1": 1, "GM2": 0}
+    assert sainte_lague(1, {"b": Fraction(3), "a": Fraction(3)}) == {"a": 1, "b": 0}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(1, 5000), min_size=2, max_size=7),
+    st.lists(st.integers(0, 250), min_size=1, max_size=10),
+    st.sampled_from(apportion.METHODS),
+)
+def test_with_carry_over_nobody_drifts_more_than_one_home_from_the_fair_share(
+    stock, totals, method
+) -> None:
+    """Each year the quotas are delivered exactly: the cumulative quotas stay within one home of
+    the cumulative exact entitlement under largest remainder; Sainte-Laguë, which does not keep
+    the quota rule even for one year, stays within two."""
+    keys = [f"GM{i:04d}" for i in range(len(stock))]
+    share = {k: Fraction(s, sum(stock)) for k, s in zip(keys, stock, strict=True)}
+    years = [Year(2022 + i, t, share, method) for i, t in enumerate(totals)]
+    delivered: dict[int, dict[str, int]] = {}
+    cumulative = dict.fromkeys(keys, 0)
+    for i, year in enumerate(years):
+        result = with_carry_over(years[: i + 1], delivered)[-1]
+        delivered[year.year] = result.quota
+        for k in keys:
+            cumulative[k] += result.quota[k]
+            bound = 1 if method == apportion.LARGEST_REMAINDER else 2
+            assert abs(cumulative[k] - result.entitlement[k]) <= bound
+
+
+def test_a_municipality_that_fell_behind_catches_up() -> None:
+    share = {"A": Fraction(1, 2), "B": Fraction(1, 2)}
+    years = [Year(2024, 10, share, "largest_remainder"), Year(2025, 10, share, "largest_remainder")]
+    # 2024: A delivered 1 of its 5, B all 5. In 2025 A is owed 9, B 5: the 10 homes are
+    # apportioned on what is owed (A 6.43, B 3.57), so A gets more than its plain 5.
+    results = with_carry_over(years, {2024: {"A": 1, "B": 5}})
+    assert results[0].quota == {"A": 5, "B": 5}
+    assert results[1].quota == {"A": 6, "B": 4}
+    assert results[1].carry_over("A") == 4 and results[1].carry_over("B") == 0
+    # Ahead is not punished below zero: a municipality owed nothing gets nothing more.
+    results = with_carry_over(years, {2024: {"A": 0, "B": 20}})
+    assert results[1].quota == {"A": 10, "B": 0}
+
+
+def test_shares_follow_the_weighted_key_exactly() -> None:
+    figures = [Figures("GM1", 300, 100), Figures("GM2", 100, 300)]
+    assert shares(figures, "0.75", "0.25") == {
+        "GM1": Fraction(3, 4) * Fraction(3, 4) + Fraction(1, 4) * Fraction(1, 4),
+        "GM2": Fraction(3, 4) * Fraction(1, 4) + Fraction(1, 4) * Fraction(3, 4),
+    }
+    assert sum(shares(figures, "0.5", "0.5").values()) == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda: shares([Figures("GM1", 1, 1)], "0.6", "0.6"), "weight_households"),
+        (lambda: shares([Figures("GM1", 1, 1)], "-0.5", "1.5"), "weight_households"),
+        (lambda: shares([Figures("GM1", None, 1)], "0.5", "0.5"), "households"),
+        (lambda: shares([Figures("GM1", 1, -3)], "0.5", "0.5"), "social_stock"),
+        (lambda: shares([], "0.5", "0.5"), "municipalities"),
+        (lambda: largest_remainder(-1, {"a": Fraction(1)}), "total_homes"),
+        (lambda: apportion.apportion(3, {"a": Fraction(1)}, "dhondt"), "method"),
+    ],
+)
+def test_bad_configuration_is_refused_naming_the_field(call, field) -> None:
+    with pytest.raises(ConfigurationError) as error:
+        call()
+    assert error.value.field == field
+    assert field in str(error.value)
+
+
+@pytest.mark.django_db
+def test_the_reference_region_2026_quotas_from_the_shipped_figures() -> None:
+    """Zuid-Kennemerland/IJmond, 178 homes, weights 0.5/0.5, largest remainder, on the shipped
+    households and social stock (estimates, 1-1-2024). Nothing delivered yet, so the carry-over
+    keeps every share and the quotas are the plain apportionment."""
+    from django.core.management import call_command
+
+    from instroom.distribution import selectors
+    from instroom.regions.models import Region
+
+    call_command("loaddata", "zk-ijmond", verbosity=0)
+    result = selectors.region_quota(Region.objects.get(slug="zk-ijmond"), 2026)
+    assert result.quota == {
+        "GM0375": 21,  # Beverwijk
+        "GM0377": 10,  # Bloemendaal
+        "GM0392": 73,  # Haarlem
+        "GM0396": 20,  # Heemskerk
+        "GM0397": 11,  # Heemstede
+        "GM0453": 35,  # Velsen
+        "GM0473": 8,  # Zandvoort
+    }
+    assert sum(result.quota.values()) == 178

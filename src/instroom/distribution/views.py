@@ -1,0 +1,162 @@
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from instroom.http import AuthenticatedHttpRequest
+from instroom.policy import rules
+from instroom.regions.models import Organisation, Region
+
+from . import selectors, services
+from .forms import PlacementForm, UndoForm
+from .models import Placement
+
+
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    regions = [
+        r
+        for r in Region.objects.order_by("name")
+        if rules.distribution_view(request.user, r.pk).anything
+    ]
+    if not regions:
+        raise PermissionDenied
+    return redirect(
+        "distribution:realisation", slug=regions[0].slug, year=timezone.localdate().year
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    y: int
+    quota_width: float
+    realised_width: float
+    target_x: float
+    quota: int
+    realised: int
+
+
+CHART_WIDTH = 560
+LABEL_WIDTH = 150
+ROW_HEIGHT = 28
+
+
+def _bars(rows: list[selectors.Row], maximum: int) -> list[Bar]:
+    scale = (CHART_WIDTH - LABEL_WIDTH - 40) / maximum
+    return [
+        Bar(
+            label=row.name,
+            y=i * ROW_HEIGHT,
+            quota_width=round(row.quota * scale, 1),
+            realised_width=round(row.realised * scale, 1),
+            target_x=round(LABEL_WIDTH + float(row.pro_rata) * scale, 1),
+            quota=row.quota,
+            realised=row.realised,
+        )
+        for i, row in enumerate(rows)
+    ]
+
+
+def realisation(request: AuthenticatedHttpRequest, slug: str, year: int) -> HttpResponse:
+    region = get_object_or_404(Region, slug=slug)
+    view = rules.distribution_view(request.user, region.pk)
+    if not view.anything:
+        raise Http404
+    today = timezone.localdate()
+    try:
+        report = selectors.realisation(region, year, today)
+    except selectors.DistributionError as exc:
+        return render(
+            request,
+            "distribution/realisation.html",
+            {"region": region, "year": year, "error": exc.message, "field": exc.field},
+            status=200,
+        )
+    municipality_codes = dict(region.municipalities.values_list("pk", "cbs_code"))
+    own_codes = {municipality_codes[i] for i in view.municipality_ids if i in municipality_codes}
+    corporation_slugs = dict(
+        Organisation.objects.filter(pk__in=view.corporation_ids).values_list("pk", "slug")
+    )
+    municipalities = [r for r in report.municipalities if view.everything or r.key in own_codes]
+    corporations = [
+        r
+        for r in report.corporations
+        if view.everything or r.key.split("/", 1)[1] in corporation_slugs.values()
+    ]
+    maximum = max([1, *(max(r.quota, r.realised) for r in municipalities)])
+    bars = _bars(municipalities, maximum)
+    return render(
+        request,
+        "distribution/realisation.html",
+        {
+            "region": region,
+            "year": year,
+            "report": report,
+            "municipalities": municipalities,
+            "corporations": corporations,
+            "everything": view.everything,
+            "bars": bars,
+            "chart": {
+                "width": CHART_WIDTH,
+                "height": max(len(bars), 1) * ROW_HEIGHT + 10,
+                "label_width": LABEL_WIDTH,
+            },
+            "percent_of_year": round(float(report.fraction_of_year) * 100),
+            "years": range(region.start_year, today.year + 2),
+            "can_record": rules.can_record_placements(request.user, region.pk),
+        },
+    )
+
+
+def placements(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    region = get_object_or_404(Region, slug=slug)
+    if not rules.can_record_placements(request.user, region.pk):
+        raise Http404
+    form = PlacementForm(request.POST or None, region=region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_record(actor=request.user, region=region, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The placement is recorded and counts for the quota."))
+            return redirect("distribution:placements", slug=region.slug)
+    recent = (
+        Placement.objects.filter(region=region)
+        .select_related("municipality", "corporation", "neighbourhood")
+        .order_by("-placed_on", "-pk")[:100]
+    )
+    return render(
+        request,
+        "distribution/placements.html",
+        {
+            "region": region,
+            "form": form,
+            "placements": recent,
+            "undo_form": UndoForm(),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+@require_POST
+def placement_undo(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    placement = get_object_or_404(Placement, pk=pk, region__slug=slug)
+    if not rules.can_record_placements(request.user, placement.region_id):
+        raise Http404
+    form = UndoForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.placement_undo(actor=request.user, placement=placement, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The placement is undone; it no longer counts."))
+    return redirect("distribution:placements", slug=slug)
