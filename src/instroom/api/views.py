@@ -53,7 +53,7 @@ def me(request: Request) -> Response:
     return Response(MeSerializer(data).data)
 
 
-class ClientViewSet(viewsets.ViewSet):
+class ClientViewSet(viewsets.GenericViewSet):
     """Clients the caller may see, minimised to their role; every read is logged."""
 
     serializer_class = ClientSerializer
@@ -65,19 +65,12 @@ class ClientViewSet(viewsets.ViewSet):
             .select_related("municipality_of_origin", "care_provider", "support_provider")
             .order_by("pk")
         )
-        paginator = self.paginator_class()
-        page = paginator.paginate_queryset(clients, request, view=self)
+        page = self.paginate_queryset(clients) or []
         views = [application_selectors.minimise(request.user, c) for c in page]
         application_selectors.log_reads(
             actor=request.user, views=views, action="client.list", purpose="API"
         )
-        return paginator.get_paginated_response(ClientSerializer(views, many=True).data)
-
-    @property
-    def paginator_class(self) -> Any:
-        from rest_framework.settings import api_settings
-
-        return api_settings.DEFAULT_PAGINATION_CLASS
+        return self.get_paginated_response(ClientSerializer(views, many=True).data)
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         try:
