@@ -5,4 +5,7 @@ from django.http import HttpRequest
 
 
 def environment(request: HttpRequest) -> dict[str, Any]:
-    return {"demo_banner": getattr(settings, "INSTROOM_DEMO_BANNER", False)}
+    return {
+        "demo_banner": getattr(settings, "INSTROOM_DEMO_BANNER", False),
+        "sso_enabled": settings.INSTROOM_OIDC_ENABLED,
+    }

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import oidc, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("two-factor/setup/", views.otp_setup, name="otp_setup"),
     path("two-factor/", views.otp_verify, name="otp_verify"),
     path("confirm/", views.reauth, name="reauth"),
+    # Single sign-on (404 unless INSTROOM_OIDC_ENABLED).
+    path("sso/", oidc.sso_start, name="sso_start"),
+    path("sso/callback/", oidc.sso_callback, name="sso_callback"),
 ]

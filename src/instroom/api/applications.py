@@ -3,10 +3,10 @@
 from typing import Any, cast
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -338,6 +338,7 @@ class AgendaItemViewSet(viewsets.GenericViewSet):
     @extend_schema(request=DecisionSerializer, responses=ApplicationSummarySerializer)
     @action(detail=True, methods=["post"])
     def decision(self, request: Request, pk: str | None = None) -> Response:
+        # DRF's get_object_or_404: a malformed id in the URL is a 404, not a 500.
         item = get_object_or_404(self.get_queryset(), pk=pk)
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -152,6 +152,23 @@ INSTROOM_2FA_REQUIRED = env_bool("INSTROOM_2FA_REQUIRED", True)
 OTP_TOTP_ISSUER = env("INSTROOM_OTP_ISSUER", "Instroom")
 # Sensitive actions ask for the password again after this many seconds.
 INSTROOM_REAUTH_SECONDS = int(env("INSTROOM_REAUTH_SECONDS", "300"))
+# Optional single sign-on per organisation (OpenID Connect), off by default. See
+# instroom/accounts/oidc.py and docs/production.md.
+INSTROOM_OIDC_ENABLED = env_bool("INSTROOM_OIDC_ENABLED", False)
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+if INSTROOM_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("instroom.accounts.oidc.OrganisationOIDCBackend")
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -147,6 +147,8 @@ URL_RULES: dict[str, Rule] = {
     "accounts:otp_setup": SIGNED_IN,
     "accounts:otp_verify": SIGNED_IN,
     "accounts:reauth": SIGNED_IN,
+    "accounts:sso_start": PUBLIC,
+    "accounts:sso_callback": PUBLIC,
     "regions:list": SIGNED_IN,
     "regions:detail": SIGNED_IN,
     "applications:list": CASE_WORKER,
@@ -257,6 +259,8 @@ SECOND_FACTOR_EXEMPT = frozenset(
         "accounts:logout",
         "accounts:otp_setup",
         "accounts:otp_verify",
+        "accounts:sso_start",
+        "accounts:sso_callback",
         "set_language",
         "healthz",
     }

@@ -254,6 +254,15 @@ class Organisation(models.Model):
     provides_ambulant_support = models.BooleanField(
         _("provides ambulant support (woonbegeleiding)"), default=False
     )
+    sso_email_domain = models.CharField(
+        _("single sign-on e-mail domain"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "When the platform's single sign-on is on: staff whose e-mail address ends in this "
+            "domain may sign in through their organisation's account. Empty: password only."
+        ),
+    )
     coverage_source = models.CharField(
         _("source of the municipalities served"), max_length=400, blank=True
     )
