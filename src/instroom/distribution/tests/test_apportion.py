@@ -26,7 +26,7 @@ weights_strategy = st.dictionaries(
 ).filter(lambda w: sum(w.values()) > 0)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(weights_strategy, st.integers(0, 400), st.sampled_from(apportion.METHODS))
 def test_quotas_always_sum_to_the_total(weights, total, method) -> None:
     quotas = apportion.apportion(total, weights, method)
@@ -35,7 +35,7 @@ def test_quotas_always_sum_to_the_total(weights, total, method) -> None:
     assert all(q >= 0 for q in quotas.values())
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(weights_strategy, st.integers(0, 400))
 def test_largest_remainder_keeps_every_quota_within_one_of_its_exact_share(weights, total) -> None:
     exact = apportion.entitlements(total, weights)
@@ -43,7 +43,7 @@ def test_largest_remainder_keeps_every_quota_within_one_of_its_exact_share(weigh
         assert exact[key] - 1 < quota < exact[key] + 1
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(weights_strategy, st.integers(0, 300))
 def test_raising_the_total_never_lowers_a_quota_under_sainte_lague(weights, total) -> None:
     before = sainte_lague(total, weights)
@@ -51,7 +51,7 @@ def test_raising_the_total_never_lowers_a_quota_under_sainte_lague(weights, tota
     assert all(after[k] >= before[k] for k in weights)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(weights_strategy, st.integers(0, 300), st.sampled_from(apportion.METHODS), st.randoms())
 def test_the_order_municipalities_are_listed_in_does_not_matter(
     weights, total, method, rnd
@@ -75,7 +75,7 @@ def _without_ties(weights: dict[str, Fraction], total: int, method: str) -> bool
     return True
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(weights_strategy, st.integers(1, 300), st.sampled_from(apportion.METHODS))
 def test_the_apportionment_package_agrees(weights, total, method) -> None:
     assume(all(w > 0 for w in weights.values()))
