@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from instroom.accounts.constants import Role
 from instroom.accounts.models import Membership, User
@@ -16,6 +17,11 @@ from instroom.regions.models import Organisation, Region
 from instroom.regions.tests.factories import build_region
 
 PASSWORD = "correct horse battery staple"
+
+# CI runs the property tests derandomised (repeatable on a clean checkout); locally they explore.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @dataclass
