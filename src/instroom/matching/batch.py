@@ -1,0 +1,137 @@
+"""From the database to the batch solver and back: all open homes of a region against its pool,
+the caps as places left, municipalities behind on their quota preferred, and the report that goes
+with every run (total, price of fairness, per municipality against quota, time, optimality)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.utils import timezone
+
+from instroom.distribution import selectors as distribution
+from instroom.homes.constants import HomeState
+from instroom.homes.models import Home
+from instroom.regions.models import Region
+
+from . import core, ranking, solver
+
+# Points added to every pair whose home lies in a municipality behind its pro-rata quota.
+BEHIND_BONUS = 10
+
+
+@dataclass(frozen=True)
+class Pair:
+    home: Home
+    application_id: int
+    candidate_number: str
+    score: int
+    points: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Report:
+    region: Region
+    homes: int
+    candidates: int
+    edges: int
+    pairs: list[Pair]
+    solution: solver.Solution
+    unconstrained_total: int
+    quota: dict[str, tuple[str, int, int, int]]  # code → (name, quota, realised, assigned now)
+
+    @property
+    def price_of_fairness(self) -> int:
+        return self.unconstrained_total - self.solution.total
+
+    @property
+    def price_of_fairness_percent(self) -> float:
+        if not self.unconstrained_total:
+            return 0.0
+        return 100 * self.price_of_fairness / self.unconstrained_total
+
+
+def run(region: Region, *, today: date | None = None) -> Report:
+    today = today or timezone.localdate()
+    homes = list(
+        Home.objects.filter(region=region, state=HomeState.OPEN)
+        .select_related("municipality", "neighbourhood", "corporation")
+        .order_by("pk")
+    )
+    pool, app_ids = ranking.load_pool(region.pk, today=today)
+    config = ranking.score_config(region.pk)
+    try:
+        report = distribution.realisation(region, today.year, today)
+        rows = {r.key: r for r in report.municipalities}
+    except distribution.DistributionError:
+        rows = {}
+    behind = {code for code, r in rows.items() if r.realised < r.pro_rata}
+
+    cand: list[np.ndarray] = []
+    home_index: list[np.ndarray] = []
+    score: list[np.ndarray] = []
+    slots: list[solver.HomeSlot] = []
+    caps = solver.Caps()
+    evaluations: list[core.Evaluation] = []
+    for h, home in enumerate(homes):
+        offer = ranking.home_offer(home, today=today)
+        # The caps are the solver's to keep across homes: the core filters everything else.
+        offer = core.HomeOffer(**{**offer.__dict__, "cap_reached": False})
+        evaluation = core.evaluate(offer, pool, config, today)
+        evaluations.append(evaluation)
+        eligible = np.flatnonzero(~evaluation.excluded)
+        bonus = BEHIND_BONUS if home.municipality.cbs_code in behind else 0
+        cand.append(eligible)
+        home_index.append(np.full(len(eligible), h))
+        score.append(evaluation.totals[eligible] + bonus)
+        hood = f"N{home.neighbourhood_id}" if home.neighbourhood_id else None
+        complex_ = (
+            f"{hood or home.municipality.cbs_code}/{home.complex_code}"
+            if home.complex_code
+            else None
+        )
+        slots.append(solver.HomeSlot(home.municipality.cbs_code, hood, complex_))
+        status = distribution.cap_status(
+            region=region,
+            neighbourhood_id=home.neighbourhood_id,
+            complex_code=home.complex_code,
+            today=today,
+        )
+        if complex_ is not None and status.complex_left is not None:
+            caps.complex[complex_] = status.complex_left
+        if hood is not None and status.neighbourhood_left is not None:
+            caps.neighbourhood[hood] = status.neighbourhood_left
+    problem = solver.Problem(
+        len(pool),
+        slots,
+        np.concatenate(cand) if cand else np.zeros(0, np.int64),
+        np.concatenate(home_index) if home_index else np.zeros(0, np.int64),
+        np.concatenate(score).astype(np.int64) if score else np.zeros(0, np.int64),
+        caps,
+    )
+    solution = solver.solve(problem)
+    unconstrained = solver.solve(solver.without_caps(problem)).total
+    pairs = [
+        Pair(
+            home=homes[h],
+            application_id=int(app_ids[c]),
+            candidate_number=pool.candidate_numbers[c],
+            score=int(evaluations[h].totals[c]),
+            points=evaluations[h].points_of(c),
+        )
+        for c, h in sorted(solution.pairs, key=lambda p: p[1])
+    ]
+    assigned: dict[str, int] = {}
+    for pair in pairs:
+        code = pair.home.municipality.cbs_code
+        assigned[code] = assigned.get(code, 0) + 1
+    quota = {code: (r.name, r.quota, r.realised, assigned.get(code, 0)) for code, r in rows.items()}
+    return Report(
+        region,
+        len(homes),
+        len(pool),
+        len(problem.edge_score),
+        pairs,
+        solution,
+        unconstrained,
+        quota,
+    )
