@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "instroom.applications",
     "instroom.assessment",
     "instroom.distribution",
+    "django_tasks_db",
     "instroom.homes",
     "instroom.matching",
     "instroom.support",
@@ -168,6 +169,11 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
 LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
 if INSTROOM_OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("instroom.accounts.oidc.OrganisationOIDCBackend")
+
+# Background work (batch matching) through Django's tasks framework. The database-backed queue
+# needs no extra server: `instroom db_worker` runs the jobs (the demo starts one). Production
+# may use a Redis-backed backend instead (docs/production.md).
+TASKS = {"default": {"BACKEND": env("INSTROOM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

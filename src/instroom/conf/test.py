@@ -8,3 +8,5 @@ LANGUAGE_CODE = "nl"
 # Lock-out and the second factor have their own tests, which switch them on.
 AXES_ENABLED = False
 INSTROOM_2FA_REQUIRED = False
+# Background jobs run at once, inside the test.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

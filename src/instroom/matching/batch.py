@@ -2,11 +2,13 @@
 the caps as places left, municipalities behind on their quota preferred, and the report that goes
 with every run (total, price of fairness, per municipality against quota, time, optimality)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from instroom.distribution import selectors as distribution
 from instroom.homes.constants import HomeState
@@ -50,8 +52,15 @@ class Report:
         return 100 * self.price_of_fairness / self.unconstrained_total
 
 
-def run(region: Region, *, today: date | None = None) -> Report:
+def run(
+    region: Region,
+    *,
+    today: date | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> Report:
     today = today or timezone.localdate()
+    tell = progress or (lambda _p, _m: None)
+    tell(5, _("Reading the open homes and the pool"))
     homes = list(
         Home.objects.filter(region=region, state=HomeState.OPEN)
         .select_related("municipality", "neighbourhood", "corporation")
@@ -72,7 +81,10 @@ def run(region: Region, *, today: date | None = None) -> Report:
     slots: list[solver.HomeSlot] = []
     caps = solver.Caps()
     evaluations: list[core.Evaluation] = []
+    tell(15, _("Checking every pair against the filters"))
     for h, home in enumerate(homes):
+        if h % 10 == 0 and homes:
+            tell(15 + int(60 * h / len(homes)), _("Checking every pair against the filters"))
         offer = ranking.home_offer(home, today=today)
         # The caps are the solver's to keep across homes: the core filters everything else.
         offer = core.HomeOffer(**{**offer.__dict__, "cap_reached": False})
@@ -108,8 +120,12 @@ def run(region: Region, *, today: date | None = None) -> Report:
         np.concatenate(score).astype(np.int64) if score else np.zeros(0, np.int64),
         caps,
     )
+    tell(80, _("Finding the best assignment"))
     solution = solver.solve(problem)
     unconstrained = solver.solve(solver.without_caps(problem)).total
+    problems = solver.violations(problem, solution.pairs)
+    if problems:  # the independent checker: never hand people a proposal that breaks a rule
+        raise RuntimeError("; ".join(problems))
     pairs = [
         Pair(
             home=homes[h],
@@ -134,4 +150,68 @@ def run(region: Region, *, today: date | None = None) -> Report:
         solution,
         unconstrained,
         quota,
+    )
+
+
+def as_record(report: Report) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The report and the pairs as stored with a run (JSON)."""
+    s = report.solution
+    summary: dict[str, object] = {
+        "homes": report.homes,
+        "candidates": report.candidates,
+        "eligible_pairs": report.edges,
+        "total": s.total,
+        "total_without_caps": report.unconstrained_total,
+        "price_of_fairness": report.price_of_fairness,
+        "price_of_fairness_percent": round(report.price_of_fairness_percent, 2),
+        "method": s.method,
+        "optimal": s.optimal,
+        "gap": s.gap,
+        "seconds": round(s.seconds, 4),
+        "municipalities": [
+            {"cbs_code": code, "name": name, "quota": q, "realised": r, "assigned": a}
+            for code, (name, q, r, a) in sorted(report.quota.items(), key=lambda kv: kv[1][0])
+        ],
+    }
+    pairs: list[dict[str, object]] = [
+        {
+            "home_id": p.home.pk,
+            "address": p.home.address,
+            "municipality": p.home.municipality.name,
+            "application_id": p.application_id,
+            "candidate_number": p.candidate_number,
+            "score": p.score,
+            "points": p.points,
+        }
+        for p in report.pairs
+    ]
+    return summary, pairs
+
+
+def execute(run_id: int) -> None:
+    """Carry out a stored run (in the background worker), keeping its progress up to date."""
+    from .models import BatchRun
+
+    batch_run = BatchRun.objects.select_related("region").get(pk=run_id)
+
+    def tell(percent: int, message: str) -> None:
+        BatchRun.objects.filter(pk=run_id).update(
+            status=BatchRun.Status.RUNNING, progress=percent, message=message[:300]
+        )
+
+    try:
+        report = run(batch_run.region, progress=tell)
+    except Exception as exc:  # the run records why; the worker carries on with the next job
+        BatchRun.objects.filter(pk=run_id).update(
+            status=BatchRun.Status.FAILED, message=str(exc)[:300], finished_at=timezone.now()
+        )
+        raise
+    summary, pairs = as_record(report)
+    BatchRun.objects.filter(pk=run_id).update(
+        status=BatchRun.Status.DONE,
+        progress=100,
+        message="",
+        report=summary,
+        pairs=pairs,
+        finished_at=timezone.now(),
     )

@@ -29,7 +29,7 @@ from instroom.privacy.services import add_months
 
 from . import ranking
 from .constants import MATCH_TRANSITIONS, DeclineReason, MatchState, Review
-from .models import Match, MatchingSettings, Parking, RankingSnapshot, Refusal
+from .models import BatchRun, Match, MatchingSettings, Parking, RankingSnapshot, Refusal
 
 
 def settings_for(region_id: int) -> MatchingSettings:
@@ -449,3 +449,62 @@ def matches_follow_up(*, today: date | None = None) -> dict[str, int]:
         parking_end(actor=None, parking=parking, reason=_("Parking period over"), today=today)
         counts["unparked"] += 1
     return counts
+
+
+def batch_start(*, actor: Any, region: Any) -> BatchRun:
+    """Queue a batch matching run for the region's open homes (the worker carries it out)."""
+    from .tasks import batch_matching
+
+    if not rules.can_review_refusals(actor, region.pk):
+        raise PermissionDenied(_("Only the service point runs batch matching."))
+    batch_run = BatchRun.objects.create(region=region, started_by=actor)
+    audit.record_change(actor=actor, action="batch.start", obj=batch_run, region_id=region.pk)
+    batch_matching.enqueue(batch_run.pk)
+    batch_run.refresh_from_db()
+    return batch_run
+
+
+@transaction.atomic
+def batch_confirm(
+    *, actor: Any, batch_run: BatchRun, selected: list[int]
+) -> tuple[list[Match], list[str]]:
+    """Turn the confirmed pairs into proposals of the ordinary offer workflow. Each pair stands
+    on its own: one that is no longer possible is reported, the others go ahead."""
+    batch_run = BatchRun.objects.select_for_update().get(pk=batch_run.pk)
+    if not rules.can_review_refusals(actor, batch_run.region_id):
+        raise PermissionDenied(_("Only the service point confirms a batch."))
+    if batch_run.status != BatchRun.Status.DONE:
+        raise ValidationError(_("This run has no proposal to confirm."))
+    if batch_run.confirmed_at is not None:
+        raise ValidationError(_("This run has already been confirmed."))
+    if not selected:
+        raise ValidationError(_("Tick at least one pair to confirm."))
+    made: list[Match] = []
+    refused: list[str] = []
+    for index in selected:
+        if not 0 <= index < len(batch_run.pairs):
+            continue
+        pair = batch_run.pairs[index]
+        home = Home.objects.filter(pk=pair["home_id"], region_id=batch_run.region_id).first()
+        application = Application.objects.filter(pk=pair["application_id"]).first()
+        if home is None or application is None:
+            refused.append(f"{pair['address']}: " + _("no longer exists"))
+            continue
+        try:
+            with transaction.atomic():
+                made.append(match_propose(actor=actor, home=home, application=application))
+        except ValidationError as exc:
+            refused.append(
+                f"{pair['address']} – {pair['candidate_number']}: " + " ".join(exc.messages)
+            )
+    batch_run.confirmed_by = actor
+    batch_run.confirmed_at = timezone.now()
+    batch_run.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit.record_change(
+        actor=actor,
+        action="batch.confirm",
+        obj=batch_run,
+        region_id=batch_run.region_id,
+        changes={"proposed": [m.pk for m in made], "refused": len(refused)},
+    )
+    return made, refused

@@ -20,7 +20,7 @@ from instroom.regions.models import Organisation
 from . import ranking, selectors, services
 from .constants import MATCH_TRANSITIONS, REASON_LABELS, MatchState, SnapshotPurpose
 from .forms import DecideForm, NoteForm, ReviewForm
-from .models import Match, Parking, RankingSnapshot, Refusal
+from .models import BatchRun, Match, Parking, RankingSnapshot, Refusal
 
 COMPONENT_LABELS = {
     "preference": gettext_lazy("Preference"),
@@ -339,3 +339,78 @@ def parking_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The parking has ended; the client is back in the pool."))
     return redirect("matching:refusals")
+
+
+def _coordinator_region(request: AuthenticatedHttpRequest) -> Any:
+    from instroom.regions.models import Region
+
+    regions = Region.objects.filter(
+        pk__in=rules.actor_context(request.user).regions("coordinator")
+    ).order_by("name")
+    wanted = request.POST.get("region") or request.GET.get("region")
+    return next((r for r in regions if r.slug == wanted), regions.first())
+
+
+def batch(request: AuthenticatedHttpRequest) -> HttpResponse:
+    region = _coordinator_region(request)
+    if region is None:
+        raise PermissionDenied
+    if request.method == "POST":
+        run = services.batch_start(actor=request.user, region=region)
+        return redirect("matching:batch_run", pk=run.pk)
+    return render(
+        request,
+        "matching/batch.html",
+        {
+            "region": region,
+            "runs": BatchRun.objects.filter(region=region)[:20],
+            "open_homes": Home.objects.filter(region=region, state=HomeState.OPEN).count(),
+        },
+    )
+
+
+def _run(request: AuthenticatedHttpRequest, pk: int) -> BatchRun:
+    found = BatchRun.objects.filter(
+        pk=pk, region_id__in=rules.actor_context(request.user).regions("coordinator")
+    ).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def batch_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    template = (
+        "matching/batch_progress.html"
+        if request.headers.get("HX-Request")
+        else "matching/batch_run.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "run": run,
+            "components": [(c, COMPONENT_LABELS.get(c, c)) for c in COMPONENT_LABELS],
+            "running": run.status in (BatchRun.Status.QUEUED, BatchRun.Status.RUNNING),
+            "hx": bool(request.headers.get("HX-Request")),
+        },
+    )
+
+
+@require_POST
+def batch_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    selected = [int(v) for v in request.POST.getlist("pair") if v.isdigit()]
+    try:
+        made, refused = services.batch_confirm(actor=request.user, batch_run=run, selected=selected)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("matching:batch_run", pk=run.pk)
+    messages.success(
+        request,
+        _("%(count)d proposals made; the care providers have been asked to answer.")
+        % {"count": len(made)},
+    )
+    for line in refused:
+        messages.warning(request, line)
+    return redirect("matching:list")

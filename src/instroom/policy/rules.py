@@ -217,6 +217,9 @@ URL_RULES: dict[str, Rule] = {
     "matching:refusals": COORDINATOR,
     "matching:review": COORDINATOR,
     "matching:parking_end": COORDINATOR,
+    "matching:batch": COORDINATOR,
+    "matching:batch_run": COORDINATOR,
+    "matching:batch_confirm": COORDINATOR,
     "api:home-ranking": HOME_READER,
     "api:match-list": MATCH_READER,
     "api:match-detail": MATCH_READER,
@@ -411,7 +414,10 @@ def match_scope(user: Any) -> Q:
 
 
 def can_propose(user: Any, home: Any) -> bool:
-    return can_manage_home(user, home)
+    """The corporation for its own homes; the service point when it confirms a batch run."""
+    return can_manage_home(user, home) or home.region_id in actor_context(user).regions(
+        Role.COORDINATOR
+    )
 
 
 def can_decide_for_client(user: Any, match: Any) -> bool:

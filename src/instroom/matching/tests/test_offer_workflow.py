@@ -129,8 +129,9 @@ def test_a_candidate_the_filters_exclude_cannot_be_proposed(cast) -> None:
 
 def test_only_the_right_people_take_each_step(cast, home) -> None:
     application = make_approved(cast)
-    with pytest.raises(PermissionDenied):
-        services.match_propose(actor=cast.coordinator, home=home, application=application)
+    for outsider in (cast.care_worker_a, cast.other_coordinator, cast.municipality_user):
+        with pytest.raises(PermissionDenied):
+            services.match_propose(actor=outsider, home=home, application=application)
     match = services.match_propose(actor=cast.corporation_user, home=home, application=application)
     for outsider in (cast.care_worker_b, cast.corporation_user, cast.coordinator):
         with pytest.raises(PermissionDenied):

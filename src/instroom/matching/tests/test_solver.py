@@ -172,5 +172,12 @@ def test_the_batch_for_a_region_keeps_every_filter_and_cap(cast) -> None:
     out = StringIO()
     call_command("match-batch", region=cast.region.slug, dry_run=True, format="json", stdout=out)
     assert '"price_of_fairness"' in out.getvalue()
-    with pytest.raises(CommandError, match="dry-run"):
-        call_command("match-batch", region=cast.region.slug, stdout=StringIO())
+    from instroom.matching.models import BatchRun, Match
+
+    assert not BatchRun.objects.exists()
+    stored = StringIO()
+    call_command("match-batch", region=cast.region.slug, stdout=stored)
+    assert "stored for review" in stored.getvalue()
+    assert BatchRun.objects.get().status == "done" and not Match.objects.exists()
+    with pytest.raises(CommandError):
+        call_command("match-batch", region="nergens", dry_run=True, stdout=StringIO())

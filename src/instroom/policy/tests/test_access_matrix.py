@@ -35,6 +35,8 @@ def _sample_kwargs(route, cast, objects) -> dict | None:
         pk = objects["item"].pk
     elif name.startswith("api:session"):
         pk = objects["session"].pk
+    elif name in ("matching:batch_run", "matching:batch_confirm"):
+        pk = objects["batch"].pk
     elif name.startswith("distribution:"):
         pk = objects["placement"].pk
     elif name.startswith(("homes:", "api:home")):
@@ -73,7 +75,10 @@ def test_every_url_answers_each_persona_as_the_policy_says(client, cast) -> None
         corporation=cast.corporation,
         placed_on=timezone.localdate(),
     )
+    from instroom.matching.models import BatchRun
+
     objects = {
+        "batch": BatchRun.objects.create(region=cast.region),
         "application": application,
         "session": session,
         "item": item,

@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -44,4 +46,13 @@ class Command(BaseCommand):
         for spec, _new in users:
             self.stdout.write(f"    {spec.username:16} {spec.role}")
         if not no_serve:
-            call_command("runserver", addr, use_reloader=False)
+            # The background worker (batch matching) runs beside the server: no extra service.
+            self.stdout.write("  background worker: instroom db_worker")
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "instroom.cli", "db_worker", "--no-reload", "-v", "0"],
+                env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+            )
+            try:
+                call_command("runserver", addr, use_reloader=False)
+            finally:
+                worker.terminate()

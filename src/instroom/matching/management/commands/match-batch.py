@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from instroom.matching import batch
 from instroom.regions.models import Region
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="print the proposal only (the only mode until the review page exists)",
+            help="print the proposal only; otherwise it is also stored for review on the page",
         )
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
@@ -29,12 +30,22 @@ class Command(BaseCommand):
             found = Region.objects.get(slug=region)
         except Region.DoesNotExist:
             raise CommandError(f"No region {region!r}.") from None
-        if not dry_run:
-            raise CommandError(
-                "Confirming a batch needs the coordinator's review page, which is not built yet: "
-                "run with --dry-run and propose the pairs from each home's ranking."
-            )
         report = batch.run(found)
+        stored = None
+        if not dry_run:
+            from django.utils import timezone
+
+            from instroom.matching.models import BatchRun
+
+            summary_, pairs_ = batch.as_record(report)
+            stored = BatchRun.objects.create(
+                region=found,
+                status=BatchRun.Status.DONE,
+                progress=100,
+                report=summary_,
+                pairs=pairs_,
+                finished_at=timezone.now(),
+            )
         s = report.solution
         summary = {
             "region": found.slug,
@@ -64,6 +75,8 @@ class Command(BaseCommand):
                 for code, (name, q, r, a) in sorted(report.quota.items())
             ],
         }
+        if stored is not None:
+            summary["review"] = reverse("matching:batch_run", args=[stored.pk])
         if format == "json":
             self.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False))
             return
@@ -80,3 +93,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {p.home.address:<40} {p.candidate_number:<10} {p.score:>4}")
         for _code, (name, q, r, a) in sorted(report.quota.items()):
             self.stdout.write(f"  {name:<16} quota {q:>4}  realised {r:>4}  proposed now {a:>3}")
+        if stored is not None:
+            self.stdout.write(f"stored for review: {summary['review']} (nothing is proposed yet)")
