@@ -71,6 +71,7 @@ bench: install
 	  psql "$(subst /instroom_bench,/postgres,$(BENCH_DATABASE_URL))" -qc "CREATE DATABASE instroom_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/instroom bench_ranking
 	$(BIN)/python scripts/bench_solver.py
+	$(BIN)/python scripts/bench_forecast.py
 
 # Security proofs (CI runs this after `make test`): static checks, API fuzzing per role, faults
 # and dump/restore on PostgreSQL (set DATABASE_URL), and the bounded load test.

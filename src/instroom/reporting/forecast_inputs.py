@@ -1,0 +1,117 @@
+"""Calibrating the forecast from the region's own history in Instroom (reporting sits on top:
+it reads the stages and feeds the pure `forecast.simulation`)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from instroom.applications.models import Application
+from instroom.assessment.models import Decision
+from instroom.distribution import selectors as distribution
+from instroom.forecast.simulation import Inputs
+from instroom.matching.models import Match
+from instroom.regions.models import Region
+
+
+@dataclass(frozen=True)
+class Source:
+    field: str
+    value: object
+    basis: str  # where the default comes from, shown next to the input
+
+
+def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
+    today = timezone.localdate()
+    since = timezone.now() - timedelta(days=365)
+    notes: list[Source] = []
+    submitted = (
+        Application.objects.filter(client__region=region, submitted_at__gte=since)
+        .values_list("client__source")
+        .annotate(n=Count("pk"))
+    )
+    inflow = {source: n / 12 for source, n in submitted}
+    if inflow:
+        notes.append(Source("inflow_per_month", inflow, "applications submitted, last 12 months"))
+    else:
+        inflow = {"bw": 10.0}
+        notes.append(Source("inflow_per_month", inflow, "no history yet: a default"))
+    decisions = Decision.objects.filter(
+        item__application__client__region=region, outcome__in=["approve", "reject"]
+    )
+    total = decisions.count()
+    approval = decisions.filter(outcome="approve").count() / total if total else 0.8
+    notes.append(
+        Source(
+            "approval_rate",
+            round(approval, 3),
+            f"{total} decisions" if total else "no decisions yet: a default",
+        )
+    )
+    decided = list(
+        Application.objects.filter(
+            client__region=region, submitted_at__isnull=False, decided_at__isnull=False
+        ).values_list("submitted_at", "decided_at")
+    )
+    spans = [(d - s).days for s, d in decided if s is not None and d is not None]
+    if spans:
+        days = sum(spans) / len(spans)
+        months = max(1.0, days / 30.44)
+        notes.append(
+            Source(
+                "assessment_months",
+                round(months, 2),
+                f"submission to decision, {len(decided)} cases",
+            )
+        )
+    else:
+        months = 2.0
+        notes.append(Source("assessment_months", months, "no decisions yet: a default"))
+    quota = region.quota_years.filter(year=today.year).first()
+    per_year = float(quota.total_homes) if quota else 0.0
+    notes.append(
+        Source(
+            "quota_per_year",
+            per_year,
+            f"yearly quota {today.year}" if quota else "no quota this year",
+        )
+    )
+    notes.append(Source("homes_per_year", per_year, "assumed: the corporations offer the quota"))
+    answered = Match.objects.filter(region=region, state__in=["accepted", "client_no"])
+    n_answered = answered.count()
+    refusal = answered.filter(state="client_no").count() / n_answered if n_answered else 0.1
+    notes.append(
+        Source(
+            "refusal_rate",
+            round(refusal, 3),
+            f"{n_answered} client answers" if n_answered else "no answers yet: a default",
+        )
+    )
+    try:
+        shares = distribution.region_quota(region, today.year).share
+        names = dict(region.municipalities.values_list("cbs_code", "name"))
+        key = {names[code]: float(share) for code, share in shares.items()}
+        total_share = sum(key.values())
+        key = {k: v / total_share for k, v in key.items()}
+        notes.append(Source("key", "…", "the region's distribution key"))
+    except distribution.DistributionError:
+        key = {region.name: 1.0}
+        notes.append(Source("key", key, "no key configured: the region as one"))
+    notes.append(Source("support_months", region.support_months, "the region's support period"))
+    notes.append(Source("regular_allocations_per_year", 2000.0, "not in Instroom: enter yours"))
+    notes.append(Source("regular_queue", 20000.0, "not in Instroom: enter yours"))
+    pool = Application.objects.filter(client__region=region, state="approved").count()
+    notes.append(Source("start_pool", pool, "the pool today"))
+    inputs = Inputs(
+        inflow_per_month=inflow,
+        approval_rate=approval,
+        assessment_months=months,
+        homes_per_year=per_year,
+        quota_per_year=per_year,
+        refusal_rate=refusal,
+        support_months=region.support_months,
+        key=key,
+        start_pool=float(pool),
+    )
+    return inputs, notes
