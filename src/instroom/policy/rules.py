@@ -228,6 +228,13 @@ URL_RULES: dict[str, Rule] = {
     "distribution:realisation": DISTRIBUTION_READER,
     "distribution:placements": COORDINATOR,
     "distribution:placement_undo": COORDINATOR,
+    # forecast (object access: reporting.forecasting.can_forecast; aggregates only)
+    "forecast:index": REGION_READER,
+    "forecast:region": REGION_READER,
+    "forecast:scenario": REGION_READER,
+    "forecast:run": REGION_READER,
+    "forecast:csv": REGION_READER,
+    "forecast:pdf": REGION_READER,
     "api:session-list": CASE_WORKER,
     "api:session-agenda": COORDINATOR,
     "api:agendaitem-decision": CASE_WORKER,

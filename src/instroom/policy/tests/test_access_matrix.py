@@ -37,6 +37,8 @@ def _sample_kwargs(route, cast, objects) -> dict | None:
         pk = objects["session"].pk
     elif name in ("matching:batch_run", "matching:batch_confirm"):
         pk = objects["batch"].pk
+    elif name.startswith("forecast:"):
+        pk = objects["scenario"].pk
     elif name.startswith("distribution:"):
         pk = objects["placement"].pk
     elif name.startswith(("homes:", "api:home")):
@@ -75,9 +77,11 @@ def test_every_url_answers_each_persona_as_the_policy_says(client, cast) -> None
         corporation=cast.corporation,
         placed_on=timezone.localdate(),
     )
+    from instroom.forecast.models import Scenario
     from instroom.matching.models import BatchRun
 
     objects = {
+        "scenario": Scenario.objects.create(region=cast.region, name="t", inputs={}),
         "batch": BatchRun.objects.create(region=cast.region),
         "application": application,
         "session": session,

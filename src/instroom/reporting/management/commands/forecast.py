@@ -21,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=10)
         parser.add_argument("--runs", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--scenario", default=None, help="a scenario saved on the page")
         parser.add_argument(
             "--homes-per-year",
             type=float,
@@ -37,6 +38,17 @@ class Command(BaseCommand):
         if not 1 <= o["years"] <= 30 or not 1 <= o["runs"] <= 100000:
             raise CommandError("years: 1 to 30; runs: 1 to 100,000")
         inputs, notes = calibrate(region)
+        if o["scenario"]:
+            from instroom.forecast.models import Scenario
+            from instroom.forecast.simulation import Inputs
+
+            saved = Scenario.objects.filter(region=region, name=o["scenario"]).first()
+            if saved is None:
+                names = ", ".join(
+                    Scenario.objects.filter(region=region).values_list("name", flat=True)
+                )
+                raise CommandError(f"No scenario {o['scenario']!r}. Saved: {names or 'none'}")
+            inputs = Inputs(**saved.inputs)
         if o["homes_per_year"] is not None:
             inputs = replace(
                 inputs, homes_per_year=o["homes_per_year"], quota_per_year=o["homes_per_year"]
