@@ -5,7 +5,8 @@ Per month, for every replication at once:
   new applications per source (Poisson)  → in assessment
   in assessment → decided (geometric stay, mean `assessment_months`) → approved (share
       `approval_rate`) into the pool, the rest rejected
-  homes offered (Poisson around the yearly supply, at most the yearly quota) → each accepted with
+  homes offered (Poisson around the corporations' yearly supply, at most the yearly quota and the
+      caps' yearly ceiling) → each accepted with
       probability 1 − `refusal_rate`; a refused home is offered again the next month, one with
       nobody waiting goes back to the regular route
   placements take the longest-waiting first (FIFO by month of approval), so the waiting time of
@@ -32,8 +33,13 @@ class Inputs:
     inflow_per_month: dict[str, float]  # per source (bw, mo, youth, …)
     approval_rate: float = 0.8
     assessment_months: float = 2.0
-    homes_per_year: float = 178.0  # what the corporations offer to the scheme
+    homes_per_year: float = 178.0  # what the corporations offer to the scheme (all together)
     quota_per_year: float = 178.0  # the region's contingent: at most this many per year
+    # What each corporation offers a year; when given, it replaces homes_per_year (their sum).
+    supply_per_corporation: dict[str, float] = field(default_factory=dict)
+    # The concentration caps as a yearly ceiling for the region: neighbourhoods × places per
+    # neighbourhood per window, per year. None: no ceiling.
+    caps_per_year: float | None = None
     refusal_rate: float = 0.1
     support_months: int = 24
     key: dict[str, float] = field(default_factory=lambda: {"region": 1.0})  # municipality → share
@@ -58,6 +64,10 @@ class Inputs:
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name}: cannot be negative")
+        if any(v < 0 for v in self.supply_per_corporation.values()):
+            raise ValueError("supply_per_corporation: cannot be negative")
+        if self.caps_per_year is not None and self.caps_per_year < 0:
+            raise ValueError("caps_per_year: cannot be negative")
         if any(v < 0 for v in self.inflow_per_month.values()):
             raise ValueError("inflow_per_month: cannot be negative")
         if not self.key or abs(sum(self.key.values()) - 1) > 1e-9:
@@ -145,7 +155,15 @@ def simulate(
     rejected_now = np.zeros(runs)
     inflow = sum(inputs.inflow_per_month.values())
     leave = 1 / inputs.assessment_months
-    monthly_supply = min(inputs.homes_per_year, inputs.quota_per_year) / 12
+    supply = (
+        sum(inputs.supply_per_corporation.values())
+        if inputs.supply_per_corporation
+        else inputs.homes_per_year
+    )
+    ceilings = [supply, inputs.quota_per_year]
+    if inputs.caps_per_year is not None:
+        ceilings.append(inputs.caps_per_year)
+    monthly_supply = min(ceilings) / 12
     for t in range(months):
         arrivals = poisson(inflow, (runs,))
         total_in += arrivals

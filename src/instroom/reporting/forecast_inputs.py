@@ -4,7 +4,7 @@ it reads the stages and feeds the pure `forecast.simulation`)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from instroom.applications.models import Application
@@ -12,7 +12,7 @@ from instroom.assessment.models import Decision
 from instroom.distribution import selectors as distribution
 from instroom.forecast.simulation import Inputs
 from instroom.matching.models import Match
-from instroom.regions.models import Region
+from instroom.regions.models import CorporationStock, Neighbourhood, Region
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,38 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
     except distribution.DistributionError:
         key = {region.name: 1.0}
         notes.append(Source("key", key, "no key configured: the region as one"))
+    stock = list(
+        CorporationStock.objects.filter(municipality__region=region)
+        .values_list("corporation__name")
+        .annotate(homes=Sum("homes"))
+    )
+    total_stock = sum(h for _n, h in stock)
+    supply = {name: per_year * homes / total_stock for name, homes in stock} if total_stock else {}
+    notes.append(
+        Source(
+            "supply_per_corporation",
+            {k: round(v, 1) for k, v in supply.items()},
+            "the quota split by the corporations' social stock"
+            if supply
+            else "no stock per corporation configured: all corporations together",
+        )
+    )
+    hoods = Neighbourhood.objects.filter(municipality__region=region).count()
+    caps = (
+        hoods * region.cap_per_neighbourhood * 12 / region.cap_window_months
+        if hoods and region.cap_window_months
+        else None
+    )
+    notes.append(
+        Source(
+            "caps_per_year",
+            round(caps, 1) if caps is not None else None,
+            f"{hoods} neighbourhoods × {region.cap_per_neighbourhood} per "
+            f"{region.cap_window_months} months"
+            if caps is not None
+            else "no neighbourhoods configured: no ceiling",
+        )
+    )
     notes.append(Source("support_months", region.support_months, "the region's support period"))
     notes.append(Source("regular_allocations_per_year", 2000.0, "not in Instroom: enter yours"))
     notes.append(Source("regular_queue", 20000.0, "not in Instroom: enter yours"))
@@ -113,5 +145,7 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
         support_months=region.support_months,
         key=key,
         start_pool=float(pool),
+        supply_per_corporation=supply,
+        caps_per_year=caps,
     )
     return inputs, notes

@@ -60,6 +60,11 @@ def scenario_create(
         if key not in EDITABLE:
             raise ValidationError({key: _("This input cannot be changed here.")})
         values[key] = float(value)
+    supply = values.get("supply_per_corporation") or {}
+    if "homes_per_year" in changes and supply and sum(supply.values()):
+        # A different number of homes keeps the corporations' shares of the offer.
+        factor = float(changes["homes_per_year"]) / sum(supply.values())
+        values["supply_per_corporation"] = {k: v * factor for k, v in supply.items()}
     inputs = Inputs(**values)
     try:
         inputs.check()

@@ -108,3 +108,13 @@ def test_bad_inputs_are_refused_naming_the_field(change, field) -> None:
     inputs = Inputs(**{"inflow_per_month": {"bw": 1}, **change})
     with pytest.raises(ValueError, match=field):
         simulate(inputs, runs=2)
+
+
+def test_supply_per_corporation_and_the_caps_ceiling_limit_the_homes() -> None:
+    base = dict(inflow_per_month={"bw": 40}, quota_per_year=1000, refusal_rate=0.0)
+    by_corporation = simulate(
+        Inputs(**base, supply_per_corporation={"A": 60, "B": 36}), years=4, runs=200
+    )
+    assert by_corporation.placements.sum(axis=1).mean() / 4 == pytest.approx(96, rel=0.05)
+    capped = simulate(Inputs(**base, homes_per_year=500, caps_per_year=48), years=4, runs=200)
+    assert capped.placements.sum(axis=1).mean() / 4 == pytest.approx(48, rel=0.05)

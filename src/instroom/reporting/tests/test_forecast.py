@@ -37,3 +37,17 @@ def test_the_forecast_command_gives_yearly_bands(cast) -> None:
     assert json.loads(again.getvalue())["years"] == data["years"]  # same seed, same answer
     with pytest.raises(CommandError):
         call_command("forecast", region=cast.region.slug, years=99, stdout=StringIO())
+
+
+def test_the_forecast_command_draws_a_png(cast, tmp_path) -> None:
+    target = tmp_path / "prognose.png"
+    call_command(
+        "forecast",
+        region=cast.region.slug,
+        years=2,
+        runs=20,
+        format="png",
+        out=str(target),
+        stdout=StringIO(),
+    )
+    assert target.read_bytes().startswith(b"\x89PNG")

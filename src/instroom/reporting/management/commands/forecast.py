@@ -28,7 +28,8 @@ class Command(BaseCommand):
             default=None,
             help="a scenario: homes a year instead of the quota",
         )
-        parser.add_argument("--format", choices=["table", "json"], default="table")
+        parser.add_argument("--format", choices=["table", "json", "png"], default="table")
+        parser.add_argument("--out", default=None, help="file for --format png (else stdout)")
 
     def handle(self, *args: Any, **o: Any) -> None:
         try:
@@ -90,6 +91,9 @@ class Command(BaseCommand):
                     "regular_extra_wait_months": round(float(extra), 2),
                 }
             )
+        if o["format"] == "png":
+            self._png(region.name, result, o["out"])
+            return
         if o["format"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -124,3 +128,36 @@ class Command(BaseCommand):
                 f"{row['wait_p90_months'] if row['wait_p90_months'] is not None else '—':>8} "
                 f"{row['scheme_share_of_lets']:>6.1%} {row['regular_extra_wait_months']:>6.2f}"
             )
+
+    def _png(self, title: str, result: Any, out: str | None) -> None:
+        """Three panels (pool, months waited, placements): median lines, p10–p90 bands."""
+        import io
+
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot as plt
+
+        months = np.arange(1, result.months + 1) / 12
+        figure, axes = plt.subplots(3, 1, figsize=(8, 9), sharex=True)
+        panels = [
+            (result.pool, "pool (people waiting)"),
+            (result.wait_median, "months waited (median of those placed)"),
+            (result.placements, "placements per month"),
+        ]
+        for ax, (series, label) in zip(axes, panels, strict=True):
+            low, mid, high = result.band(series)
+            ax.fill_between(months, low, high, alpha=0.3, linewidth=0)
+            ax.plot(months, mid, linewidth=1.5)
+            ax.set_ylabel(label, fontsize=8)
+        axes[-1].set_xlabel("years")
+        figure.suptitle(f"{title}: {result.runs} runs, p10–p90")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100)
+        plt.close(figure)
+        if out:
+            with open(out, "wb") as file:
+                file.write(buffer.getvalue())
+            self.stdout.write(f"written: {out}")
+        else:
+            sys.stdout.buffer.write(buffer.getvalue())
