@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from instroom.audit.timeline import client_timeline
-from instroom.http import AuthenticatedHttpRequest
+from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.policy import rules
 from instroom.policy.rules import PERSONAL_DETAIL
 from instroom.regions.models import Organisation
 
 from . import selectors, services
 from .completeness import STEP_NAMES, STEPS, missing_parts
-from .constants import EDITABLE_STATES
+from .constants import EDITABLE_STATES, CaseState
 from .forms import (
     ConsentForm,
     DossierForm,
@@ -32,6 +32,8 @@ from .models import Application, Client
 
 def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state") or None
+    if state not in CaseState.values:
+        state = None
     applications = list(selectors.application_list(actor=request.user, state=state)[:200])
     rows = [(a, selectors.minimise(request.user, a.client)) for a in applications]
     selectors.log_reads(
@@ -52,7 +54,7 @@ def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     orgs = Organisation.objects.filter(
         pk__in=rules.actor_context(request.user).organisations("applicant_worker")
     ).select_related("region")
-    requested = request.POST.get("care_provider") or request.GET.get("org")
+    requested = int_param(request.POST.get("care_provider") or request.GET.get("org"))
     care_provider = (orgs.filter(pk=requested).first() if requested else None) or orgs.first()
     if care_provider is None:
         raise PermissionDenied

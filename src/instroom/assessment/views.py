@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from instroom.accounts.models import User
 from instroom.applications.models import Application
-from instroom.http import AuthenticatedHttpRequest
+from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.pdf import pdf_response
 from instroom.policy import rules
 from instroom.regions.models import AssessmentTable
@@ -127,7 +127,7 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     application = get_object_or_404(
         Application,
-        pk=request.POST.get("application") or 0,
+        pk=int_param(request.POST.get("application")),
         client__region_id=session.table.region_id,
     )
     return _act(
@@ -154,7 +154,7 @@ def agenda_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
-    user = get_object_or_404(User, pk=request.POST.get("user") or 0)
+    user = get_object_or_404(User, pk=int_param(request.POST.get("user")))
     return _act(
         request,
         item.session,

@@ -13,7 +13,7 @@ from instroom.applications.models import Application
 from instroom.homes import selectors as home_selectors
 from instroom.homes.constants import HomeState
 from instroom.homes.models import Home
-from instroom.http import AuthenticatedHttpRequest
+from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.policy import rules
 from instroom.regions.models import Organisation
 
@@ -157,10 +157,10 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not rules.can_propose(request.user, home):
         raise PermissionDenied
     application = Application.objects.filter(
-        pk=request.POST.get("application") or 0, client__region_id=home.region_id
+        pk=int_param(request.POST.get("application")), client__region_id=home.region_id
     ).first()
     snapshot = RankingSnapshot.objects.filter(
-        pk=request.POST.get("snapshot") or 0, home=home
+        pk=int_param(request.POST.get("snapshot")), home=home
     ).first()
     if application is None:
         messages.error(request, _("Choose a candidate from the ranking."))

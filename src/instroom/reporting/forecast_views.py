@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from instroom.forecast.models import Scenario
 from instroom.forms import NLDesignFormMixin
-from instroom.http import AuthenticatedHttpRequest
+from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.pdf import pdf_response
 from instroom.regions.models import Region
 
@@ -104,7 +104,7 @@ def _scenario(request: AuthenticatedHttpRequest, pk: int) -> Scenario:
 def scenario_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = _scenario(request, pk)
     others = Scenario.objects.filter(region=scenario.region).exclude(pk=scenario.pk)
-    compare = others.filter(pk=request.GET.get("compare") or 0).first()
+    compare = others.filter(pk=int_param(request.GET.get("compare"))).first()
     shown = [scenario, *([compare] if compare else [])]
     ready = all(s.status == Scenario.Status.DONE for s in shown)
     context = {
