@@ -148,6 +148,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Behind a reverse proxy that sets X-Real-IP (docs/production.md): count per real address.
+INSTROOM_TRUSTED_PROXY = env_bool("INSTROOM_TRUSTED_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "instroom.accounts.client_ip.client_ip"
 # Two factors (TOTP + recovery codes) for every role that sees personal data.
 INSTROOM_2FA_REQUIRED = env_bool("INSTROOM_2FA_REQUIRED", True)
 OTP_TOTP_ISSUER = env("INSTROOM_OTP_ISSUER", "Instroom")
