@@ -188,6 +188,31 @@ def _release(match: Match, home: Home, application: Application, *, actor: Any) 
         transition_case(application, actor=actor, to=CaseState.APPROVED, action="case.unmatch")
 
 
+def _decline(
+    match: Match,
+    home: Home,
+    application: Application,
+    *,
+    actor: Any,
+    to: str,
+    action: str,
+    reason: str,
+    note: str,
+) -> None:
+    """A declined offer, with its reason; the home and the client are free again."""
+    _check_reason(reason, note)
+    _move(
+        match,
+        actor=actor,
+        to=to,
+        action=action,
+        note=note,
+        decline_reason=reason,
+        decline_note=note,
+    )
+    _release(match, home, application, actor=actor)
+
+
 def _check_reason(reason: str, note: str) -> None:
     if reason not in DeclineReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
@@ -221,17 +246,16 @@ def match_provider_decide(
             url=_url(match),
         )
         return match
-    _check_reason(reason, note)
-    _move(
+    _decline(
         match,
+        home,
+        application,
         actor=actor,
         to=MatchState.PROVIDER_DECLINED,
         action="match.provider_decline",
+        reason=reason,
         note=note,
-        decline_reason=reason,
-        decline_note=note,
     )
-    _release(match, home, application, actor=actor)
     notify(
         users=_corporation_staff(match),
         subject=_("The care provider declined the offer of %(address)s")
@@ -263,17 +287,16 @@ def match_client_decide(
                 url=_url(match),
             )
         return match
-    _check_reason(reason, note)
-    _move(
+    _decline(
         match,
+        home,
+        application,
         actor=actor,
         to=MatchState.CLIENT_DECLINED,
         action="match.client_decline",
+        reason=reason,
         note=note,
-        decline_reason=reason,
-        decline_note=note,
     )
-    _release(match, home, application, actor=actor)
     Refusal.objects.create(match=match, application=application)
     notify(
         users=_coordinators(match.region_id),
