@@ -18,5 +18,6 @@ for runs in (1000,):
         simulate(inputs, years=10, runs=runs)
         times.append(time.perf_counter() - start)
     print(
-        f"forecast: 1 region, 120 months, {runs} replications: {sorted(times)[1]:.2f} s (median of 3)"
+        f"forecast: 1 region, 120 months, {runs} replications: "
+        f"{sorted(times)[1]:.2f} s (median of 3)"
     )

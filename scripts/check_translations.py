@@ -23,21 +23,35 @@ def main() -> int:
         subprocess.run(
             # django-admin, not `python -m django`: with -m the working directory (the package
             # copy) would come first on sys.path and instroom/http.py would shadow the stdlib.
-            [str(Path(sys.executable).parent / "django-admin"), "makemessages", "-l", "nl",
-             "--no-obsolete", "--no-location", "-v", "0"],
-            cwd=copy, env=env, check=True,
+            [
+                str(Path(sys.executable).parent / "django-admin"),
+                "makemessages",
+                "-l",
+                "nl",
+                "--no-obsolete",
+                "--no-location",
+                "-v",
+                "0",
+            ],
+            cwd=copy,
+            env=env,
+            check=True,
         )
         po = copy / "locale" / "nl" / "LC_MESSAGES" / "django.po"
         result = subprocess.run(
             ["msgattrib", "--untranslated", "--no-obsolete", str(po)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         fuzzy = subprocess.run(
             ["msgattrib", "--only-fuzzy", "--no-obsolete", str(po)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         missing = [
-            line[len("msgid "):]
+            line[len("msgid ") :]
             for line in (result.stdout + fuzzy.stdout).splitlines()
             if line.startswith("msgid ") and line != 'msgid ""'
         ]
@@ -45,7 +59,10 @@ def main() -> int:
         print(f"{len(missing)} strings have no (or only a fuzzy) Dutch translation:")
         for msgid in missing:
             print("  ", msgid)
-        print("Run `make messages-update`, translate them in src/instroom/locale/nl/LC_MESSAGES/django.po")
+        print(
+            "Run `make messages-update`, translate them in "
+            "src/instroom/locale/nl/LC_MESSAGES/django.po"
+        )
         return 1
     print("Every user-facing string has a Dutch translation.")
     return 0

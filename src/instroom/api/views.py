@@ -20,6 +20,9 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RegionSerializer
     lookup_field = "slug"
+    # Only slug characters reach the database: PostgreSQL refuses a NUL byte with an error (a
+    # 500); anything else in the URL is a 404 from the router.
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self) -> Any:
         return region_selectors.region_list().prefetch_related("municipalities")

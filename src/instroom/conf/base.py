@@ -258,6 +258,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["instroom.policy.drf.PolicyPermission"],
+    # Several models have a `state`: name each choice set after its state table.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "instroom.applications.constants.CaseState",
+        "HomeStateEnum": "instroom.homes.constants.HomeState",
+        "MatchStateEnum": "instroom.matching.constants.MatchState",
+    },
 }
 
 # Real e-mail through SMTP by default; DJANGO_EMAIL_BACKEND picks another Django backend.

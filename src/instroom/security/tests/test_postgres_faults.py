@@ -27,32 +27,45 @@ def admin_url() -> str:
     return f"postgresql://{user}@{host}:{port}/postgres"
 
 
+def _kill(pid: int) -> None:
+    """Terminate a backend from a second connection, as a crash or failover would."""
+    with psycopg.connect(admin_url(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_connection_killed_mid_transition_leaves_no_half_state(cast, monkeypatch) -> None:
+@pytest.mark.parametrize("moment", ["after the case write", "after the audit write"])
+def test_a_connection_killed_mid_transition_leaves_no_half_state(cast, monkeypatch, moment) -> None:
+    """The backend dies between the two writes of `application_submit` (case row, then audit
+    event), or after both but before the commit: neither may be left behind."""
     application = make_application(cast.care_worker_a, cast.care_a)
     before_events = AuditEvent.objects.count()
     pid = connection.connection.info.backend_pid
     real_record_change = audit_services.record_change
 
-    def kill_then_record(**kwargs):
-        # The case row is already updated in this transaction; now the connection dies.
-        with psycopg.connect(admin_url(), autocommit=True) as other:
-            other.execute("SELECT pg_terminate_backend(%s)", [pid])
-        return real_record_change(**kwargs)
+    def record_with_kill(**kwargs):
+        if moment == "after the case write":
+            _kill(pid)
+            return real_record_change(**kwargs)  # its INSERT meets the dead connection
+        result = real_record_change(**kwargs)
+        _kill(pid)  # the next statement (the notification) or the COMMIT fails
+        return result
 
-    monkeypatch.setattr(audit_services, "record_change", kill_then_record)
+    monkeypatch.setattr(audit_services, "record_change", record_with_kill)
     with pytest.raises(OperationalError):
         app_services.application_submit(actor=cast.care_worker_a, application=application)
     monkeypatch.setattr(audit_services, "record_change", real_record_change)
     connections.close_all()  # the next query opens a fresh connection
+    assert connection.connection is None or connection.connection.info.backend_pid != pid
 
     fresh = Application.objects.get(pk=application.pk)
     assert fresh.state == "draft" and fresh.submitted_at is None
     assert AuditEvent.objects.count() == before_events
     assert not AuditEvent.objects.filter(action="application.submit").exists()
-    # And the step still works once the database is back.
+    # And the step still works once the database is back: both writes, together.
     app_services.application_submit(actor=cast.care_worker_a, application=fresh)
     assert Application.objects.get(pk=application.pk).state == "submitted"
+    assert AuditEvent.objects.filter(action="application.submit").count() == 1
 
 
 KEY_TABLES = [
@@ -66,7 +79,9 @@ KEY_TABLES = [
 ]
 
 
-def _counts_and_checksums(url: str) -> tuple[dict[str, int], dict[str, str]]:
+def _counts_and_checksums(url: str) -> tuple[dict[str, int], dict[str, str], dict[str, int]]:
+    """Rows per table, a checksum of every row of the key tables, and where each sequence
+    stands (so that the next insert after a restore does not collide)."""
     with psycopg.connect(url) as db:
         tables = [
             r[0]
@@ -81,7 +96,10 @@ def _counts_and_checksums(url: str) -> tuple[dict[str, int], dict[str, str]]:
             ).fetchone()[0]
             for t in KEY_TABLES
         }
-    return counts, sums
+        sequences = dict(
+            db.execute("SELECT sequencename, coalesce(last_value, 0) FROM pg_sequences").fetchall()
+        )
+    return counts, sums, sequences
 
 
 def test_a_dump_and_restore_of_a_populated_database_loses_nothing(tmp_path: Path) -> None:
@@ -117,7 +135,9 @@ def test_a_dump_and_restore_of_a_populated_database_loses_nothing(tmp_path: Path
         )
         before = _counts_and_checksums(f"{base}/{source}")
         after = _counts_and_checksums(f"{base}/{target}")
-        assert before[0]["applications_client"] > 0 and before[0]["audit_auditevent"] > 100
+        counts = before[0]
+        assert len(counts) > 30 and counts["applications_client"] > 0
+        assert counts["audit_auditevent"] > 100 and counts["matching_match"] > 0
         assert after == before
     finally:
         with psycopg.connect(admin_url(), autocommit=True) as admin:
