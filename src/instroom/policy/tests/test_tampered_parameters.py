@@ -19,8 +19,12 @@ def test_tampered_parameters_never_give_a_server_error(client, cast, value) -> N
         (cast.care_worker_a, "get", reverse("applications:create"), {"org": value}),
         (cast.coordinator, "get", reverse("homes:list"), {"state": value}),
         (cast.corporation_user, "get", reverse("homes:create"), {"corporation": value}),
-        (cast.corporation_user, "post", reverse("matching:propose", args=[home.pk]),
-         {"application": value, "snapshot": value}),
+        (
+            cast.corporation_user,
+            "post",
+            reverse("matching:propose", args=[home.pk]),
+            {"application": value, "snapshot": value},
+        ),
         (cast.coordinator, "get", reverse("matching:list"), {"show": value}),
         (cast.coordinator, "get", reverse("audit:access_log"), {"page": value}),
     ]
