@@ -70,6 +70,7 @@ bench: install
 	@psql "$(subst /instroom_bench,/postgres,$(BENCH_DATABASE_URL))" -qtc "SELECT 1 FROM pg_database WHERE datname='instroom_bench'" | grep -q 1 || \
 	  psql "$(subst /instroom_bench,/postgres,$(BENCH_DATABASE_URL))" -qc "CREATE DATABASE instroom_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/instroom bench_ranking
+	$(BIN)/python scripts/bench_core.py
 	$(BIN)/python scripts/bench_solver.py
 	$(BIN)/python scripts/bench_forecast.py
 

@@ -1,9 +1,28 @@
 """Eligibility and score of candidates for one home: the pure core of the match point.
 
-No database access: the caller describes the home (`HomeOffer`) and the pool (`Pool`, column
-arrays built once from `Candidate`s or straight from a cursor), and `evaluate` answers with
-NumPy over the whole pool at once — for every candidate the hard filters that exclude it (each
-with a readable reason) and the points per named score component.
+No database access and no models: the caller describes the home (`HomeOffer`) and the pool
+(`Pool`, column arrays built once from `Candidate`s or straight from a cursor), and `evaluate`
+answers with NumPy over the whole pool at once — for every candidate the hard filters that
+exclude it (each with a readable reason) and the points per named score component. Python loops
+run only when building a pool from `Candidate`s and when explaining single candidates.
+
+Hard filters (`REASON_CODES`, in the order reasons are listed): the home's municipality or
+neighbourhood is excluded by the client; fewer rooms than the client's minimum; wheelchair
+access needed but missing; a ground floor or lift needed but the home is upstairs without a
+lift; rent above the client's passend-toewijzen limit (strictly above: rent equal to the limit
+is allowed); pets but no pets allowed; the home's concentration cap reached (everybody); the
+client parked (until a date after today); the client's support provider not active in the
+home's municipality.
+
+Score components (`COMPONENTS`, see `ScoreConfig` for the points):
+  preference  points for the place of the home's municipality in the client's ordered list;
+  waiting     whole calendar months since the table's approval, capped;
+  urgency     the level the table set (0–3) times the points per level;
+  fit         fit points minus a penalty per room above the need, floored at 0; the need is
+              max(rooms_min, household_size − 1, 1) — one room for one or two people, one more
+              for each further person — so a home is never "too big" for the client's own
+              minimum;
+  origin      the home lies in the client's municipality of origin.
 
 Ordering of the eligible (deterministic, documented on the ranking page):
   1. higher total points;
@@ -12,14 +31,20 @@ Ordering of the eligible (deterministic, documented on the ranking page):
   4. candidate number, ascending (unique: the final tie-break).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 # The hard filters in the order their reasons are listed.
 REASON_CODES = (
@@ -35,15 +60,16 @@ REASON_CODES = (
     "support_provider_inactive",
 )
 COMPONENTS = ("preference", "waiting", "urgency", "fit", "origin")
-_NO_DATE = np.iinfo(np.int64).min  # "no parking" as a day ordinal
+NO_DATE = int(np.iinfo(np.int64).min)  # "not parked" as a day ordinal
+_EPOCH = date(1970, 1, 1).toordinal()  # numpy's datetime64 day 0 as a date ordinal
 
 
 @dataclass(frozen=True)
 class Candidate:
     client_id: int
-    candidate_number: str
+    candidate_number: str  # unique, e.g. "K-00123"; the final tie-break
     municipality_of_origin_id: int
-    preferred_municipality_ids: tuple[int, ...]
+    preferred_municipality_ids: tuple[int, ...]  # first = most wanted
     excluded_municipality_ids: frozenset[int]
     excluded_neighbourhood_ids: frozenset[int]
     rooms_min: int
@@ -51,9 +77,9 @@ class Candidate:
     needs_ground_floor_or_lift: bool
     needs_wheelchair_access: bool
     has_pets: bool
-    rent_limit_eur: Decimal | None
-    approved_on: date
-    urgency: int
+    rent_limit_eur: Decimal | None  # passend-toewijzen cap for this client; None = no cap
+    approved_on: date  # the table's decision
+    urgency: int  # 0 = none … 3, set by the table
     parked_until: date | None
     support_provider_id: int
 
@@ -64,18 +90,27 @@ class HomeOffer:
     municipality_id: int
     neighbourhood_id: int | None
     rooms: int
-    floor: int
+    floor: int  # 0 = ground floor
     has_lift: bool
     wheelchair_accessible: bool
     rent_eur: Decimal
     pets_allowed: bool
-    cap_reached: bool
-    active_support_provider_ids: frozenset[int]
+    cap_reached: bool  # the caller computed the concentration cap of complex and neighbourhood
+    active_support_provider_ids: frozenset[int]  # active in the home's municipality
 
 
 @dataclass(frozen=True)
 class ScoreConfig:
-    """Points per named component; a region overrides any of them (`from_dict`)."""
+    """Points per named component; a region overrides any of them (`from_dict`).
+
+    preference_points             for the 1st, 2nd, 3rd … preferred municipality; a
+                                  municipality not listed (or listed beyond the tuple) gets 0;
+    waiting_points_per_month      per whole month since approval, up to waiting_max_points;
+    urgency_points_per_level      times the urgency level the table set;
+    fit_points                    for a home that fits, minus overhousing_penalty_per_room for
+                                  each room above the need, floored at 0;
+    origin_points                 when the home lies in the municipality of origin.
+    """
 
     preference_points: tuple[int, ...] = (30, 20, 10)
     waiting_points_per_month: int = 1
@@ -85,43 +120,67 @@ class ScoreConfig:
     overhousing_penalty_per_room: int = 5
     origin_points: int = 5
 
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "preference_points":
+                if not isinstance(value, list | tuple) or not all(_whole(v) for v in value):
+                    raise ValueError(f"{f.name}: give a list of whole numbers of 0 or more")
+                object.__setattr__(self, f.name, tuple(value))
+            elif not _whole(value):
+                raise ValueError(f"{f.name}: give a whole number of 0 or more, not {value!r}")
+
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ScoreConfig":
+    def from_dict(cls, data: Mapping[str, Any]) -> "ScoreConfig":
+        """Defaults overridden by `data` (e.g. a region's JSON); a bad value or an unknown key
+        raises ValueError naming the key."""
+        if not isinstance(data, Mapping):
+            raise ValueError("score configuration: give a mapping of component names to points")
         known = {f.name for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for key, value in data.items():
+        for key in data:
             if key not in known:
                 raise ValueError(f"unknown score component: {key}")
-            if key == "preference_points":
-                if not isinstance(value, list | tuple) or not all(
-                    isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value
-                ):
-                    raise ValueError(f"{key}: give a list of whole numbers of 0 or more")
-                values[key] = tuple(value)
-            else:
-                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise ValueError(f"{key}: give a whole number of 0 or more")
-                values[key] = value
-        return cls(**values)
+        return cls(**data)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _money(value: float) -> str:
+    return number_format(Decimal(f"{value:.2f}"), 2)
+
+
+def _render(message: Any, figures: dict[str, Any]) -> str:
+    # Figures are formatted when the message is shown: in the language active then.
+    values = {k: _money(v) if isinstance(v, float) else v for k, v in figures.items()}
+    return str(message) % values if values else str(message)
+
+
+_lazy_render = lazy(_render, str)
 
 
 @dataclass(frozen=True)
 class Reason:
-    code: str
-    message: Any  # a lazy translation with the concrete figures filled in
+    code: str  # stable, one of REASON_CODES
+    message: "_StrPromise"  # lazy: rendered in the active language, with the figures
 
     def __str__(self) -> str:
         return str(self.message)
 
 
+def _reason(code: str, message: Any, **figures: Any) -> Reason:
+    return Reason(code, cast("_StrPromise", _lazy_render(message, figures)))
+
+
 @dataclass(frozen=True)
 class RankedCandidate:
-    index: int
+    index: int  # row in the pool
     client_id: int
     candidate_number: str
     total: int
     points: dict[str, int]
-    position: int
+    position: int  # 1 = first
 
 
 @dataclass(frozen=True)
@@ -141,18 +200,33 @@ def _padded(rows: Sequence[Iterable[int]]) -> np.ndarray:
     return out
 
 
+def _id_matrix(name: str, values: ArrayLike, n: int) -> np.ndarray:
+    array = np.asarray(values, dtype=np.int64)
+    if array.size == 0:
+        return np.full((n, 1), -1, dtype=np.int64)
+    if array.ndim != 2 or array.shape[0] != n:
+        raise ValueError(f"column {name}: give an (n, width) array padded with -1 for {n} rows")
+    return array
+
+
+def _day_ordinals(name: str, values: ArrayLike, *, missing_allowed: bool) -> np.ndarray:
+    """Dates as day ordinals (`date.toordinal()`), from ordinals, datetime64 or date/None."""
+    array = np.asarray(values)
+    if array.dtype.kind == "O" or array.dtype.kind == "M":
+        days = np.asarray(array, dtype="datetime64[D]")
+        out = days.astype(np.int64) + _EPOCH
+        out[np.isnat(days)] = NO_DATE
+    else:
+        out = np.asarray(array, dtype=np.int64).copy()
+    if not missing_allowed and (out == NO_DATE).any():
+        raise ValueError(f"column {name}: every candidate needs a date")
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Pool:
-    """The candidates as columns. Layout of `from_columns` (all of length n, row i = one
-    candidate; int64 unless said otherwise):
-
-    client_id, municipality_of_origin_id, rooms_min, household_size, urgency,
-    support_provider_id; needs_lift, needs_wheelchair, has_pets (bool);
-    rent_limit (float64, NaN = no limit); approved_on and parked_until (day ordinals as from
-    `date.toordinal()`, parked_until = `NO_DATE` when not parked);
-    preferences, excluded_municipalities, excluded_neighbourhoods (2-D int64, -1 padded; the
-    preference columns in order of preference); candidate_numbers (a sequence of str).
-    """
+    """The candidates as columns; row i is one candidate. Build it with `from_candidates` or,
+    straight from a database cursor, with `from_columns` (see there for the layout)."""
 
     client_id: np.ndarray
     candidate_numbers: tuple[str, ...]
@@ -170,9 +244,13 @@ class Pool:
     urgency: np.ndarray
     parked_until: np.ndarray
     support_provider_id: np.ndarray
-    number_rank: np.ndarray = field(repr=False)
+    # Precomputed once, so that `evaluate` does only arithmetic:
+    number_rank: np.ndarray = field(repr=False)  # rank of candidate_number, 0 = lowest
+    approved_month: np.ndarray = field(repr=False)  # months since 1970-01 of approved_on
+    approved_day: np.ndarray = field(repr=False)  # day of the month of approved_on
+    room_need: np.ndarray = field(repr=False)  # max(rooms_min, household_size - 1, 1)
 
-    NO_DATE = _NO_DATE
+    NO_DATE = NO_DATE
 
     def __len__(self) -> int:
         return len(self.client_id)
@@ -200,38 +278,94 @@ class Pool:
             rent_limit_eur=None if np.isnan(limit) else Decimal(f"{limit:.2f}"),
             approved_on=date.fromordinal(int(self.approved_on[i])),
             urgency=int(self.urgency[i]),
-            parked_until=None if parked == _NO_DATE else date.fromordinal(parked),
+            parked_until=None if parked == NO_DATE else date.fromordinal(parked),
             support_provider_id=int(self.support_provider_id[i]),
         )
 
     @classmethod
-    def from_columns(cls, *, candidate_numbers: Sequence[str], **columns: Any) -> "Pool":
-        n = len(candidate_numbers)
-        ints = (
-            "client_id",
-            "municipality_of_origin_id",
-            "rooms_min",
-            "household_size",
-            "urgency",
-            "support_provider_id",
-            "approved_on",
-            "parked_until",
-        )
-        data: dict[str, Any] = {k: np.asarray(columns[k], dtype=np.int64) for k in ints}
-        for k in ("needs_lift", "needs_wheelchair", "has_pets"):
-            data[k] = np.asarray(columns[k], dtype=bool)
-        data["rent_limit"] = np.asarray(columns["rent_limit"], dtype=np.float64)
-        for k in ("preferences", "excluded_municipalities", "excluded_neighbourhoods"):
-            array = np.asarray(columns[k], dtype=np.int64)
-            data[k] = array if array.ndim == 2 and array.shape[0] == n else np.full((n, 1), -1)
-        for k, v in data.items():
-            if len(v) != n:
-                raise ValueError(f"column {k} has {len(v)} rows, expected {n}")
+    def from_columns(
+        cls,
+        *,
+        client_id: ArrayLike,
+        candidate_numbers: Sequence[str],
+        municipality_of_origin_id: ArrayLike,
+        preferences: ArrayLike,
+        excluded_municipalities: ArrayLike,
+        excluded_neighbourhoods: ArrayLike,
+        rooms_min: ArrayLike,
+        household_size: ArrayLike,
+        needs_lift: ArrayLike,
+        needs_wheelchair: ArrayLike,
+        has_pets: ArrayLike,
+        rent_limit: ArrayLike,
+        approved_on: ArrayLike,
+        urgency: ArrayLike,
+        parked_until: ArrayLike,
+        support_provider_id: ArrayLike,
+    ) -> "Pool":
+        """A pool from n rows of columns, e.g. filled straight from a cursor:
+
+        candidate_numbers             n str, unique (the final tie-break);
+        client_id, municipality_of_origin_id, rooms_min, household_size, urgency,
+        support_provider_id           n ints (int64);
+        needs_lift (ground floor or lift), needs_wheelchair, has_pets
+                                      n bools;
+        rent_limit                    n floats in euros, NaN = no passend-toewijzen cap;
+        approved_on                   n dates: day ordinals (`date.toordinal()`), datetime64
+                                      or `date` objects;
+        parked_until                  likewise, with `Pool.NO_DATE` (ordinals), NaT or None
+                                      for "not parked";
+        preferences, excluded_municipalities, excluded_neighbourhoods
+                                      (n, width) int arrays padded with -1 (width may differ
+                                      per column; an empty array means "none for anybody");
+                                      preferences in order, most wanted first.
+        """
         numbers = tuple(candidate_numbers)
-        order = sorted(range(n), key=numbers.__getitem__)
+        n = len(numbers)
+        data: dict[str, np.ndarray] = {
+            "client_id": np.asarray(client_id, dtype=np.int64),
+            "municipality_of_origin_id": np.asarray(municipality_of_origin_id, dtype=np.int64),
+            "rooms_min": np.asarray(rooms_min, dtype=np.int64),
+            "household_size": np.asarray(household_size, dtype=np.int64),
+            "urgency": np.asarray(urgency, dtype=np.int64),
+            "support_provider_id": np.asarray(support_provider_id, dtype=np.int64),
+            "needs_lift": np.asarray(needs_lift, dtype=bool),
+            "needs_wheelchair": np.asarray(needs_wheelchair, dtype=bool),
+            "has_pets": np.asarray(has_pets, dtype=bool),
+            "rent_limit": np.asarray(rent_limit, dtype=np.float64),
+            "approved_on": _day_ordinals("approved_on", approved_on, missing_allowed=False),
+            "parked_until": _day_ordinals("parked_until", parked_until, missing_allowed=True),
+            "preferences": _id_matrix("preferences", preferences, n),
+            "excluded_municipalities": _id_matrix(
+                "excluded_municipalities", excluded_municipalities, n
+            ),
+            "excluded_neighbourhoods": _id_matrix(
+                "excluded_neighbourhoods", excluded_neighbourhoods, n
+            ),
+        }
+        for name, column in data.items():
+            if column.shape[:1] != (n,):
+                raise ValueError(f"column {name} has {len(column)} rows, expected {n}")
+
+        # The rank of each candidate number, so the final tie-break is an integer key.
+        as_array = np.array(numbers, dtype=str)
+        order = np.argsort(as_array, kind="stable")
+        in_order = as_array[order]
+        if (in_order[1:] == in_order[:-1]).any():
+            raise ValueError("candidate_numbers must be unique (they are the final tie-break)")
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(n)
-        return cls(candidate_numbers=numbers, number_rank=rank, **data)
+
+        days = (data["approved_on"] - _EPOCH).astype("datetime64[D]")
+        months = days.astype("datetime64[M]")
+        return cls(
+            candidate_numbers=numbers,
+            number_rank=rank,
+            approved_month=months.astype(np.int64),
+            approved_day=(days - months).astype(np.int64) + 1,
+            room_need=np.maximum(data["rooms_min"], np.maximum(data["household_size"] - 1, 1)),
+            **data,
+        )
 
     @classmethod
     def from_candidates(cls, candidates: Sequence[Candidate]) -> "Pool":
@@ -251,42 +385,26 @@ class Pool:
             rent_limit=[
                 float(c.rent_limit_eur) if c.rent_limit_eur is not None else np.nan for c in cs
             ],
-            approved_on=[c.approved_on.toordinal() for c in cs],
+            approved_on=np.array([c.approved_on.toordinal() for c in cs], dtype=np.int64),
             urgency=[c.urgency for c in cs],
-            parked_until=[
-                c.parked_until.toordinal() if c.parked_until is not None else _NO_DATE for c in cs
-            ],
+            parked_until=np.array(
+                [c.parked_until.toordinal() if c.parked_until else NO_DATE for c in cs],
+                dtype=np.int64,
+            ),
             support_provider_id=[c.support_provider_id for c in cs],
         )
 
 
-def _months_between(start: np.ndarray, today: date) -> np.ndarray:
-    """Whole months from each start day (ordinal) to today; 0 for a start in the future."""
-    days = np.asarray(start, dtype=np.int64)
-    if len(days) == 0:
-        return days
-    # Calendar months: convert ordinals to (year, month, day) through numpy datetimes.
-    epoch = date(1970, 1, 1).toordinal()
-    as_days = (days - epoch).astype("datetime64[D]")
-    months = as_days.astype("datetime64[M]")
-    start_month = months.astype(np.int64)
-    day_of_month = (as_days - months).astype(np.int64) + 1
-    today_month = (today.year - 1970) * 12 + today.month - 1
-    whole = today_month - start_month - (today.day < day_of_month)
-    return np.maximum(whole, 0)
-
-
-def _decimal_text(value: float) -> str:
-    return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 class Evaluation:
-    """The answer for one home: masks per filter and points per component, for the pool."""
+    """The answer for one home: a mask per hard filter and points per component, for the
+    whole pool (`masks`, `component_points`, `totals`, `excluded` are arrays of length n)."""
 
     def __init__(self, home: HomeOffer, pool: Pool, config: ScoreConfig, today: date) -> None:
         self.home, self.pool, self.config, self.today = home, pool, config, today
         n = len(pool)
-        rooms, rent = home.rooms, float(home.rent_eur)
+        none = np.zeros(n, dtype=bool)
+        upstairs_without_lift = home.floor > 0 and not home.has_lift
+        active = np.fromiter(home.active_support_provider_ids, dtype=np.int64)
         self.masks: dict[str, np.ndarray] = {
             "excluded_municipality": (pool.excluded_municipalities == home.municipality_id).any(
                 axis=1
@@ -294,19 +412,18 @@ class Evaluation:
             "excluded_neighbourhood": (
                 (pool.excluded_neighbourhoods == home.neighbourhood_id).any(axis=1)
                 if home.neighbourhood_id is not None
-                else np.zeros(n, dtype=bool)
+                else none
             ),
-            "too_few_rooms": pool.rooms_min > rooms,
-            "not_accessible": pool.needs_wheelchair & (not home.wheelchair_accessible),
-            "no_ground_floor_or_lift": pool.needs_lift & (home.floor > 0 and not home.has_lift),
-            "rent_above_limit": ~np.isnan(pool.rent_limit) & (pool.rent_limit < rent - 1e-9),
-            "pets": pool.has_pets & (not home.pets_allowed),
+            "too_few_rooms": pool.rooms_min > home.rooms,
+            "not_accessible": pool.needs_wheelchair if not home.wheelchair_accessible else none,
+            "no_ground_floor_or_lift": pool.needs_lift if upstairs_without_lift else none,
+            # NaN (no cap) compares False. Both sides are the same decimals made float, so
+            # "equal to the limit" stays equal and is allowed.
+            "rent_above_limit": pool.rent_limit < float(home.rent_eur),
+            "pets": pool.has_pets if not home.pets_allowed else none,
             "cap_reached": np.full(n, bool(home.cap_reached)),
             "parked": pool.parked_until > today.toordinal(),
-            "support_provider_inactive": ~np.isin(
-                pool.support_provider_id,
-                np.fromiter(home.active_support_provider_ids, dtype=np.int64),
-            ),
+            "support_provider_inactive": ~np.isin(pool.support_provider_id, active),
         }
         excluded = np.zeros(n, dtype=bool)
         for mask in self.masks.values():
@@ -315,31 +432,40 @@ class Evaluation:
 
         c = config
         prefs = pool.preferences
+        width = prefs.shape[1]
         hit = prefs == home.municipality_id
-        table = np.zeros(prefs.shape[1] + 1, dtype=np.int64)
-        k = min(len(c.preference_points), prefs.shape[1])
+        table = np.zeros(width + 1, dtype=np.int64)  # the last entry: not listed
+        k = min(len(c.preference_points), width)
         table[:k] = c.preference_points[:k]
-        first = np.where(hit.any(axis=1), hit.argmax(axis=1), prefs.shape[1])
-        need = np.maximum(pool.rooms_min, np.maximum(pool.household_size - 1, 1))
-        self.points: dict[str, np.ndarray] = {
+        first = np.where(hit.any(axis=1), hit.argmax(axis=1), width)
+        today_month = (today.year - 1970) * 12 + today.month - 1
+        months = today_month - pool.approved_month - (today.day < pool.approved_day)
+        self.component_points: dict[str, np.ndarray] = {
             "preference": table[first],
             "waiting": np.minimum(
-                _months_between(pool.approved_on, today) * c.waiting_points_per_month,
-                c.waiting_max_points,
+                np.maximum(months, 0) * c.waiting_points_per_month, c.waiting_max_points
             ),
             "urgency": pool.urgency * c.urgency_points_per_level,
             "fit": np.maximum(
-                c.fit_points - np.maximum(rooms - need, 0) * c.overhousing_penalty_per_room, 0
+                c.fit_points
+                - np.maximum(home.rooms - pool.room_need, 0) * c.overhousing_penalty_per_room,
+                0,
             ),
             "origin": np.where(
                 pool.municipality_of_origin_id == home.municipality_id, c.origin_points, 0
             ),
         }
         total = np.zeros(n, dtype=np.int64)
-        for values in self.points.values():
+        for values in self.component_points.values():
             total += values
         self.totals = total
         self._order: np.ndarray | None = None
+
+    def _index(self, i: int) -> int:
+        i = int(i)
+        if not 0 <= i < len(self.pool):
+            raise IndexError(f"candidate index {i} is outside the pool of {len(self.pool)}")
+        return i
 
     def eligible_order(self) -> np.ndarray:
         """Pool indices of the eligible candidates, best first (see the module docstring)."""
@@ -354,83 +480,113 @@ class Evaluation:
     def excluded_indices(self) -> np.ndarray:
         return np.flatnonzero(self.excluded)
 
-    def total(self, i: int) -> int:
-        return int(self.totals[i])
+    def is_eligible(self, i: int) -> bool:
+        return not bool(self.excluded[self._index(i)])
 
-    def points_of(self, i: int) -> dict[str, int]:
-        return {name: int(values[i]) for name, values in self.points.items()}
+    def total(self, i: int) -> int:
+        return int(self.totals[self._index(i)])
+
+    def points(self, i: int) -> dict[str, int]:
+        """Points per component (in `COMPONENTS` order) of candidate i, eligible or not."""
+        i = self._index(i)
+        return {name: int(values[i]) for name, values in self.component_points.items()}
+
+    points_of = points  # the name batch matching uses
 
     def reason_counts(self) -> dict[str, int]:
+        """How many candidates each hard filter excludes (filters that exclude nobody left
+        out); a candidate with two reasons counts for both."""
         return {code: int(m.sum()) for code, m in self.masks.items() if m.any()}
 
     def reasons(self, i: int) -> list[Reason]:
-        """Every hard filter that excludes candidate i, with the figures that decide it."""
+        """Every hard filter that excludes candidate i, with the figures that decide it
+        (empty when i is eligible)."""
+        i = self._index(i)
         home, p = self.home, self.pool
         found = []
         for code in REASON_CODES:
             if not self.masks[code][i]:
                 continue
-            message: Any
             if code == "excluded_municipality":
-                message = _("The client excluded this municipality.")
+                reason = _reason(code, _("The client excluded this municipality."))
             elif code == "excluded_neighbourhood":
-                message = _("The client excluded this neighbourhood.")
+                reason = _reason(code, _("The client excluded this neighbourhood."))
             elif code == "too_few_rooms":
-                message = _("Needs at least %(need)d rooms; the home has %(rooms)d.") % {
-                    "need": int(p.rooms_min[i]),
-                    "rooms": home.rooms,
-                }
+                reason = _reason(
+                    code,
+                    _("Needs at least %(need)d rooms; the home has %(rooms)d."),
+                    need=int(p.rooms_min[i]),
+                    rooms=home.rooms,
+                )
             elif code == "not_accessible":
-                message = _("Needs a wheelchair-accessible home; this one is not.")
+                reason = _reason(code, _("Needs a wheelchair-accessible home; this one is not."))
             elif code == "no_ground_floor_or_lift":
-                message = _(
-                    "Needs a ground floor or a lift; the home is on floor %(floor)d without a lift."
-                ) % {"floor": home.floor}
+                reason = _reason(
+                    code,
+                    _(
+                        "Needs a ground floor or a lift; "
+                        "the home is on floor %(floor)d without a lift."
+                    ),
+                    floor=home.floor,
+                )
             elif code == "rent_above_limit":
-                message = _(
-                    "Rent € %(rent)s is above this client's passend-toewijzen limit of € %(limit)s."
-                ) % {
-                    "rent": _decimal_text(float(home.rent_eur)),
-                    "limit": _decimal_text(float(p.rent_limit[i])),
-                }
+                reason = _reason(
+                    code,
+                    _(
+                        "Rent € %(rent)s is above this client's passend-toewijzen "
+                        "limit of € %(limit)s."
+                    ),
+                    rent=float(home.rent_eur),
+                    limit=float(p.rent_limit[i]),
+                )
             elif code == "pets":
-                message = _("The client has pets; no pets are allowed in this home.")
+                reason = _reason(code, _("The client has pets; no pets are allowed in this home."))
             elif code == "cap_reached":
-                message = _("The concentration cap of this complex or neighbourhood is reached.")
+                reason = _reason(
+                    code, _("The concentration cap of this complex or neighbourhood is reached.")
+                )
             elif code == "parked":
-                message = _("Parked until %(date)s.") % {
-                    "date": date.fromordinal(int(p.parked_until[i])).isoformat()
-                }
+                reason = _reason(
+                    code,
+                    _("Parked until %(date)s."),
+                    date=date.fromordinal(int(p.parked_until[i])).isoformat(),
+                )
             else:
-                message = _("The client's support provider does not work in this municipality.")
-            found.append(Reason(code, message))
+                reason = _reason(
+                    code, _("The client's support provider does not work in this municipality.")
+                )
+            found.append(reason)
         return found
 
     def rows(self, limit: int | None = None) -> list[RankedCandidate]:
+        """The eligible, best first (the first `limit` of them)."""
         order = self.eligible_order()
         if limit is not None:
             order = order[:limit]
+        p = self.pool
         return [
             RankedCandidate(
                 index=int(i),
-                client_id=int(self.pool.client_id[i]),
-                candidate_number=self.pool.candidate_numbers[i],
+                client_id=int(p.client_id[i]),
+                candidate_number=p.candidate_numbers[i],
                 total=int(self.totals[i]),
-                points=self.points_of(int(i)),
+                points=self.points(int(i)),
                 position=position,
             )
             for position, i in enumerate(order, start=1)
         ]
 
     def excluded_rows(self, limit: int | None = None) -> list[ExcludedCandidate]:
+        """The excluded in pool order, each with its reasons."""
         indices = self.excluded_indices()
         if limit is not None:
             indices = indices[:limit]
+        p = self.pool
         return [
             ExcludedCandidate(
                 index=int(i),
-                client_id=int(self.pool.client_id[i]),
-                candidate_number=self.pool.candidate_numbers[i],
+                client_id=int(p.client_id[i]),
+                candidate_number=p.candidate_numbers[i],
                 reasons=self.reasons(int(i)),
             )
             for i in indices
@@ -438,4 +594,5 @@ class Evaluation:
 
 
 def evaluate(home: HomeOffer, pool: Pool, config: ScoreConfig, today: date) -> Evaluation:
+    """Hard filters and points of every candidate in `pool` for `home` on `today`."""
     return Evaluation(home, pool, config, today)
