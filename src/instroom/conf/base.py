@@ -241,10 +241,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 
+# An API token stops working this many days after it was made (a new one replaces it).
+INSTROOM_API_TOKEN_DAYS = int(env("INSTROOM_API_TOKEN_DAYS", "90"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "instroom.api.authentication.ExpiringTokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "instroom.api.exceptions.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["instroom.policy.drf.PolicyPermission"],
