@@ -219,6 +219,23 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
     return Realisation(region, year, today, part, rows, corporations, total, sorted(missing))
 
 
+def visible_rows(report: Realisation, view: Any) -> tuple[list[Row], list[Row]]:
+    """Data minimisation: the municipality and corporation rows this viewer may see (all, or
+    their own municipality's and corporation's beside the region total)."""
+    if view.everything:
+        return report.municipalities, report.corporations
+    codes = set(
+        Municipality.objects.filter(pk__in=view.municipality_ids).values_list("cbs_code", flat=True)
+    )
+    slugs = set(
+        Organisation.objects.filter(pk__in=view.corporation_ids).values_list("slug", flat=True)
+    )
+    return (
+        [r for r in report.municipalities if r.key in codes],
+        [r for r in report.corporations if r.key.split("/", 1)[1] in slugs],
+    )
+
+
 # --- Concentration caps -------------------------------------------------------------------
 
 

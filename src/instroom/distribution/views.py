@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from instroom.http import AuthenticatedHttpRequest
 from instroom.policy import rules
-from instroom.regions.models import Organisation, Region
+from instroom.regions.models import Region
 
 from . import selectors, services
 from .forms import PlacementForm, UndoForm
@@ -77,17 +77,7 @@ def realisation(request: AuthenticatedHttpRequest, slug: str, year: int) -> Http
             {"region": region, "year": year, "error": exc.message, "field": exc.field},
             status=200,
         )
-    municipality_codes = dict(region.municipalities.values_list("pk", "cbs_code"))
-    own_codes = {municipality_codes[i] for i in view.municipality_ids if i in municipality_codes}
-    corporation_slugs = dict(
-        Organisation.objects.filter(pk__in=view.corporation_ids).values_list("pk", "slug")
-    )
-    municipalities = [r for r in report.municipalities if view.everything or r.key in own_codes]
-    corporations = [
-        r
-        for r in report.corporations
-        if view.everything or r.key.split("/", 1)[1] in corporation_slugs.values()
-    ]
+    municipalities, corporations = selectors.visible_rows(report, view)
     maximum = max([1, *(max(r.quota, r.realised) for r in municipalities)])
     bars = _bars(municipalities, maximum)
     return render(
