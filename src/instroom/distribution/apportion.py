@@ -17,7 +17,10 @@ which they are listed.
 Carry-over: a municipality's entitlement accumulates from the region's start year; each year's
 total is apportioned over what each is still owed (cumulative entitlement minus homes delivered,
 never below zero), so one that fell behind catches up and none drifts more than about one home
-from its cumulative fair share while supply allows.
+from its cumulative fair share while supply allows. When nobody is owed anything (everyone
+delivered ahead), the year follows the plain key.
+
+Errors: every refusal is a `ConfigurationError` (a ValueError) naming the field to fix.
 """
 
 from collections.abc import Mapping, Sequence
@@ -30,12 +33,17 @@ METHODS = (LARGEST_REMAINDER, SAINTE_LAGUE)
 
 
 class ConfigurationError(ValueError):
-    """Refused configuration; `field` names what to fix."""
+    """Refused configuration. `field` names what to fix; `code` and `params` let the layer
+    above say the same in the user's language (this module stays free of Django)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(
+        self, field: str, message: str, *, code: str = "invalid", **params: object
+    ) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,9 @@ def _fraction(value: object, field: str) -> Fraction:
     try:
         return Fraction(str(value))
     except (ValueError, ZeroDivisionError):
-        raise ConfigurationError(field, f"{value!r} is not a number") from None
+        raise ConfigurationError(
+            field, f"{value!r} is not a number", code="not_a_number", value=value
+        ) from None
 
 
 def shares(
@@ -62,29 +72,42 @@ def shares(
     w_s = _fraction(weight_social_stock, "weight_social_stock")
     for field, weight in (("weight_households", w_h), ("weight_social_stock", w_s)):
         if weight < 0:
-            raise ConfigurationError(field, "a weight cannot be negative")
+            raise ConfigurationError(field, "a weight cannot be negative", code="negative")
     if w_h + w_s != 1:
         raise ConfigurationError(
-            "weight_households", f"the weights add up to {w_h + w_s}, not to 1"
+            "weight_households",
+            f"the weights add up to {w_h + w_s}, not to 1",
+            code="weights_sum",
+            total=w_h + w_s,
         )
     if not figures:
-        raise ConfigurationError("municipalities", "the region has no municipalities")
+        raise ConfigurationError("municipalities", "the region has no municipalities", code="empty")
     keys = [f.key for f in figures]
     if len(set(keys)) != len(keys):
-        raise ConfigurationError("municipalities", "a municipality is listed twice")
+        raise ConfigurationError(
+            "municipalities", "a municipality is listed twice", code="duplicate"
+        )
     for f in figures:
         for field in ("households", "social_stock"):
             value = getattr(f, field)
             if value is None:
-                raise ConfigurationError(field, f"{f.key} has no figure for {field}")
+                raise ConfigurationError(
+                    field, f"{f.key} has no figure for {field}", code="missing", key=f.key
+                )
             if value < 0:
-                raise ConfigurationError(field, f"{f.key} has a negative figure for {field}")
+                raise ConfigurationError(
+                    field, f"{f.key} has a negative figure for {field}", code="negative", key=f.key
+                )
     total_h = sum(f.households or 0 for f in figures)
     total_s = sum(f.social_stock or 0 for f in figures)
     if w_h and not total_h:
-        raise ConfigurationError("households", "the households of the region add up to 0")
+        raise ConfigurationError(
+            "households", "the households of the region add up to 0", code="zero_sum"
+        )
     if w_s and not total_s:
-        raise ConfigurationError("social_stock", "the social stock of the region adds up to 0")
+        raise ConfigurationError(
+            "social_stock", "the social stock of the region adds up to 0", code="zero_sum"
+        )
     return {
         f.key: (w_h * Fraction(f.households or 0, total_h) if w_h else Fraction(0))
         + (w_s * Fraction(f.social_stock or 0, total_s) if w_s else Fraction(0))
@@ -94,16 +117,18 @@ def shares(
 
 def _check_total(total: int) -> None:
     if not isinstance(total, int) or isinstance(total, bool):
-        raise ConfigurationError("total_homes", "give a whole number of homes")
+        raise ConfigurationError("total_homes", "give a whole number of homes", code="not_whole")
     if total < 0:
-        raise ConfigurationError("total_homes", "the number of homes cannot be negative")
+        raise ConfigurationError(
+            "total_homes", "the number of homes cannot be negative", code="negative"
+        )
 
 
 def _check_weights(weights: Mapping[str, Fraction]) -> None:
     if not weights:
-        raise ConfigurationError("weights", "nothing to distribute over")
+        raise ConfigurationError("weights", "nothing to distribute over", code="empty")
     if any(w < 0 for w in weights.values()):
-        raise ConfigurationError("weights", "a weight cannot be negative")
+        raise ConfigurationError("weights", "a weight cannot be negative", code="negative")
 
 
 def entitlements(total: int, weights: Mapping[str, Fraction]) -> dict[str, Fraction]:
@@ -144,7 +169,9 @@ def apportion(total: int, weights: Mapping[str, Fraction], method: str) -> dict[
         return largest_remainder(total, weights)
     if method == SAINTE_LAGUE:
         return sainte_lague(total, weights)
-    raise ConfigurationError("method", f"unknown apportionment method {method!r}")
+    raise ConfigurationError(
+        "method", f"unknown apportionment method {method!r}", code="unknown", value=method
+    )
 
 
 @dataclass(frozen=True)
@@ -184,7 +211,9 @@ def with_carry_over(
             cumulative[k] = cumulative.get(k, Fraction(0)) + y.total * share
             done.setdefault(k, 0)
         owed = {k: max(cumulative[k] - done[k], Fraction(0)) for k in y.shares}
-        quota = apportion(y.total, owed, y.method)
+        # Everyone delivered at least their entitlement (more homes than quota): nobody is
+        # behind, so this year's homes follow the plain key.
+        quota = apportion(y.total, owed if any(owed.values()) else dict(y.shares), y.method)
         results.append(
             YearResult(
                 year=y.year,

@@ -3,6 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from instroom.applications.models import Client
 from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Municipality, Neighbourhood, Organisation, Region
@@ -24,11 +25,18 @@ class PlacementForm(NLDesignFormMixin, forms.Form):
         label=_("Reference"),
         max_length=60,
         required=False,
-        help_text=_("For example the case number or the address; no personal data needed."),
+        help_text=_("For example the address or the corporation's contract number."),
+    )
+    case_number = forms.CharField(
+        label=_("Case number of the client (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Links the placement to the client's case; the count needs no personal data."),
     )
 
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.region = region
         cast(
             forms.ModelChoiceField, self.fields["municipality"]
         ).queryset = region.municipalities.order_by("name")
@@ -39,6 +47,24 @@ class PlacementForm(NLDesignFormMixin, forms.Form):
             forms.ModelChoiceField, self.fields["neighbourhood"]
         ).queryset = Neighbourhood.objects.filter(municipality__region=region).order_by("name")
         self.style_widgets()
+
+    def clean_case_number(self) -> Client | None:
+        number = self.cleaned_data["case_number"].strip()
+        if not number:
+            return None
+        try:
+            return Client.objects.get(region=self.region, case_number__iexact=number)
+        except Client.DoesNotExist:
+            raise forms.ValidationError(
+                _("There is no case %(number)s in this region: check the number."),
+                params={"number": number},
+            ) from None
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned data as `services.placement_record` takes it."""
+        data = dict(self.cleaned_data)
+        data["client"] = data.pop("case_number")
+        return data
 
 
 class UndoForm(NLDesignFormMixin, forms.Form):

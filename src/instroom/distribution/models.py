@@ -33,7 +33,16 @@ class Placement(models.Model):
         _("reference"),
         max_length=60,
         blank=True,
-        help_text=_("For example the case number or the address; no personal data needed."),
+        help_text=_("For example the address or the corporation's contract number."),
+    )
+    # Optional: the contract stage will set it; the coordinator may already link the case.
+    client = models.ForeignKey(
+        "applications.Client",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("client"),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

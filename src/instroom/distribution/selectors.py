@@ -8,12 +8,20 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from instroom.regions.constants import FigureKind, OrganisationType
-from instroom.regions.models import CorporationStock, Municipality, Organisation, Region
-from instroom.regions.selectors import municipality_figures
+from instroom.policy import rules
+from instroom.regions.constants import ApportionmentMethod, FigureKind, OrganisationType
+from instroom.regions.models import (
+    CorporationStock,
+    Municipality,
+    Organisation,
+    QuotaYear,
+    Region,
+)
+from instroom.regions.selectors import Figure, municipality_figures
 
 from . import apportion
 from .models import Placement
@@ -26,6 +34,64 @@ class DistributionError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+def _field_label(field: str) -> str:
+    """The name of the field as the administrator sees it in the configuration."""
+    labels = {
+        "weight_households": QuotaYear._meta.get_field("weight_households").verbose_name,
+        "weight_social_stock": QuotaYear._meta.get_field("weight_social_stock").verbose_name,
+        "total_homes": QuotaYear._meta.get_field("total_homes").verbose_name,
+        "method": QuotaYear._meta.get_field("method").verbose_name,
+        "households": FigureKind.HOUSEHOLDS.label,
+        "social_stock": FigureKind.SOCIAL_STOCK.label,
+        "municipalities": _("municipalities"),
+        "year": _("year"),
+    }
+    return str(labels.get(field, field))
+
+
+def explain(
+    exc: apportion.ConfigurationError,
+    *,
+    year: int | None = None,
+    names: dict[str, str] | None = None,
+) -> DistributionError:
+    """The pure module's refusal, in the user's language, naming the field to correct."""
+    field = _field_label(exc.field)
+    key = str(exc.params.get("key", ""))
+    params = {
+        "field": field,
+        "municipality": (names or {}).get(key, key),
+        "year": year or "",
+        "total": exc.params.get("total", ""),
+    }
+    messages = {
+        "weights_sum": _(
+            "The weights of the distribution key for %(year)s add up to %(total)s instead of 1: "
+            "correct “%(field)s” or the other weight of that yearly quota."
+        ),
+        "missing": _(
+            "%(municipality)s has no figure for “%(field)s”: an administrator adds it to the "
+            "municipality's figures before the quota can be computed."
+        ),
+        "zero_sum": _(
+            "The figures for “%(field)s” of the region add up to 0: enter them for the "
+            "municipalities, or give that weight 0."
+        ),
+        "empty": _("The region has no municipalities yet: add them in the configuration."),
+        "not_whole": _("“%(field)s” must be a whole number of homes."),
+        "unknown": _("“%(field)s” is not a method this system knows: choose one from the list."),
+    }
+    if exc.code == "negative":
+        message = (
+            _("%(municipality)s has a negative figure for “%(field)s”: correct it.")
+            if key
+            else _("“%(field)s” cannot be negative.")
+        )
+    else:
+        message = messages.get(exc.code, _("“%(field)s” is not valid: correct it."))
+    return DistributionError(exc.field, message % params)
 
 
 def _months_back(day: date, months: int) -> date:
@@ -67,7 +133,8 @@ def _years(region: Region, up_to: int) -> list[apportion.Year]:
         try:
             shares = apportion.shares(figures, q.weight_households, q.weight_social_stock)
         except apportion.ConfigurationError as exc:
-            raise DistributionError(exc.field, str(exc)) from None
+            names = {code: m.name for code, m in _municipalities.items()}
+            raise explain(exc, year=year, names=names) from None
         years.append(apportion.Year(year, q.total_homes, shares, q.method))
     return years
 
@@ -95,12 +162,13 @@ def region_quota(region: Region, year: int) -> apportion.YearResult:
     try:
         return apportion.with_carry_over(_years(region, year), delivered(region))[-1]
     except apportion.ConfigurationError as exc:
-        raise DistributionError(exc.field, str(exc)) from None
+        raise explain(exc, year=year) from None
 
 
 def corporation_split(region: Region, quota: dict[str, int]) -> dict[str, dict[str, int]]:
     """Each municipality's quota over its corporations by their share of the social stock
-    there (largest remainder, same tie-breaks); {} for a municipality without stock figures."""
+    there (largest remainder, same tie-breaks); {} for a municipality without stock figures:
+    the split is never invented."""
     stock: dict[str, dict[str, int]] = defaultdict(dict)
     for code, slug, homes in CorporationStock.objects.filter(
         municipality__region=region
@@ -109,7 +177,8 @@ def corporation_split(region: Region, quota: dict[str, int]) -> dict[str, dict[s
     result = {}
     for code, n in quota.items():
         weights = {slug: Fraction(homes) for slug, homes in stock.get(code, {}).items()}
-        result[code] = apportion.largest_remainder(n, weights) if weights else {}
+        # All-zero figures say nothing about the split either.
+        result[code] = apportion.largest_remainder(n, weights) if any(weights.values()) else {}
     return result
 
 
@@ -122,6 +191,8 @@ class Row:
     carry_over: Fraction | None
     realised: int
     pro_rata: Fraction
+    municipality: str = ""  # CBS code (corporation rows: the municipality they belong to)
+    corporation: str = ""  # slug, corporation rows only
 
     @property
     def difference(self) -> Fraction:
@@ -134,6 +205,17 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """One figure the key rests on, with its provenance."""
+
+    municipality: str  # CBS code
+    name: str
+    kind: str
+    label: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
 class Realisation:
     region: Region
     year: int
@@ -142,11 +224,24 @@ class Realisation:
     municipalities: list[Row]
     corporations: list[Row]
     total: Row
-    missing_stock: list[str]  # municipalities without corporation stock figures
+    missing_stock: list[str]  # names of municipalities without corporation stock figures
+    method: str = ApportionmentMethod.LARGEST_REMAINDER
+    basis: tuple[Basis, ...] = ()
+    # Earlier years of the scheme without a single placement: probably not entered yet, which
+    # makes every carry-over look like a backlog.
+    unrecorded_years: tuple[int, ...] = ()
 
     @property
     def chart_max(self) -> int:
         return max([1, *(max(r.quota, r.realised) for r in self.municipalities)])
+
+    @property
+    def method_label(self) -> str:
+        return str(ApportionmentMethod(self.method).label)
+
+    @property
+    def rests_on_estimates(self) -> bool:
+        return any(b.figure.is_estimate for b in self.basis)
 
 
 def _fraction_of_year(year: int, today: date) -> Fraction:
@@ -159,6 +254,8 @@ def _fraction_of_year(year: int, today: date) -> Fraction:
 
 
 def realisation(region: Region, year: int, today: date) -> Realisation:
+    """Quota, realised, pro-rata target for `today` and the difference, per municipality and
+    per corporation, for the whole region (no actor: see `realisation_for`)."""
     result = region_quota(region, year)
     _figures, municipalities = key_figures(region)
     part = _fraction_of_year(year, today)
@@ -183,6 +280,7 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
             carry_over=result.carry_over(code),
             realised=by_municipality.get(code, 0),
             pro_rata=result.quota[code] * part,
+            municipality=code,
         )
         for code in sorted(result.quota, key=lambda c: municipalities[c].name)
     ]
@@ -201,6 +299,8 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
             carry_over=None,
             realised=by_corporation.get((code, slug), 0),
             pro_rata=n * part,
+            municipality=code,
+            corporation=slug,
         )
         for code in sorted(split, key=lambda c: municipalities[c].name)
         for slug, n in sorted(split[code].items())
@@ -215,24 +315,74 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
         realised=sum(r.realised for r in rows),
         pro_rata=total_quota * part,
     )
-    missing = [municipalities[c].name for c, n in split.items() if not n and result.quota[c]]
-    return Realisation(region, year, today, part, rows, corporations, total, sorted(missing))
-
-
-def visible_rows(report: Realisation, view: Any) -> tuple[list[Row], list[Row]]:
-    """Data minimisation: the municipality and corporation rows this viewer may see (all, or
-    their own municipality's and corporation's beside the region total)."""
-    if view.everything:
-        return report.municipalities, report.corporations
-    codes = set(
-        Municipality.objects.filter(pk__in=view.municipality_ids).values_list("cbs_code", flat=True)
+    missing = sorted(municipalities[c].name for c, n in split.items() if not n)
+    figures = municipality_figures(region)
+    basis = tuple(
+        Basis(code, m.name, kind, str(FigureKind(kind).label), figures[m.pk][kind])
+        for code, m in sorted(municipalities.items(), key=lambda item: item[1].name)
+        for kind in (FigureKind.HOUSEHOLDS, FigureKind.SOCIAL_STOCK)
+        if kind in figures.get(m.pk, {})
     )
+    method = region.quota_years.get(year=year).method
+    recorded = set(
+        Placement.objects.filter(
+            region=region, undone_at__isnull=True, placed_on__year__lt=year
+        ).dates("placed_on", "year")
+    )
+    unrecorded = tuple(y for y in range(region.start_year, year) if date(y, 1, 1) not in recorded)
+    return Realisation(
+        region, year, today, part, rows, corporations, total, missing, method, basis, unrecorded
+    )
+
+
+@dataclass(frozen=True)
+class VisibleRealisation:
+    """The part of a region's realisation one user may see: aggregates only, never people."""
+
+    report: Realisation
+    everything: bool
+    municipalities: list[Row]
+    corporations: list[Row]
+    missing_stock: list[str]
+    basis: list[Basis]
+
+
+def realisation_for(*, actor: Any, region: Region, year: int, today: date) -> VisibleRealisation:
+    """The coordinator and administrator see everything in their region; a municipality user
+    their own municipality (and its corporations) beside the region total; corporation staff
+    their own corporation's rows (and the municipalities they lie in) beside the region total.
+    Raises PermissionDenied for anyone else, DistributionError for a configuration to fix."""
+    view = rules.distribution_view(actor, region.pk)
+    if not view.anything:
+        raise PermissionDenied
+    report = realisation(region, year, today)
+    if view.everything:
+        return VisibleRealisation(
+            report,
+            True,
+            report.municipalities,
+            report.corporations,
+            report.missing_stock,
+            list(report.basis),
+        )
+    codes = dict(region.municipalities.values_list("pk", "cbs_code"))
+    own = {codes[pk] for pk in view.municipality_ids if pk in codes}
     slugs = set(
         Organisation.objects.filter(pk__in=view.corporation_ids).values_list("slug", flat=True)
     )
-    return (
-        [r for r in report.municipalities if r.key in codes],
-        [r for r in report.corporations if r.key.split("/", 1)[1] in slugs],
+    corporations = [
+        r for r in report.corporations if r.municipality in own or r.corporation in slugs
+    ]
+    seen = own | {r.municipality for r in corporations if r.corporation in slugs}
+    municipalities = [r for r in report.municipalities if r.key in seen]
+    names = {r.name for r in report.municipalities if r.key in own}
+    return VisibleRealisation(
+        report,
+        False,
+        municipalities,
+        corporations,
+        [name for name in report.missing_stock if name in names],
+        [b for b in report.basis if b.municipality in seen],
     )
 
 
@@ -246,10 +396,16 @@ class CapStatus:
     since: date
 
     @property
+    def places_left(self) -> int | None:
+        """How many more may be placed here before a cap is reached; None: no cap applies
+        (the home has neither a complex number nor a neighbourhood)."""
+        known = [n for n in (self.complex_left, self.neighbourhood_left) if n is not None]
+        return min(known) if known else None
+
+    @property
     def may_place(self) -> bool:
-        return all(
-            left is None or left > 0 for left in (self.complex_left, self.neighbourhood_left)
-        )
+        """May one more be placed here?"""
+        return self.places_left is None or self.places_left > 0
 
 
 def cap_status(

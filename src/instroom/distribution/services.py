@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instroom.applications.models import Client
 from instroom.audit import services as audit
 from instroom.policy import rules
 from instroom.regions.constants import OrganisationType
@@ -27,7 +28,10 @@ def placement_record(
     neighbourhood: Neighbourhood | None = None,
     complex_code: str = "",
     reference: str = "",
+    client: Client | None = None,
 ) -> Placement:
+    """A signed contract: it counts for the quota of the home's municipality and corporation
+    in the year it was signed, and for the caps of its complex and neighbourhood."""
     if not rules.can_record_placements(actor, region.pk):
         raise PermissionDenied(_("Only the service point records placements."))
     errors: dict[str, str] = {}
@@ -37,6 +41,8 @@ def placement_record(
         errors["corporation"] = _("Choose a housing corporation of this region.")
     if neighbourhood is not None and neighbourhood.municipality_id != municipality.pk:
         errors["neighbourhood"] = _("This neighbourhood lies in another municipality.")
+    if client is not None and client.region_id != region.pk:
+        errors["client"] = _("This client belongs to another region.")
     if placed_on > timezone.localdate():
         errors["placed_on"] = _(
             "A placement counts once the contract is signed: not in the future."
@@ -53,12 +59,14 @@ def placement_record(
         complex_code=complex_code.strip(),
         placed_on=placed_on,
         reference=reference.strip(),
+        client=client,
         recorded_by=actor,
     )
     audit.record_change(
         actor=actor,
         action="placement.record",
         obj=placement,
+        client=client,
         region_id=region.pk,
         changes={
             "municipality": municipality.cbs_code,
@@ -86,6 +94,7 @@ def placement_undo(*, actor: Any, placement: Placement, reason: str) -> Placemen
         actor=actor,
         action="placement.undo",
         obj=placement,
+        client=placement.client,
         region_id=placement.region_id,
         note=reason,
     )

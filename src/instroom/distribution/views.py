@@ -62,45 +62,47 @@ def _bars(rows: list[selectors.Row], maximum: int) -> list[Bar]:
     ]
 
 
+def _chart(rows: list[selectors.Row]) -> dict[str, object]:
+    maximum = max([1, *(max(r.quota, r.realised) for r in rows)])
+    bars = _bars(rows, maximum)
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": max(len(bars), 1) * ROW_HEIGHT + 10,
+        "label_width": LABEL_WIDTH,
+    }
+
+
 def realisation(request: AuthenticatedHttpRequest, slug: str, year: int) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
-    view = rules.distribution_view(request.user, region.pk)
-    if not view.anything:
-        raise Http404
     today = timezone.localdate()
+    context: dict[str, object] = {
+        "region": region,
+        "year": year,
+        "years": range(region.start_year, today.year + 2),
+    }
     try:
-        report = selectors.realisation(region, year, today)
-    except selectors.DistributionError as exc:
-        return render(
-            request,
-            "distribution/realisation.html",
-            {"region": region, "year": year, "error": exc.message, "field": exc.field},
-            status=200,
+        visible = selectors.realisation_for(
+            actor=request.user, region=region, year=year, today=today
         )
-    municipalities, corporations = selectors.visible_rows(report, view)
-    maximum = max([1, *(max(r.quota, r.realised) for r in municipalities)])
-    bars = _bars(municipalities, maximum)
-    return render(
-        request,
-        "distribution/realisation.html",
-        {
-            "region": region,
-            "year": year,
-            "report": report,
-            "municipalities": municipalities,
-            "corporations": corporations,
-            "everything": view.everything,
-            "bars": bars,
-            "chart": {
-                "width": CHART_WIDTH,
-                "height": max(len(bars), 1) * ROW_HEIGHT + 10,
-                "label_width": LABEL_WIDTH,
-            },
-            "percent_of_year": round(float(report.fraction_of_year) * 100),
-            "years": range(region.start_year, today.year + 2),
-            "can_record": rules.can_record_placements(request.user, region.pk),
-        },
+    except PermissionDenied:
+        raise Http404 from None
+    except selectors.DistributionError as exc:
+        context.update(error=exc.message, field=exc.field)
+        return render(request, "distribution/realisation.html", context)
+    report = visible.report
+    context.update(
+        report=report,
+        visible=visible,
+        municipalities=visible.municipalities,
+        corporations=visible.corporations,
+        everything=visible.everything,
+        municipality_chart=_chart(visible.municipalities),
+        corporation_chart=_chart(visible.corporations),
+        percent_of_year=round(float(report.fraction_of_year) * 100),
+        can_record=rules.can_record_placements(request.user, region.pk),
     )
+    return render(request, "distribution/realisation.html", context)
 
 
 def placements(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
@@ -110,17 +112,18 @@ def placements(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = PlacementForm(request.POST or None, region=region)
     if request.method == "POST" and form.is_valid():
         try:
-            services.placement_record(actor=request.user, region=region, **form.cleaned_data)
+            services.placement_record(actor=request.user, region=region, **form.service_kwargs())
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+                    target = "case_number" if field == "client" else field
+                    form.add_error(target if target in form.fields else None, error)
         else:
             messages.success(request, _("The placement is recorded and counts for the quota."))
             return redirect("distribution:placements", slug=region.slug)
     recent = (
         Placement.objects.filter(region=region)
-        .select_related("municipality", "corporation", "neighbourhood")
+        .select_related("municipality", "corporation", "neighbourhood", "client")
         .order_by("-placed_on", "-pk")[:100]
     )
     return render(

@@ -88,6 +88,27 @@ def test_municipality_user_sees_only_their_municipality_and_the_region_total(
     html = response.content.decode()
     assert f'data-key="{b.cbs_code}"' not in html and 'data-key="total"' in html
     assert response.context["corporations"] == []
+    # Their own municipality has no corporation stock: they are told so, not b's situation.
+    assert response.context["visible"].missing_stock == [a.name]
+    assert 'id="missing-stock"' in html
+
+
+def test_municipality_user_sees_the_corporations_in_their_own_municipality_only(
+    client, cast, this_year
+) -> None:
+    a, b = cast.region.municipalities.order_by("cbs_code")
+    for municipality in (a, b):
+        CorporationStock.objects.create(
+            corporation=cast.corporation,
+            municipality=municipality,
+            homes=10,
+            reference_date=date(2025, 1, 1),
+            source="Fictief",
+        )
+    client.force_login(cast.municipality_user)
+    response = page(client, cast)
+    assert [r.key for r in response.context["corporations"]] == [f"{a.cbs_code}/corporatie"]
+    assert response.context["visible"].missing_stock == []
 
 
 def test_corporation_sees_its_own_rows(client, cast, this_year) -> None:
@@ -102,8 +123,11 @@ def test_corporation_sees_its_own_rows(client, cast, this_year) -> None:
     client.force_login(cast.corporation_user)
     response = page(client, cast)
     assert response.status_code == 200
-    assert response.context["municipalities"] == []
+    # Their own corporation's row, the municipality it lies in, and the region total.
+    assert [r.key for r in response.context["municipalities"]] == [a.cbs_code]
     assert [r.key for r in response.context["corporations"]] == [f"{a.cbs_code}/corporatie"]
+    html = response.content.decode()
+    assert 'id="chart-corporations-title"' in html and 'data-key="total"' in html
 
 
 @pytest.mark.parametrize("persona", ["care_worker_a", "police", "table_member", "nobody"])

@@ -1,6 +1,7 @@
 """`instroom quota --region SLUG --year YYYY [--format table|json]`."""
 
 import json
+from fractions import Fraction
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,15 +11,23 @@ from instroom.distribution import selectors
 from instroom.regions.models import Region
 
 
+def _exact(value: Fraction | None) -> str | None:
+    if value is None:
+        return None
+    return str(value.numerator) if value.denominator == 1 else f"{value}"
+
+
 class Command(BaseCommand):
     help = (
         "Each municipality's share (exact fraction and decimal), its quota, carry-over and "
-        "realisation for one year of a region."
+        "realisation for one year of a region, then the split over corporations."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--region", required=True, help="the region's slug, e.g. zk-ijmond")
-        parser.add_argument("--year", type=int, default=timezone.localdate().year)
+        parser.add_argument(
+            "--year", type=int, default=timezone.localdate().year, help="default: this year"
+        )
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args: Any, region: str, year: int, format: str, **options: Any) -> None:
@@ -27,50 +36,96 @@ class Command(BaseCommand):
         except Region.DoesNotExist:
             known = ", ".join(Region.objects.order_by("slug").values_list("slug", flat=True))
             raise CommandError(f"No region {region!r}. Known: {known}") from None
+        today = timezone.localdate()
         try:
-            report = selectors.realisation(found, year, timezone.localdate())
+            report = selectors.realisation(found, year, today)
         except selectors.DistributionError as exc:
             raise CommandError(f"{exc.field}: {exc.message}") from None
         rows = [
             {
                 "cbs_code": row.key,
                 "municipality": row.name,
-                "share": f"{row.share.numerator}/{row.share.denominator}" if row.share else None,
+                "share": _exact(row.share),
                 "share_decimal": round(float(row.share), 6) if row.share is not None else None,
                 "quota": row.quota,
-                "carry_over": round(float(row.carry_over), 3)
+                "carry_over": _exact(row.carry_over),
+                "carry_over_decimal": round(float(row.carry_over), 3)
                 if row.carry_over is not None
                 else None,
                 "realised": row.realised,
+                "pro_rata_target": round(float(row.pro_rata), 3),
             }
             for row in report.municipalities
         ]
+        corporations = [
+            {
+                "cbs_code": row.municipality,
+                "corporation": row.corporation,
+                "name": row.name,
+                "quota": row.quota,
+                "realised": row.realised,
+            }
+            for row in report.corporations
+        ]
+        estimates = sorted({f"{b.name} ({b.label})" for b in report.basis if b.figure.is_estimate})
         if format == "json":
             self.stdout.write(
                 json.dumps(
                     {
                         "region": found.slug,
                         "year": year,
+                        "method": report.method,
                         "total": report.total.quota,
+                        "realised": report.total.realised,
+                        "date": today.isoformat(),
                         "municipalities": rows,
+                        "corporations": corporations,
+                        "missing_corporation_stock": report.missing_stock,
+                        "estimated_figures": estimates,
+                        "years_without_placements": list(report.unrecorded_years),
                     },
                     indent=2,
                     ensure_ascii=False,
                 )
             )
             return
-        self.stdout.write(f"{found.name} — {year}: {report.total.quota} homes")
+        self.stdout.write(
+            f"{found.name} — {year}: {report.total.quota} homes, {report.method_label}"
+        )
         self.stdout.write(
             f"{'CBS':<7} {'municipality':<16} {'share (exact)':>24} {'decimal':>9} "
-            f"{'quota':>6} {'carry':>7} {'realised':>9}"
+            f"{'quota':>6} {'carry':>8} {'realised':>9}"
         )
         for r in rows:
             self.stdout.write(
                 f"{r['cbs_code']:<7} {r['municipality']:<16} {r['share']:>24} "
-                f"{r['share_decimal']:>9.6f} {r['quota']:>6} {r['carry_over']:>7.2f} "
+                f"{r['share_decimal']:>9.6f} {r['quota']:>6} {r['carry_over_decimal']:>8.2f} "
                 f"{r['realised']:>9}"
             )
         self.stdout.write(
-            f"{'':<7} {'total':<16} {'':>24} {1:>9.6f} {report.total.quota:>6} {'':>7} "
+            f"{'':<7} {'total':<16} {'1':>24} {1:>9.6f} {report.total.quota:>6} {'':>8} "
             f"{report.total.realised:>9}"
         )
+        self.stdout.write("carry: homes still owed from earlier years (+) or delivered ahead (−)")
+        if corporations:
+            self.stdout.write("")
+            self.stdout.write(f"{'per corporation':<48} {'quota':>6} {'realised':>9}")
+            for c in corporations:
+                self.stdout.write(f"{c['name']:<48} {c['quota']:>6} {c['realised']:>9}")
+        if report.missing_stock:
+            self.stdout.write("")
+            self.stdout.write(
+                "No social rental stock per corporation is configured for: "
+                + ", ".join(report.missing_stock)
+                + ". Their quota is not split over corporations until those figures are entered."
+            )
+        if report.unrecorded_years:
+            self.stdout.write("")
+            self.stdout.write(
+                "No placements are recorded for "
+                + ", ".join(map(str, report.unrecorded_years))
+                + ": until they are entered, the carry-over counts those years as still owed."
+            )
+        if estimates:
+            self.stdout.write("")
+            self.stdout.write("The key rests on estimated figures for: " + ", ".join(estimates))
