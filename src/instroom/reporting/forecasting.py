@@ -211,7 +211,8 @@ def chart(
     months = max((len(s.result.get(series, {}).get("p50", [])) for s in scenarios), default=0)
     ticks = (
         [
-            (round(40 + (width - 50) * min(12 * y, months - 1) / max(months - 1, 1), 1), y)
+            # As text with a decimal point: the template would localise a float ("40,0").
+            (f"{40 + (width - 50) * min(12 * y, months - 1) / max(months - 1, 1):.1f}", y)
             for y in range(0, months // 12 + 1)
         ]
         if months

@@ -1,6 +1,8 @@
 """Forecast scenarios on the pages: made from the calibrated defaults, run in the background,
 compared side by side, downloaded as CSV and PDF; aggregates only, for the right roles."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -29,7 +31,10 @@ def test_scenarios_run_compare_and_download(client, cast) -> None:
     page = client.get(reverse("forecast:scenario", args=[low.pk]) + f"?compare={high.pk}")
     html = page.content.decode()
     assert html.count("<polyline") == 2 * 4  # two scenarios in each of the four charts
-    assert "style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "style=" not in svg
+    # Every coordinate uses a decimal point, also in Dutch (a comma breaks the drawing).
+    assert not re.search(r'(?:x|y|x1|x2|y1|y2|width|height)="[0-9]+,[0-9]', svg)
     csv = client.get(reverse("forecast:csv", args=[low.pk]))
     lines = csv.content.decode().splitlines()
     assert lines[0].startswith("month;pool_p10") and len(lines) == 121
