@@ -55,8 +55,9 @@ def _sample_kwargs(route, cast, objects) -> dict | None:
 
 @pytest.mark.django_db
 def test_every_url_answers_each_persona_as_the_policy_says(client, cast) -> None:
-    application = make_application(cast.care_worker_a, cast.care_a)
-    scheduled = make_application(cast.care_worker_a, cast.care_a)
+    # Distinctive names: a random fake surname can be an ordinary word on some page.
+    application = make_application(cast.care_worker_a, cast.care_a, last_name="Zwaluwstaart")
+    scheduled = make_application(cast.care_worker_a, cast.care_a, last_name="Klaproosveld")
     app_services.application_submit(actor=cast.care_worker_a, application=scheduled)
     app_services.application_mark_complete(actor=cast.coordinator, application=scheduled)
     table = cast.region.tables.get()
@@ -154,7 +155,7 @@ def test_a_client_of_another_organisation_is_not_found(client, cast) -> None:
 
 @pytest.mark.django_db
 def test_coordinator_of_another_region_sees_nothing_of_this_one(client, cast) -> None:
-    application = make_application(cast.care_worker_a, cast.care_a)
+    application = make_application(cast.care_worker_a, cast.care_a, last_name="Zwaluwstaart")
     client.force_login(cast.other_coordinator)
     assert (
         client.get(reverse("applications:client", args=[application.client_id])).status_code == 404
