@@ -1,0 +1,111 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractState(models.TextChoices):
+    PREPARED = "prepared", _("Prepared: waiting for signatures")
+    SIGNED = "signed", _("Signed: waiting for the move")
+    HOUSED = "housed", _("Living in the home, with support")
+    CONVERTED = "converted", _("Converted to a regular lease")
+    ENDED = "ended", _("Support ended")
+    TERMINATED = "terminated", _("Terminated")
+
+
+C = ContractState
+# The one table of allowed steps; services and templates both use it. Back from SIGNED to
+# PREPARED is the undo of a signing recorded by mistake (before the move).
+CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
+    C.PREPARED: frozenset({C.SIGNED, C.TERMINATED}),
+    C.SIGNED: frozenset({C.PREPARED, C.HOUSED, C.TERMINATED}),
+    C.HOUSED: frozenset({C.CONVERTED, C.ENDED, C.TERMINATED}),
+    C.CONVERTED: frozenset(),
+    C.ENDED: frozenset(),
+    C.TERMINATED: frozenset(),
+}
+# The contract states the case is in the support phase (meetings, signals).
+SUPPORT_STATES = frozenset({C.SIGNED, C.HOUSED})
+# Signing has happened (the placement counts for the quota).
+SIGNED_STATES = frozenset({C.SIGNED, C.HOUSED, C.CONVERTED, C.ENDED, C.TERMINATED})
+
+
+class MeetingKind(models.TextChoices):
+    HANDOVER = "handover", _("Warm handover (before the move)")
+    INTRODUCTION = "introduction", _("Introduction meeting")
+    EVALUATION = "evaluation", _("Evaluation meeting")
+    FINAL = "final", _("Final evaluation")
+
+
+class MeetingState(models.TextChoices):
+    DUE = "due", _("To be planned")
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_MEETING_STATES = frozenset({MeetingState.DUE, MeetingState.PLANNED})
+
+
+class ChecklistAnswer(models.TextChoices):
+    GOOD = "good", _("Going well")
+    ATTENTION = "attention", _("Needs attention")
+    CONCERN = "concern", _("Concern")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class FinalOutcome(models.TextChoices):
+    CONVERT = "convert", _("Convert to a regular lease")
+    EXTEND = "extend", _("Extend the support")
+    END = "end", _("End the support")
+
+
+class SignalKind(models.TextChoices):
+    NUISANCE = "nuisance", _("Nuisance")
+    ARREARS = "arrears", _("Rent arrears")
+    CARE_AVOIDANCE = "care_avoidance", _("Care avoidance")
+    NEGLECT = "neglect", _("Neglect of the home")
+    CALAMITY = "calamity", _("Calamity")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class SignalState(models.TextChoices):
+    OPEN = "open", _("Reported")
+    PLAN = "plan", _("Action plan in progress")
+    ESCALATED = "escalated", _("On the case table")
+    CLOSED = "closed", _("Closed")
+
+
+SIG = SignalState
+SIGNAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    SIG.OPEN: frozenset({SIG.PLAN, SIG.ESCALATED, SIG.CLOSED}),
+    SIG.PLAN: frozenset({SIG.PLAN, SIG.ESCALATED, SIG.CLOSED}),
+    SIG.ESCALATED: frozenset({SIG.PLAN, SIG.CLOSED}),
+    SIG.CLOSED: frozenset(),
+}
+
+
+class SignalOutcome(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    FORMAL_WARNING = "warning", _("Formal warning")
+    TERMINATION = "termination", _("Termination of the contract")
+    RETURN_TO_CARE = "return_to_care", _("Return to care")
+
+
+# Outcomes that end the contract and the case; only the service point records them.
+ENDING_OUTCOMES = frozenset({SignalOutcome.TERMINATION, SignalOutcome.RETURN_TO_CARE})
+
+
+class CaseTableStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CLOSED = "closed", _("Closed")
+
+
+class TimeOutState(models.TextChoices):
+    ACTIVE = "active", _("In time-out")
+    RETURNED = "returned", _("Returned home")
+    NOT_RETURNED = "not_returned", _("Did not return")
