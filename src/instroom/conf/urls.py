@@ -19,6 +19,7 @@ urlpatterns = [
     path("homes/", include("instroom.homes.urls")),
     path("forecast/", include("instroom.reporting.forecast_urls")),
     path("matching/", include("instroom.matching.urls")),
+    path("support/", include("instroom.support.urls")),
     path("api/", include("instroom.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,7 +32,7 @@ def placement_record(
 ) -> Placement:
     """A signed contract: it counts for the quota of the home's municipality and corporation
     in the year it was signed, and for the caps of its complex and neighbourhood."""
-    if not rules.can_record_placements(actor, region.pk):
+    if not rules.can_record_placements(actor, region.pk, corporation.pk):
         raise PermissionDenied(_("Only the service point records placements."))
     errors: dict[str, str] = {}
     if municipality.region_id != region.pk:
@@ -81,7 +81,7 @@ def placement_record(
 def placement_undo(*, actor: Any, placement: Placement, reason: str) -> Placement:
     """Take back a placement recorded by mistake; it stays visible, struck through."""
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
-    if not rules.can_record_placements(actor, placement.region_id):
+    if not rules.can_record_placements(actor, placement.region_id, placement.corporation_id):
         raise PermissionDenied(_("Only the service point records placements."))
     if placement.undone_at is not None:
         raise ValidationError(_("This placement has already been undone."))

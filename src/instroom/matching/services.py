@@ -320,6 +320,12 @@ def match_cancel(*, actor: Any, match: Match, note: str) -> Match:
         raise PermissionDenied(_("You may not cancel this offer."))
     if not note.strip():
         raise ValidationError({"note": _("Say why the offer is cancelled.")})
+    # The contract stage owns an offer once a contract is drawn up (a later stage; no import).
+    contract = getattr(match, "contract", None)
+    if contract is not None and contract.state != "terminated":
+        raise ValidationError(
+            _("A contract has been drawn up for this offer: withdraw it on the contract page.")
+        )
     _move(match, actor=actor, to=MatchState.CANCELLED, action="match.cancel", note=note)
     _release(match, home, application, actor=actor)
     for users in (_care_workers(match), _corporation_staff(match)):

@@ -131,6 +131,19 @@ HOME_READER = has_role(Role.CORPORATION_STAFF, Role.COORDINATOR)
 MATCH_READER = has_role(
     Role.CORPORATION_STAFF, Role.COORDINATOR, Role.APPLICANT_WORKER, Role.SUPPORT_WORKER
 )
+# The parties of a tenancy and its support (object access: contract_scope and the can_* below).
+SUPPORT_PARTY = has_role(
+    Role.CORPORATION_STAFF,
+    Role.COORDINATOR,
+    Role.APPLICANT_WORKER,
+    Role.SUPPORT_WORKER,
+    Role.WELFARE,
+)
+CONTRACT_PARTY = has_role(Role.CORPORATION_STAFF, Role.COORDINATOR)
+SUPPORTER = has_role(Role.SUPPORT_WORKER, Role.COORDINATOR)
+SIGNAL_REPORTER = has_role(
+    Role.CORPORATION_STAFF, Role.COORDINATOR, Role.SUPPORT_WORKER, Role.WELFARE
+)
 
 
 # Every URL name of the project, with who may reach it. Keep in step with the urls.py files:
@@ -235,6 +248,36 @@ URL_RULES: dict[str, Rule] = {
     "forecast:run": REGION_READER,
     "forecast:csv": REGION_READER,
     "forecast:pdf": REGION_READER,
+    # support (object access: contract_scope, can_manage_contract, can_support, ...)
+    "support:contracts": SUPPORT_PARTY,
+    "support:contract": SUPPORT_PARTY,
+    "support:prepare": CONTRACT_PARTY,
+    "support:document": SUPPORT_PARTY,
+    "support:sign": CONTRACT_PARTY,
+    "support:sign_undo": CONTRACT_PARTY,
+    "support:withdraw": CONTRACT_PARTY,
+    "support:move_in": CONTRACT_PARTY,
+    "support:assign": SUPPORTER,
+    "support:orientation_add": SUPPORT_PARTY,
+    "support:orientation_remove": SUPPORT_PARTY,
+    "support:final": has_role(Role.CORPORATION_STAFF, Role.COORDINATOR, Role.SUPPORT_WORKER),
+    "support:meetings": SUPPORTER,
+    "support:meeting": SUPPORT_PARTY,
+    "support:meeting_plan": SUPPORTER,
+    "support:meeting_record": SUPPORTER,
+    "support:signal_report": SIGNAL_REPORTER,
+    "support:signal": SUPPORT_PARTY,
+    "support:signal_plan": SIGNAL_REPORTER,
+    "support:signal_escalate": SIGNAL_REPORTER,
+    "support:signal_close": SIGNAL_REPORTER,
+    "support:timeout_start": SUPPORTER,
+    "support:timeout_end": SUPPORTER,
+    "support:case_table": COORDINATOR,
+    "support:case_table_session": COORDINATOR,
+    "support:case_table_decide": COORDINATOR,
+    "support:calendar": has_role(Role.SUPPORT_WORKER),
+    # The feed is fetched by calendar programs: the secret in the address is the credential.
+    "support:calendar_feed": PUBLIC,
     "api:session-list": CASE_WORKER,
     "api:session-agenda": COORDINATOR,
     "api:agendaitem-decision": CASE_WORKER,
@@ -311,8 +354,17 @@ def client_scope(user: Any) -> Q:
     if orgs := ctx.organisations(Role.CORPORATION_STAFF):
         # A corporation meets the person once the care provider has agreed to its proposal.
         scope |= Q(pk__in=corporation_client_ids(orgs))
-    # Welfare gets further access through a later stage (the handover) and only then.
+    if orgs := ctx.organisations(Role.WELFARE):
+        # Welfare and district teams meet the client once the case is handed over to them.
+        scope |= Q(pk__in=welfare_client_ids(orgs))
     return scope
+
+
+def welfare_client_ids(welfare_ids: frozenset[int]) -> Any:
+    from django.apps import apps
+
+    contract = apps.get_model("support", "Contract")
+    return contract.objects.filter(welfare_organisation_id__in=welfare_ids).values("client_id")
 
 
 def corporation_client_ids(corporation_ids: frozenset[int]) -> Any:
@@ -442,8 +494,77 @@ def can_review_refusals(user: Any, region_id: int) -> bool:
     return region_id in actor_context(user).regions(Role.COORDINATOR)
 
 
-def can_record_placements(user: Any, region_id: int) -> bool:
+def can_record_placements(user: Any, region_id: int, corporation_id: int | None = None) -> bool:
+    """The service point records placements; a corporation records its own by signing."""
+    if corporation_id is not None and can_offer_homes(user, corporation_id):
+        return True
     return region_id in actor_context(user).regions(Role.COORDINATOR)
+
+
+def contract_scope(user: Any) -> Q:
+    """A filter on support.Contract: the parties of the tenancy and its support."""
+    ctx = actor_context(user)
+    scope = Q(pk__in=[])
+    if orgs := ctx.organisations(Role.CORPORATION_STAFF):
+        scope |= Q(home__corporation_id__in=orgs)
+    if orgs := ctx.organisations(Role.APPLICANT_WORKER):
+        scope |= Q(client__care_provider_id__in=orgs)
+    if orgs := ctx.organisations(Role.SUPPORT_WORKER):
+        scope |= Q(client__support_provider_id__in=orgs)
+    if orgs := ctx.organisations(Role.WELFARE):
+        scope |= Q(welfare_organisation_id__in=orgs)
+    if regions := ctx.regions(Role.COORDINATOR):
+        scope |= Q(region_id__in=regions)
+    return scope
+
+
+def _coordinates(user: Any, region_id: int) -> bool:
+    return region_id in actor_context(user).regions(Role.COORDINATOR)
+
+
+def can_manage_contract(user: Any, contract: Any) -> bool:
+    """The landlord (the home's corporation) prepares, signs and records the move; the service
+    point may do so on its behalf."""
+    return can_manage_home(user, contract.home) or _coordinates(user, contract.region_id)
+
+
+def can_support(user: Any, contract: Any) -> bool:
+    """The ambulant care provider's support workers plan and record the meetings."""
+    orgs = actor_context(user).organisations(Role.SUPPORT_WORKER)
+    return contract.client.support_provider_id in orgs or _coordinates(user, contract.region_id)
+
+
+def can_add_orientation(user: Any, client: Any) -> bool:
+    ctx = actor_context(user)
+    return (
+        client.care_provider_id in ctx.organisations(Role.APPLICANT_WORKER)
+        or client.support_provider_id in ctx.organisations(Role.SUPPORT_WORKER)
+        or _coordinates(user, client.region_id)
+        or (
+            bool(ctx.organisations(Role.WELFARE))
+            and client.contracts.filter(
+                welfare_organisation_id__in=ctx.organisations(Role.WELFARE)
+            ).exists()
+        )
+    )
+
+
+def can_report_signal(user: Any, contract: Any) -> bool:
+    ctx = actor_context(user)
+    return (
+        can_manage_contract(user, contract)
+        or contract.client.support_provider_id in ctx.organisations(Role.SUPPORT_WORKER)
+        or contract.welfare_organisation_id in ctx.organisations(Role.WELFARE)
+    )
+
+
+def can_decide_final(user: Any, contract: Any) -> bool:
+    """The final evaluation is a joint one: the support worker or the landlord records it."""
+    return can_manage_contract(user, contract) or can_support(user, contract)
+
+
+def can_run_case_table(user: Any, region_id: int) -> bool:
+    return _coordinates(user, region_id)
 
 
 @dataclass(frozen=True)
@@ -505,6 +626,10 @@ def client_detail_level(user: Any, client: Any) -> Detail:
         return Detail.NO_BSN
     if ctx.grants and client.pk in _assessment_ids(user, ctx):
         return Detail.NO_BSN  # table members and invited participants assess the person, no BSN
+    if (welfare := ctx.organisations(Role.WELFARE)) and client.contracts.filter(
+        welfare_organisation_id__in=welfare
+    ).exists():
+        return Detail.NO_BSN  # handed over: the district team knows who it supports
     if corporations := ctx.organisations(Role.CORPORATION_STAFF):
         from django.apps import apps
 

@@ -1,0 +1,72 @@
+"""The agreement's text: the region's own (SupportSettings), or the standard text below.
+
+The standard text is a region's data in the language of the contract (Dutch): a legal document,
+not an interface string. Fields in braces are filled from the case; nothing else is evaluated.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .models import _PLACEHOLDER
+
+STANDARD_THREE_PARTY = """## Artikel 1 Partijen
+{corporation} (verhuurder), {tenant}, geboren op {date_of_birth} (huurder), en {support_provider} (woonbegeleiding) sluiten deze driehoeksovereenkomst binnen de {region}, dossier {case_number}.
+
+## Artikel 2 De woning
+De verhuurder verhuurt aan de huurder de woning {address} te {municipality}, met ingang van {start_date}, tegen een kale huur van € {rent} per maand. De huurovereenkomst van de verhuurder is op deze overeenkomst van toepassing.
+
+## Artikel 3 Woonbegeleiding
+De huurder ontvangt gedurende {support_months} maanden woonbegeleiding van {support_provider}. De huurder werkt mee aan de begeleiding en aan de kennismakings- en evaluatiegesprekken volgens de regionale werkwijze en checklist.
+
+## Artikel 4 Signalen
+Verhuurder en woonbegeleiding informeren elkaar tijdig over signalen zoals overlast, huurachterstand, zorgmijding of verwaarlozing van de woning. Zij stellen samen met de huurder een plan van aanpak op; zo nodig wordt de situatie besproken aan de regionale casuïstiektafel.
+
+## Artikel 5 Omklap
+Na een positieve eindevaluatie wordt deze overeenkomst omgezet in een reguliere huurovereenkomst. De eindevaluatie kan ook leiden tot verlenging van de begeleiding of tot beëindiging van de begeleiding.
+
+## Artikel 6 Privacy
+Partijen delen alleen de gegevens die voor deze overeenkomst nodig zijn, met toestemming van de huurder."""
+
+STANDARD_CARE_LEASE = """## Artikel 1 Partijen
+{corporation} (verhuurder) en {support_provider} (huurder en zorgaanbieder) sluiten deze overeenkomst binnen de {region}, dossier {case_number}, ten behoeve van {tenant}, geboren op {date_of_birth} (bewoner).
+
+## Artikel 2 De woning
+De verhuurder verhuurt de woning {address} te {municipality} met ingang van {start_date} aan de zorgaanbieder, tegen een kale huur van € {rent} per maand. De zorgaanbieder stelt de woning ter beschikking aan de bewoner.
+
+## Artikel 3 Woonbegeleiding
+De bewoner ontvangt woonbegeleiding van de zorgaanbieder; de eerste evaluatie van de begeleiding vindt plaats na {support_months} maanden.
+
+## Artikel 4 Signalen
+Verhuurder en zorgaanbieder informeren elkaar tijdig over signalen zoals overlast, huurachterstand, zorgmijding of verwaarlozing van de woning en stellen een plan van aanpak op.
+
+## Artikel 5 Omklap
+Wanneer de eindevaluatie positief is, gaat de huur over op de bewoner met een reguliere huurovereenkomst.
+
+## Artikel 6 Privacy
+Partijen delen alleen de gegevens die voor deze overeenkomst nodig zijn, met toestemming van de bewoner."""
+
+
+@dataclass(frozen=True)
+class Article:
+    heading: str
+    paragraphs: list[str]
+
+
+def fill(text: str, values: dict[str, str]) -> list[Article]:
+    """Split the text into articles and fill in the fields (unknown fields stay as written;
+    the settings form refuses them)."""
+    filled = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    articles: list[Article] = []
+    for block in re.split(r"\n\s*\n", filled.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if lines[0].startswith("## "):
+            articles.append(
+                Article(lines[0][3:].strip(), [" ".join(lines[1:])] if lines[1:] else [])
+            )
+        elif articles:
+            articles[-1].paragraphs.append(" ".join(lines))
+        else:
+            articles.append(Article("", [" ".join(lines)]))
+    return articles

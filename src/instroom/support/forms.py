@@ -1,0 +1,192 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from instroom.forms import DateInput, NLDesignFormMixin
+
+from .constants import (
+    ENDING_OUTCOMES,
+    ChecklistAnswer,
+    FinalOutcome,
+    Severity,
+    SignalKind,
+    SignalOutcome,
+)
+from .models import ChecklistQuestion
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, always ISO like DateInput."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _datetime_field(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label, widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+
+
+class SignForm(NLDesignFormMixin, forms.Form):
+    signed_on = forms.DateField(label=_("Signed by all three parties on"), widget=DateInput())
+    key_handover_on = forms.DateField(label=_("Keys handed over on"), widget=DateInput())
+    planned_move_in_on = forms.DateField(label=_("Planned move-in"), widget=DateInput())
+
+
+class MoveInForm(NLDesignFormMixin, forms.Form):
+    moved_in_on = forms.DateField(label=_("Moved in on"), widget=DateInput())
+
+
+class ReasonForm(NLDesignFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(NLDesignFormMixin, forms.Form):
+    support_worker: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Support worker"), queryset=None, required=False, empty_label=_("(not named yet)")
+    )
+    welfare_organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Welfare organisation or district team"),
+        queryset=None,
+        required=False,
+        empty_label=_("(not handed over yet)"),
+    )
+    welfare_contact = forms.CharField(
+        label=_("Named contact there"),
+        required=False,
+        max_length=200,
+        help_text=_("Name and how to reach them, e.g. “Sanne (wijkteam Noord), 023 123 45 67”."),
+    )
+
+    def __init__(self, *args: Any, support_workers: Any, welfare: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["support_worker"].queryset = support_workers  # type: ignore[attr-defined]
+        worker = self.fields["support_worker"]
+        worker.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[attr-defined]
+        self.fields["welfare_organisation"].queryset = welfare  # type: ignore[attr-defined]
+
+
+class OrientationForm(NLDesignFormMixin, forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    description = forms.CharField(label=_("Activity"), max_length=300)
+    organised_by = forms.CharField(label=_("Organised by"), max_length=200, required=False)
+
+
+class FinalForm(NLDesignFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome of the final evaluation"),
+        choices=FinalOutcome.choices,
+        widget=forms.RadioSelect,
+    )
+    new_end = forms.DateField(
+        label=_("New end of the support"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Only when the support is extended."),
+    )
+    note = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeetingPlanForm(NLDesignFormMixin, forms.Form):
+    planned_at = _datetime_field(_("Date and time"))
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+
+
+class MeetingRecordForm(NLDesignFormMixin, forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    attendees = forms.CharField(
+        label=_("Present"),
+        max_length=400,
+        required=False,
+        help_text=_(
+            "For the warm handover: residential care, support worker, corporation, district team."
+        ),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args: Any, questions: list[ChecklistQuestion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for q in questions:
+            self.fields[f"q{q.pk}"] = forms.ChoiceField(
+                label=q.text, choices=ChecklistAnswer.choices, widget=forms.RadioSelect
+            )
+            self.fields[f"q{q.pk}_note"] = forms.CharField(
+                label=_("Note"), max_length=500, required=False
+            )
+        self.style_widgets()
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            q.pk: (data.get(f"q{q.pk}", ""), data.get(f"q{q.pk}_note", "")) for q in self.questions
+        }
+
+
+class SignalForm(NLDesignFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of signal"), choices=SignalKind.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    description = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Facts only; no medical details."),
+    )
+
+
+class ActionPlanForm(NLDesignFormMixin, forms.Form):
+    action_plan = forms.CharField(label=_("Action plan"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class EscalateForm(NLDesignFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("What should the case table decide?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseSignalForm(NLDesignFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=SignalOutcome.choices)
+    note = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, may_end: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_end:
+            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+                c for c in SignalOutcome.choices if c[0] not in ENDING_OUTCOMES
+            ]
+
+
+class TimeOutForm(NLDesignFormMixin, forms.Form):
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until (at the latest)"), widget=DateInput())
+    stay = forms.CharField(label=_("Where the client stays"), max_length=200)
+    return_plan = forms.CharField(label=_("Return plan"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TimeOutEndForm(NLDesignFormMixin, forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput())
+    returned = forms.TypedChoiceField(
+        label=_("Did the client return home?"),
+        choices=[("yes", _("Yes, returned home")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
+class CaseTableSessionForm(NLDesignFormMixin, forms.Form):
+    starts_at = _datetime_field(_("Date and time"))
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+
+
+class CaseTableDecisionForm(NLDesignFormMixin, forms.Form):
+    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(
+        label=_("Close the signal with this outcome"),
+        choices=[("", _("(not yet: back to the action plan)")), *SignalOutcome.choices],
+        required=False,
+    )

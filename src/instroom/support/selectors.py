@@ -1,0 +1,171 @@
+"""Reads of the support stage, always through the policy's scope for the acting user."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from instroom.accounts.constants import Role
+from instroom.audit import services as audit
+from instroom.matching.constants import MatchState
+from instroom.matching.models import Match
+from instroom.policy import rules
+from instroom.privacy.services import add_months
+
+from .constants import OPEN_MEETING_STATES, CaseTableStatus, SignalState
+from .models import CaseTableItem, CaseTableSession, Contract, Meeting, OrientationActivity, Signal
+from .services import meeting_attention, settings_for
+
+
+def contract_list(*, actor: Any) -> QuerySet[Contract]:
+    return (
+        Contract.objects.filter(rules.contract_scope(actor))
+        .select_related("client", "home__municipality", "home__corporation", "support_worker")
+        .order_by("-state_changed_at", "-pk")
+    )
+
+
+def contract_get(*, actor: Any, pk: int) -> Contract:
+    return (
+        contract_list(actor=actor)
+        .select_related(
+            "region", "client__support_provider", "client__care_provider", "welfare_organisation"
+        )
+        .get(pk=pk)
+    )
+
+
+def awaiting_contract(*, actor: Any) -> QuerySet[Match]:
+    """Accepted matches without a contract, for whoever draws contracts up."""
+    ctx = rules.actor_context(actor)
+    scope = Q(home__corporation_id__in=ctx.organisations(Role.CORPORATION_STAFF)) | Q(
+        region_id__in=ctx.regions(Role.COORDINATOR)
+    )
+    return (
+        Match.objects.filter(scope, state=MatchState.ACCEPTED, contract__isnull=True)
+        .select_related("home", "client")
+        .order_by("state_changed_at")
+    )
+
+
+def meeting_get(*, actor: Any, pk: int) -> Meeting:
+    return Meeting.objects.select_related(
+        "contract__client", "contract__home", "contract__region"
+    ).get(pk=pk, contract__in=Contract.objects.filter(rules.contract_scope(actor)))
+
+
+def signal_get(*, actor: Any, pk: int) -> Signal:
+    return Signal.objects.select_related("contract__client", "contract__home", "reported_by").get(
+        pk=pk, contract__in=Contract.objects.filter(rules.contract_scope(actor))
+    )
+
+
+def my_meetings(*, actor: Any) -> QuerySet[Meeting]:
+    """Open meetings of the support worker's contracts (their own first, then unassigned ones
+    of their organisation); for a coordinator, every open meeting of the region."""
+    ctx = rules.actor_context(actor)
+    scope = Q(contract__support_worker=actor) | Q(
+        contract__support_worker__isnull=True,
+        contract__client__support_provider_id__in=ctx.organisations(Role.SUPPORT_WORKER),
+    )
+    if regions := ctx.regions(Role.COORDINATOR):
+        scope |= Q(contract__region_id__in=regions)
+    return (
+        Meeting.objects.filter(
+            scope, state__in=OPEN_MEETING_STATES, contract__state__in=["signed", "housed"]
+        )
+        .select_related("contract__client", "contract__region")
+        .order_by("due_on", "pk")
+    )
+
+
+def feed_meetings(user: Any) -> QuerySet[Meeting]:
+    """The meetings in a support worker's calendar: planned, of contracts assigned to them."""
+    return (
+        Meeting.objects.filter(
+            contract__support_worker=user,
+            state__in=OPEN_MEETING_STATES,
+            planned_at__isnull=False,
+            contract__state__in=["signed", "housed"],
+        )
+        .select_related("contract__client")
+        .order_by("planned_at")
+    )
+
+
+def attention_for(meetings: list[Meeting], today: date) -> dict[int, str]:
+    configs: dict[int, int] = {}
+    out: dict[int, str] = {}
+    for meeting in meetings:
+        region_id = meeting.contract.region_id
+        if region_id not in configs:
+            configs[region_id] = settings_for(region_id).plan_days_before
+        out[meeting.pk] = meeting_attention(meeting, today, configs[region_id])
+    return out
+
+
+@dataclass(frozen=True)
+class Orientation:
+    activities: list[OrientationActivity]
+    move_on: date | None
+    needed_from: date | None  # the latest date orientation should have started
+    first_on: date | None
+
+    @property
+    def late(self) -> bool:
+        """Flag: orientation started less than the region's months before the move (or not yet,
+        while that moment has passed)."""
+        if self.needed_from is None:
+            return False
+        if self.first_on is None:
+            return timezone.localdate() > self.needed_from
+        return self.first_on > self.needed_from
+
+
+def orientation(contract: Contract) -> Orientation:
+    months = settings_for(contract.region_id).orientation_months_before
+    activities = list(
+        OrientationActivity.objects.filter(client=contract.client, removed_at__isnull=True)
+    )
+    move_on = contract.moved_in_on or contract.planned_move_in_on
+    return Orientation(
+        activities=activities,
+        move_on=move_on,
+        needed_from=add_months(move_on, -months) if move_on else None,
+        first_on=activities[0].on if activities else None,
+    )
+
+
+def open_signals(contract: Contract) -> QuerySet[Signal]:
+    return contract.signals.exclude(state=SignalState.CLOSED)
+
+
+def case_table(*, actor: Any) -> tuple[QuerySet[CaseTableSession], QuerySet[CaseTableItem]]:
+    regions = rules.actor_context(actor).regions(Role.COORDINATOR)
+    sessions = CaseTableSession.objects.filter(region_id__in=regions).order_by("-starts_at")
+    waiting = CaseTableItem.objects.filter(
+        signal__contract__region_id__in=regions, session__isnull=True, decided_at__isnull=True
+    ).select_related("signal__contract__client")
+    return sessions, waiting
+
+
+def session_get(*, actor: Any, pk: int) -> CaseTableSession:
+    regions = rules.actor_context(actor).regions(Role.COORDINATOR)
+    return CaseTableSession.objects.get(pk=pk, region_id__in=regions)
+
+
+def planned_sessions(region_id: int) -> QuerySet[CaseTableSession]:
+    return CaseTableSession.objects.filter(region_id=region_id, status=CaseTableStatus.PLANNED)
+
+
+def log_client_read(*, actor: Any, contracts: list[Contract], purpose: str) -> None:
+    """Every page that shows a client's name logs it (who, when, which client, why)."""
+    shown = [
+        c.client
+        for c in contracts
+        if rules.client_detail_level(actor, c.client) in rules.PERSONAL_DETAIL
+    ]
+    if shown:
+        audit.record_access(actor=actor, clients=shown, action="client.view", purpose=purpose)
