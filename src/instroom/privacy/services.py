@@ -4,6 +4,7 @@ Anonymising keeps what reports need (municipality, source, states and their date
 birth) and removes what identifies or describes the person. The audit log keeps who looked,
 never what was seen; the notes beside its events (reasons, reasoning) are erased."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -28,6 +29,16 @@ CORRECTABLE = frozenset({"first_name", "last_name", "date_of_birth", "bsn"})
 def _require_coordinator(actor: User, client: Client) -> None:
     if not rules.can_check_applications(actor, client.region_id):
         raise PermissionDenied(_("Only the service point handles requests about personal data."))
+
+
+# Later stages keep personal data of their own (contracts, meeting notes); they register how to
+# anonymise it here, so this stage never imports them.
+_ANONYMISERS: list[Callable[[Client], None]] = []
+
+
+def register_anonymiser(function: Callable[[Client], None]) -> None:
+    if function not in _ANONYMISERS:
+        _ANONYMISERS.append(function)
 
 
 def _anonymise(client: Client, now: datetime) -> None:
@@ -64,6 +75,8 @@ def _anonymise(client: Client, now: datetime) -> None:
         reasoning=ANONYMOUS, missing_information=""
     )
     EventNote.objects.filter(event__client_id=client.pk).delete()
+    for anonymiser in _ANONYMISERS:
+        anonymiser(client)
 
 
 @transaction.atomic

@@ -6,3 +6,10 @@ class SupportConfig(AppConfig):
     name = "instroom.support"
     label = "support"
     verbose_name = _("Support")
+
+    def ready(self) -> None:
+        from instroom.privacy.services import register_anonymiser
+
+        from .services import anonymise_client
+
+        register_anonymiser(anonymise_client)

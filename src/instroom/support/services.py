@@ -17,8 +17,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from instroom.accounts.constants import Role
 from instroom.accounts.models import User
@@ -69,9 +68,8 @@ from .models import (
     TimeOut,
 )
 
-
 # The standard checklist a region starts with (then its own data, edited in the configuration).
-STANDARD_CHECKLIST = (
+STANDARD_CHECKLIST: tuple[tuple[str, list[str]], ...] = (
     (gettext_noop("Living: does the client manage the home (cleaning, repairs, neighbours)?"), []),
     (gettext_noop("Money: is the rent paid on time; is there any debt?"), []),
     (gettext_noop("Daytime activity: work, school, volunteering or day care?"), []),
@@ -1250,3 +1248,22 @@ def support_follow_up(*, today: date | None = None) -> dict[str, int]:
             )
             counts["timeout_alerts"] += 1
     return counts
+
+
+def anonymise_client(client: Any) -> None:
+    """Retention: the stored agreements go, free text about the person is emptied."""
+    for contract in Contract.objects.filter(client=client):
+        if contract.document:
+            contract.document.delete(save=False)
+            contract.document = ""
+        contract.welfare_contact = ""
+        contract.final_note = ""
+        contract.save(update_fields=["document", "welfare_contact", "final_note"])
+    Meeting.objects.filter(contract__client=client).update(notes="", attendees="", location="")
+    MeetingAnswer.objects.filter(meeting__contract__client=client).update(note="")
+    Signal.objects.filter(contract__client=client).update(
+        description="—", action_plan="", outcome_note=""
+    )
+    CaseTableItem.objects.filter(signal__contract__client=client).update(decision="—")
+    TimeOut.objects.filter(contract__client=client).update(stay="—", return_plan="")
+    OrientationActivity.objects.filter(client=client).update(description="—", organised_by="")
