@@ -47,7 +47,14 @@ def _sample_kwargs(route, cast, objects) -> dict | None:
         pk = objects["application"].client_id
     else:
         pk = objects["application"].pk
-    values = {"pk": pk, "slug": cast.region.slug, "step": "identity", "year": 2026}
+    values = {
+        "pk": pk,
+        "slug": cast.region.slug,
+        "step": "identity",
+        "year": 2026,
+        "activity": 1,
+        "token": "not-a-valid-token",
+    }
     if not all(p in values for p in params):
         return None
     return {p: values[p] for p in params}
