@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
+
 # Who opens the contract, meeting and signal pages of a case of care provider A, supported by
 # care provider B, in the corporation's home, handed over to the welfare organisation.
 PARTIES = {"coordinator", "care_worker_a", "support_worker", "corporation_user", "welfare_user"}

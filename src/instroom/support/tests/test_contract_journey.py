@@ -129,7 +129,9 @@ def test_a_signing_recorded_by_mistake_is_undone_with_its_placement(cast) -> Non
         key_handover_on=today,
         planned_move_in_on=today + timedelta(days=20),
     )
-    services.contract_sign_undo(actor=cast.corporation_user, contract=contract, reason="Verkeerd dossier")
+    services.contract_sign_undo(
+        actor=cast.corporation_user, contract=contract, reason="Verkeerd dossier"
+    )
     contract.refresh_from_db()
     assert contract.state == "prepared" and contract.placement is None
     assert Placement.objects.get(client=contract.client).undone_at is not None
@@ -252,7 +254,9 @@ def test_the_final_evaluation_converts_or_ends(cast, outcome, contract_state, ca
     )
     contract.refresh_from_db()
     assert contract.state == contract_state and case_state(contract) == case
-    assert AuditEvent.objects.filter(action=f"contract.{outcome}", object_id=str(contract.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=f"contract.{outcome}", object_id=str(contract.pk)
+    ).exists()
 
 
 def test_extending_moves_the_final_evaluation(cast) -> None:
