@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from instroom.accounts.constants import Role
 from instroom.applications.models import Application
@@ -23,7 +24,15 @@ def test_demo_prepares_region_users_and_clients_and_each_user_gets_a_home_page(
     # Approved clients with a home offer running are "matching"; one refused and is back.
     matching = Application.objects.filter(state="matching").count()
     assert matching == 3
-    assert counts == {**STATE_PLAN, "approved": STATE_PLAN["approved"] - matching}
+    # Five tenancies at several points of their two years: one signed, four living there.
+    tenancies = {s: Application.objects.filter(state=s).count() for s in ("contracted", "housed")}
+    assert tenancies == {"contracted": 1, "housed": 4}
+    assert counts == {**STATE_PLAN, "approved": STATE_PLAN["approved"] - matching - 5}
+    from instroom.support.models import CaseTableItem, Meeting
+
+    assert Meeting.objects.filter(state="held").exists()
+    assert Meeting.objects.filter(state="due", due_on__lt=timezone.localdate()).exists()
+    assert CaseTableItem.objects.filter(session__isnull=False).count() == 1
     assert Match.objects.filter(state="client_no").count() == 1
     assert Home.objects.filter(state="open").exists()
     # Running it again adds nothing.

@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from instroom.demo import data
 from instroom.demo.distribution import create_placements
 from instroom.demo.homes import create_homes_and_offers
+from instroom.demo.support import create_support_cases
 
 
 class Command(BaseCommand):
@@ -37,10 +38,12 @@ class Command(BaseCommand):
             made = data.create_clients()
             placements = create_placements()
             homes = create_homes_and_offers()
+            tenancies = create_support_cases()
         self.stdout.write(self.style.SUCCESS("Instroom demo is ready."))
         self.stdout.write(
             f"  fictional clients created: {made}; homes offered: {homes}; "
-            f"placements since the scheme started: {placements}"
+            f"placements since the scheme started: {placements}; "
+            f"tenancies with support: {tenancies}"
         )
         self.stdout.write(f"  log in at http://{addr}/ with password: {password}")
         for spec, _new in users:
