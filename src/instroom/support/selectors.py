@@ -169,3 +169,50 @@ def log_client_read(*, actor: Any, contracts: list[Contract], purpose: str) -> N
     ]
     if shown:
         audit.record_access(actor=actor, clients=shown, action="client.view", purpose=purpose)
+
+
+@dataclass(frozen=True)
+class ContractMix:
+    region: str
+    three_party: int
+    care_lease: int
+    target: float  # the region's share of three-party contracts, e.g. 0.85
+
+    @property
+    def total(self) -> int:
+        return self.three_party + self.care_lease
+
+    @property
+    def share(self) -> float | None:
+        return self.three_party / self.total if self.total else None
+
+    @property
+    def below_target(self) -> bool:
+        return self.share is not None and self.share < self.target
+
+
+def contract_mix(*, actor: Any) -> list[ContractMix]:
+    """Signed contracts per form in the coordinator's regions, against the region's target."""
+    from django.db.models import Count
+
+    from instroom.applications.constants import ContractForm
+    from instroom.regions.models import Region
+
+    from .constants import SIGNED_STATES
+
+    regions = Region.objects.filter(pk__in=rules.actor_context(actor).regions(Role.COORDINATOR))
+    counts = {
+        (row["region_id"], row["form"]): row["n"]
+        for row in Contract.objects.filter(region__in=regions, state__in=SIGNED_STATES)
+        .values("region_id", "form")
+        .annotate(n=Count("pk"))
+    }
+    return [
+        ContractMix(
+            region=r.name,
+            three_party=counts.get((r.pk, ContractForm.THREE_PARTY), 0),
+            care_lease=counts.get((r.pk, ContractForm.CARE_PROVIDER_LEASE), 0),
+            target=float(r.three_party_target),
+        )
+        for r in regions
+    ]

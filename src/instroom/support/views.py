@@ -75,6 +75,7 @@ def contracts(request: AuthenticatedHttpRequest) -> HttpResponse:
         "support/contracts.html",
         {
             "awaiting": selectors.awaiting_contract(actor=request.user),
+            "mix": selectors.contract_mix(actor=request.user),
             "contracts": rows[:200],
             "states": ContractState.choices,
             "state": state,

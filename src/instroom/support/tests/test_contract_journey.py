@@ -354,3 +354,31 @@ def test_calendar_feed_shows_planned_meetings_without_personal_data(cast, client
 
 def test_anonymised_date_helper_is_stable() -> None:
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+
+
+def test_the_contract_mix_is_shown_against_the_regions_target(cast, client) -> None:
+    from decimal import Decimal
+
+    from instroom.assessment.models import Decision
+
+    cast.region.three_party_target = Decimal("0.850")
+    cast.region.save()
+    today = timezone.localdate()
+    for form in ("three_party", "care_lease"):
+        match = accepted_match(cast)
+        Decision.objects.filter(item__application=match.application).update(contract_form=form)
+        contract = services.contract_prepare(actor=cast.corporation_user, match=match)
+        services.contract_sign(
+            actor=cast.corporation_user,
+            contract=contract,
+            signed_on=today,
+            key_handover_on=today,
+            planned_move_in_on=today,
+        )
+    services.contract_prepare(actor=cast.corporation_user, match=accepted_match(cast))  # unsigned
+    client.force_login(cast.coordinator)
+    page = client.get("/support/").content.decode()
+    row = page[page.index(f'data-mix="{cast.region.name}"') :].split("</tr>")[0]
+    cells = [c.split(">", 1)[1].split("<")[0].strip() for c in row.split("<td")[1:]]
+    assert cells[1:3] == ["1", "1"]  # the unsigned contract does not count
+    assert "50 %" in row and "85 %" in row and "instroom-flag" in row
