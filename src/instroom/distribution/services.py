@@ -29,10 +29,16 @@ def placement_record(
     complex_code: str = "",
     reference: str = "",
     client: Client | None = None,
+    by_signing: bool = False,
 ) -> Placement:
     """A signed contract: it counts for the quota of the home's municipality and corporation
     in the year it was signed, and for the caps of its complex and neighbourhood."""
-    if not rules.can_record_placements(actor, region.pk, corporation.pk):
+    allowed = (
+        rules.can_place_by_signing(actor, region.pk, corporation.pk)
+        if by_signing
+        else rules.can_record_placements(actor, region.pk)
+    )
+    if not allowed:
         raise PermissionDenied(_("Only the service point records placements."))
     errors: dict[str, str] = {}
     if municipality.region_id != region.pk:
@@ -78,10 +84,17 @@ def placement_record(
 
 
 @transaction.atomic
-def placement_undo(*, actor: Any, placement: Placement, reason: str) -> Placement:
+def placement_undo(
+    *, actor: Any, placement: Placement, reason: str, by_signing: bool = False
+) -> Placement:
     """Take back a placement recorded by mistake; it stays visible, struck through."""
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
-    if not rules.can_record_placements(actor, placement.region_id, placement.corporation_id):
+    allowed = (
+        rules.can_place_by_signing(actor, placement.region_id, placement.corporation_id)
+        if by_signing
+        else rules.can_record_placements(actor, placement.region_id)
+    )
+    if not allowed:
         raise PermissionDenied(_("Only the service point records placements."))
     if placement.undone_at is not None:
         raise ValidationError(_("This placement has already been undone."))

@@ -494,11 +494,15 @@ def can_review_refusals(user: Any, region_id: int) -> bool:
     return region_id in actor_context(user).regions(Role.COORDINATOR)
 
 
-def can_record_placements(user: Any, region_id: int, corporation_id: int | None = None) -> bool:
-    """The service point records placements; a corporation records its own by signing."""
-    if corporation_id is not None and can_offer_homes(user, corporation_id):
-        return True
+def can_record_placements(user: Any, region_id: int) -> bool:
+    """The service point records placements by hand; signing a contract records one too
+    (`can_place_by_signing`)."""
     return region_id in actor_context(user).regions(Role.COORDINATOR)
+
+
+def can_place_by_signing(user: Any, region_id: int, corporation_id: int) -> bool:
+    """A corporation's signed contract counts as its placement."""
+    return can_offer_homes(user, corporation_id) or can_record_placements(user, region_id)
 
 
 def contract_scope(user: Any) -> Q:

@@ -232,10 +232,7 @@ def contract_prepare(*, actor: Any, match: Match) -> Contract:
         .get(pk=match.pk)
     )
     contract = getattr(match, "contract", None)
-    if not (
-        rules.can_manage_home(actor, match.home)
-        or rules.can_record_placements(actor, match.region_id)
-    ):
+    if not rules.can_propose(actor, match.home):
         raise PermissionDenied(_("Only the corporation of the home draws up the contract."))
     if contract is not None:
         raise ValidationError(_("A contract has already been drawn up for this offer."))
@@ -309,6 +306,7 @@ def contract_sign(
         complex_code=home.complex_code,
         reference=_("Contract %(case)s") % {"case": contract.client.case_number},
         client=contract.client,
+        by_signing=True,
     )
     _move(
         contract,
@@ -361,7 +359,9 @@ def contract_sign_undo(*, actor: Any, contract: Contract, reason: str) -> Contra
         placement=None,
     )
     if placement is not None:
-        distribution.placement_undo(actor=actor, placement=placement, reason=reason)
+        distribution.placement_undo(
+            actor=actor, placement=placement, reason=reason, by_signing=True
+        )
     contract.meetings.filter(state__in=OPEN_MEETING_STATES).update(state=MeetingState.CANCELLED)
     application = Application.objects.select_for_update().get(pk=contract.application_id)
     transition_case(
