@@ -163,6 +163,9 @@ def contract_detail(
             "signals": contract.signals.all(),
             "timeouts": contract.timeouts.all(),
             "may_remove_orientation": active and rules.can_add_orientation(user, contract.client),
+            # The final evaluation form opens by itself in the last three months of support.
+            "final_soon": contract.support_ends_on is not None
+            and (contract.support_ends_on - timezone.localdate()).days <= 90,
         },
         status=400 if bound else 200,
     )

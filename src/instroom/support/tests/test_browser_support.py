@@ -90,6 +90,7 @@ def test_contract_to_conversion(browser, live_server, cast) -> None:
 
     # The final evaluation converts the contract to a regular lease.
     support.goto(f"{url}/support/contracts/{contract.pk}/")
+    support.click("details:has(form[action$='/final/']) summary")
     support.check("input[name='final-outcome'][value='convert']")
     support.fill("#id_final-note", "Zelfstandig; omklap naar regulier huurcontract.")
     support.click("form[action$='/final/'] button")
