@@ -62,6 +62,10 @@ def validate_contract_text(text: str) -> None:
         )
 
 
+def new_uid() -> str:
+    return secrets.token_hex(16)
+
+
 def default_evaluation_months() -> list[int]:
     return [3, 6, 12, 18]
 
@@ -289,7 +293,7 @@ class Meeting(models.Model):
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("service point alerted at"), null=True, blank=True)
     # Stable for calendar clients: the same meeting keeps its UID when it moves.
-    uid = models.CharField(max_length=40, unique=True, default=secrets.token_hex, editable=False)
+    uid = models.CharField(max_length=40, unique=True, default=new_uid, editable=False)
 
     class Meta:
         verbose_name = _("meeting")
