@@ -103,18 +103,46 @@ def _bridges(cells: frozenset[Cell], rows: int, columns: int) -> list[Cell]:
     return sorted(found)
 
 
-def protect(table: Sequence[Sequence[int]], threshold: int = THRESHOLD) -> Protected:
+def _protect_lines(
+    grid: tuple[tuple[int, ...], ...], hidden: set[Cell], lines: list[list[Cell]]
+) -> None:
+    """Independent lines (only row totals, or only column totals, are published): a line must
+    not hold exactly one hidden entry; if it does, hide its smallest other entry."""
+    for line in lines:
+        if sum(c in hidden for c in line) == 1:
+            partner = min((c for c in line if c not in hidden), key=lambda c: (grid[c[0]][c[1]], c))
+            hidden.add(partner)
+
+
+def protect(
+    table: Sequence[Sequence[int]],
+    threshold: int = THRESHOLD,
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+) -> Protected:
     """Hide the counts 1 to threshold-1 and as few others as this greedy rule finds, so that
     no hidden value follows from the published cells and totals. Zero is published (nobody is
-    in it). Deterministic: the same table always hides the same cells."""
+    in it). Deterministic: the same table always hides the same cells. Without `row_totals`
+    (or `column_totals`) those totals are not published and are not in the equations; the
+    caller must not show them."""
     grid = with_totals(table)
     rows, columns = len(grid) - 1, len(grid[0]) - 1
     hidden = {
         (i, j)
-        for i in range(rows + 1)
-        for j in range(columns + 1)
+        for i in range(rows + (1 if column_totals else 0))
+        for j in range(columns + (1 if row_totals else 0))
         if 0 < grid[i][j] < threshold
     }
+    if not (row_totals and column_totals):
+        if row_totals:
+            lines = [[(i, j) for j in range(columns + 1)] for i in range(rows)]
+        elif column_totals:
+            lines = [[(i, j) for i in range(rows + 1)] for j in range(columns)]
+        else:
+            lines = []
+        _protect_lines(grid, hidden, lines)
+        return Protected(grid, frozenset(hidden), threshold)
     while True:
         bridges = _bridges(frozenset(hidden), rows, columns)
         if not bridges:

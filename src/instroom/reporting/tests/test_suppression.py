@@ -83,3 +83,37 @@ def test_the_single_count() -> None:
     assert [suppress(n) for n in (0, 1, 4, 5)] == ["0", "<5", "<5", "5"]
     with pytest.raises(ValueError):
         protect([])
+
+
+def recomputable_lines(grid, hidden, *, rows_only: bool) -> set:
+    """The oracle with one kind of total published (rows_only: row totals, else column)."""
+    rows, cols = len(grid) - 1, len(grid[0]) - 1
+    unknowns = sorted(hidden)
+    if not unknowns:
+        return set()
+    if rows_only:
+        equations = [
+            [(1 if j < cols else -1) if a == i else 0 for a, j in unknowns] for i in range(rows)
+        ]
+    else:
+        equations = [
+            [(1 if i < rows else -1) if b == j else 0 for i, b in unknowns] for j in range(cols)
+        ]
+    matrix = np.array(equations, dtype=float)
+    full = np.linalg.matrix_rank(matrix)
+    return {
+        cell
+        for k, cell in enumerate(unknowns)
+        if np.linalg.matrix_rank(np.delete(matrix, k, axis=1)) < full
+    }
+
+
+@given(tables, st.booleans())
+def test_with_one_kind_of_total_no_hidden_value_can_be_recomputed(table, rows_only) -> None:
+    result = protect(table, row_totals=rows_only, column_totals=not rows_only)
+    assert recomputable_lines(result.grid, result.hidden, rows_only=rows_only) == set()
+    rows, cols = len(table), len(table[0])
+    for i in range(rows):
+        for j in range(cols):
+            if 0 < table[i][j] < THRESHOLD:
+                assert result.is_hidden(i, j)
