@@ -22,9 +22,10 @@ from instroom.support.constants import SignalKind, SignalOutcome
 
 from . import monitoring
 from .monitoring import Figures
-from .suppression import THRESHOLD, protect, suppress
+from .suppression import SECONDARY, THRESHOLD, protect, suppress
 
 HIDDEN = f"<{THRESHOLD}"
+MASKED = (HIDDEN, SECONDARY)
 Value = int | float | str | None
 
 PIPELINE_STATES = (
@@ -88,8 +89,11 @@ class Report:
 
 
 def _share(part: Value, whole: Value) -> Value:
+    """A percentage; hidden ("x") when either count is hidden: it would reveal it."""
+    if part in MASKED or whole in MASKED:
+        return SECONDARY
     if not isinstance(part, int) or not isinstance(whole, int) or whole == 0:
-        return None if part != HIDDEN and whole != HIDDEN else HIDDEN
+        return None
     return round(100 * part / whole, 1)
 
 
@@ -128,7 +132,7 @@ class _Builder:
             p = protect(matrix, row_totals=add_total)
             shown = [
                 [
-                    p.published(i, j) if p.published(i, j) is not None else HIDDEN
+                    p.grid[i][j] if not p.is_hidden(i, j) else p.shown(i, j)
                     for j in range(len(columns) + 1)
                 ]
                 for i in range(len(matrix) + 1)
@@ -180,8 +184,10 @@ def _wait_table(f: Figures, audience: Audience, ids: Sequence[int] | None, title
     buckets = monitoring.wait_buckets(waits)
     if audience == Audience.PUBLISHED:
         p = protect([buckets])
-        values: list[Value] = [p.shown(0, j) if p.is_hidden(0, j) else buckets[j] for j in range(len(buckets))]
-        n_shown: Value = HIDDEN if p.is_hidden(0, len(buckets)) else len(waits)
+        values: list[Value] = [
+            p.shown(0, j) if p.is_hidden(0, j) else buckets[j] for j in range(len(buckets))
+        ]
+        n_shown: Value = p.shown(0, len(buckets)) if p.is_hidden(0, len(buckets)) else len(waits)
     else:
         values = list(buckets)
         n_shown = len(waits)
@@ -220,11 +226,11 @@ def _quota_tables(
         realised = [row.realised for row in source]
         if published and source:
             p = protect([[n] for n in realised], row_totals=False)
-            hidden = [p.is_hidden(i, 0) for i in range(len(source))]
-            total_hidden = p.is_hidden(len(source), 0)
+            hidden = [p.shown(i, 0) if p.is_hidden(i, 0) else "" for i in range(len(source))]
+            total_hidden = p.shown(len(source), 0) if p.is_hidden(len(source), 0) else ""
         else:
-            hidden = [False] * len(source)
-            total_hidden = False
+            hidden = [""] * len(source)
+            total_hidden = ""
         out = []
         for row, is_hidden in zip(source, hidden, strict=True):
             if not keep(row):
@@ -236,8 +242,8 @@ def _quota_tables(
                     [
                         row.quota,
                         round(float(row.pro_rata), 1),
-                        HIDDEN if is_hidden else row.realised,
-                        HIDDEN if is_hidden else round(float(row.difference), 1),
+                        is_hidden or row.realised,
+                        SECONDARY if is_hidden else round(float(row.difference), 1),
                     ],
                 )
             )
@@ -249,8 +255,8 @@ def _quota_tables(
                 [
                     t.quota,
                     round(float(t.pro_rata), 1),
-                    HIDDEN if total_hidden else t.realised,
-                    HIDDEN if total_hidden else round(float(t.difference), 1),
+                    total_hidden or t.realised,
+                    SECONDARY if total_hidden else round(float(t.difference), 1),
                 ],
                 True,
             )
@@ -426,7 +432,7 @@ def build(
                     lambda cells: _share(
                         cells[0] + cells[1] + cells[2]
                         if all(isinstance(c, int) for c in cells[:3])
-                        else HIDDEN,
+                        else SECONDARY,
                         cells[4],
                     ),
                 ),
@@ -448,9 +454,10 @@ def build(
         notes.append(
             _(
                 "Counts below %(n)d are shown as “<%(n)d”; where a total would reveal them, "
-                "another count is hidden too."
+                "another count is hidden too, shown as “%(x)s”, and so are percentages and "
+                "differences made from a hidden count."
             )
-            % {"n": THRESHOLD}
+            % {"n": THRESHOLD, "x": SECONDARY}
         )
     return Report(region, f.scope.period, audience, tables, f.today, area or region.name, notes, quota_error)
 

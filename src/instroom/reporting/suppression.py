@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 THRESHOLD = 5
+# A count hidden only so that a small one cannot be worked out (it may be 0 or 5 or more).
+SECONDARY = "x"
 
 Cell = tuple[int, int]
 
@@ -42,8 +44,14 @@ class Protected:
     def is_hidden(self, i: int, j: int) -> bool:
         return (i, j) in self.hidden
 
+    def is_small(self, i: int, j: int) -> bool:
+        return 0 < self.grid[i][j] < self.threshold
+
     def shown(self, i: int, j: int) -> str:
-        return f"<{self.threshold}" if (i, j) in self.hidden else str(self.grid[i][j])
+        """The count, "<5" for a small one, "x" for one hidden to protect a small one."""
+        if (i, j) not in self.hidden:
+            return str(self.grid[i][j])
+        return f"<{self.threshold}" if self.is_small(i, j) else SECONDARY
 
     def published(self, i: int, j: int) -> int | None:
         """The value, or None where it is hidden."""

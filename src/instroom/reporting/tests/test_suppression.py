@@ -54,7 +54,9 @@ def test_every_small_count_is_hidden_and_every_shown_value_is_true(table) -> Non
             shown = result.shown(i, j)
             if 0 < value < THRESHOLD:
                 assert shown == "<5"
-            if shown != "<5":
+            elif result.is_hidden(i, j):
+                assert shown == "x"  # hidden to protect another: never claims to be small
+            else:
                 assert shown == str(value) and (value == 0 or value >= THRESHOLD)
 
 
@@ -67,7 +69,7 @@ def test_a_worked_example_hides_a_second_cell_in_row_and_column() -> None:
     result = protect([[3, 10, 12], [8, 9, 20]])
     # 3 is hidden; its row total and column total are published, so a partner is hidden in
     # its row and in its column (and the fourth corner), the cheapest rectangle.
-    assert result.shown(0, 0) == "<5"
+    assert result.shown(0, 0) == "<5" and result.shown(1, 1) == "x"
     assert result.is_hidden(0, 1) and result.is_hidden(1, 0) and result.is_hidden(1, 1)
     assert result.shown(0, 3) == "25" and result.shown(2, 3) == "62"
     assert not recomputable(result.grid, result.hidden)
@@ -75,7 +77,7 @@ def test_a_worked_example_hides_a_second_cell_in_row_and_column() -> None:
 
 def test_a_list_with_its_total() -> None:
     result = protect_vector([2, 40, 7])
-    assert [result.shown(0, j) for j in range(4)] == ["<5", "40", "<5", "49"]
+    assert [result.shown(0, j) for j in range(4)] == ["<5", "40", "x", "49"]
     assert protect_vector([0, 40, 7]).hidden == frozenset()
 
 
