@@ -152,7 +152,16 @@ def charts(report: Report) -> list[Chart]:
                     "line the pro-rata target."
                 ),
                 _("Light: quota. Dark: realised. Line: pro-rata target."),
-                [(r.label, r.cells[2], r.cells[0], r.cells[1], f"{_text(r.cells[2])} / {r.cells[0]}") for r in quota.rows],
+                [
+                    (
+                        r.label,
+                        r.cells[2],
+                        r.cells[0],
+                        r.cells[1],
+                        f"{_text(r.cells[2])} / {r.cells[0]}",
+                    )
+                    for r in quota.rows
+                ],
             )
         )
     waiting = report.table("waiting")

@@ -109,7 +109,9 @@ OPEN_TABLES = {
 OPEN_FIELDS = ["region", "period", "municipality_code", "municipality", "measure", "value"]
 
 
-def open_data(region: Region, period: monitoring.Period, today: date | None = None) -> list[dict[str, Any]]:
+def open_data(
+    region: Region, period: monitoring.Period, today: date | None = None
+) -> list[dict[str, Any]]:
     """One record per quarter, municipality (and the region, code "total") and measure. A
     hidden count has value "<5"; the value is a number otherwise."""
     records = []

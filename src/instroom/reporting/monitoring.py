@@ -131,7 +131,7 @@ def _months_back(day: date, months: int) -> date:
 
 
 def parse_period(text: str) -> Period:
-    """"2026Q3" (a quarter) or "2026" (a year); ValueError otherwise."""
+    """ "2026Q3" (a quarter) or "2026" (a year); ValueError otherwise."""
     match = _PERIOD.match((text or "").strip())
     if not match or not 2000 <= int(match.group(1)) <= 2100:
         raise ValueError(_("Give a period as a year (2026) or a quarter (2026Q3)."))
@@ -326,11 +326,12 @@ def figures(scope: Scope, today: date | None = None) -> Figures:
             if (d := _days(signed, moved)) is not None:
                 lead["signed_moved_in"][m].append(d)
         if moved is not None and cohort_start <= moved <= cohort_end:
-            outcome = {
+            outcomes: dict[str, str] = {
                 ContractState.CONVERTED: "converted",
                 ContractState.ENDED: "ended",
                 ContractState.TERMINATED: "terminated",
-            }.get(state, "housed")
+            }
+            outcome = outcomes.get(state, "housed")
             _add(result.after_two_years, outcome, m)
     result.lead_days = {k: dict(v) for k, v in lead.items()}
 
@@ -533,9 +534,9 @@ def stalled(region: Region, today: date, limit: int = 50) -> tuple[list[Stalled]
             due_on__lt=today - timedelta(days=ON_TIME_GRACE_DAYS),
         )
         .order_by("due_on")
-        .values_list("contract__client__case_number", "contract__client__support_provider__name", "due_on")[
-            : limit + 1
-        ]
+        .values_list(
+            "contract__client__case_number", "contract__client__support_provider__name", "due_on"
+        )[: limit + 1]
     )
     collect(str(_("Meeting overdue")), meetings)
     return rows, more

@@ -88,6 +88,12 @@ class Report:
         return next((t for t in self.tables if t.key == key), None)
 
 
+def _sum(cells: list[Value]) -> Value:
+    """The sum of counts; hidden when one of them is."""
+    counts = [c for c in cells if isinstance(c, int)]
+    return sum(counts) if len(counts) == len(cells) else SECONDARY
+
+
 def _share(part: Value, whole: Value) -> Value:
     """A percentage; hidden ("x") when either count is hidden: it would reveal it."""
     if part in MASKED or whole in MASKED:
@@ -150,9 +156,7 @@ class _Builder:
                 cells = shown[i]
                 rows.append(Row(code, name, [*cells, *(fn(cells) for _l, fn in shares)]))
         cells = shown[-1]
-        rows.append(
-            Row("total", _("Region"), [*cells, *(fn(cells) for _l, fn in shares)], True)
-        )
+        rows.append(Row("total", _("Region"), [*cells, *(fn(cells) for _l, fn in shares)], True))
         headers = [str(label) for _c, label in columns]
         if add_total:
             headers.append(_("Total"))
@@ -169,7 +173,10 @@ def _lead_table(f: Figures, audience: Audience, ids: Sequence[int] | None, title
         p90 = None if lt.p90 is None else round(lt.p90, 1)
         if published:
             # The number behind a median is left out: it could undo a hidden count elsewhere.
-            cells: list[Value] = [HIDDEN if small and lt.n else median, HIDDEN if small and lt.n else p90]
+            cells: list[Value] = [
+                HIDDEN if small and lt.n else median,
+                HIDDEN if small and lt.n else p90,
+            ]
         else:
             cells = [lt.n, median, p90]
         rows.append(Row(lt.key, lt.label, cells))
@@ -195,12 +202,11 @@ def _wait_table(f: Figures, audience: Audience, ids: Sequence[int] | None, title
     median = monitoring.percentile(waits, 50)
     p90 = monitoring.percentile(waits, 90)
     rows = [
-        Row(str(low), str(label), [values[i]]) for i, (low, label) in enumerate(monitoring.WAIT_BUCKETS)
+        Row(str(low), str(label), [values[i]])
+        for i, (low, label) in enumerate(monitoring.WAIT_BUCKETS)
     ]
     rows.append(Row("total", _("In the pool"), [n_shown], True))
-    rows.append(
-        Row("median", _("Median wait (months)"), [HIDDEN if small else _months(median)])
-    )
+    rows.append(Row("median", _("Median wait (months)"), [HIDDEN if small else _months(median)]))
     rows.append(Row("p90", _("p90 wait (months)"), [HIDDEN if small else _months(p90)]))
     return Table("waiting", title, [_("clients")], rows, "", _("Waiting since approval"))
 
@@ -222,7 +228,9 @@ def _quota_tables(
     codes = {m[0]: m[1] for m in f.municipalities}
     own_codes = None if ids is None else {codes[i] for i in ids if i in codes}
 
-    def rows_of(source: list[distribution.Row], keep: Callable[[distribution.Row], bool]) -> list[Row]:
+    def rows_of(
+        source: list[distribution.Row], keep: Callable[[distribution.Row], bool]
+    ) -> list[Row]:
         realised = [row.realised for row in source]
         if published and source:
             p = protect([[n] for n in realised], row_totals=False)
@@ -277,8 +285,10 @@ def _quota_tables(
         )
     corps = rows_of(
         r.corporations,
-        lambda row: (corporation_slugs is None or row.corporation in corporation_slugs)
-        and (own_codes is None or row.municipality in own_codes),
+        lambda row: (
+            (corporation_slugs is None or row.corporation in corporation_slugs)
+            and (own_codes is None or row.municipality in own_codes)
+        ),
     )
     tables = []
     if munis:
@@ -353,7 +363,9 @@ def build(
     tables.append(lead)
     if municipality_ids is not None:
         tables.append(
-            _lead_table(f, audience, None, _("Lead time per step, %(area)s") % {"area": region.name})
+            _lead_table(
+                f, audience, None, _("Lead time per step, %(area)s") % {"area": region.name}
+            )
         )
         tables[-1].key = "lead_times_region"
         if corporation:
@@ -364,7 +376,8 @@ def build(
                 f,
                 audience,
                 lead_ids,
-                _("The pool today: waiting since approval, %(area)s") % {"area": area or region.name},
+                _("The pool today: waiting since approval, %(area)s")
+                % {"area": area or region.name},
             )
         )
     quota, quota_error = _quota_tables(
@@ -429,12 +442,7 @@ def build(
             shares=[
                 (
                     _("still housed (%)"),
-                    lambda cells: _share(
-                        cells[0] + cells[1] + cells[2]
-                        if all(isinstance(c, int) for c in cells[:3])
-                        else SECONDARY,
-                        cells[4],
-                    ),
+                    lambda cells: _share(_sum(cells[:3]), cells[4]),
                 ),
                 (_("converted (%)"), lambda cells: _share(cells[1], cells[4])),
             ],
@@ -449,7 +457,9 @@ def build(
     if f.scope.source:
         from instroom.regions.constants import CareSource
 
-        notes.append(_("Only clients from: %(source)s.") % {"source": CareSource(f.scope.source).label})
+        notes.append(
+            _("Only clients from: %(source)s.") % {"source": CareSource(f.scope.source).label}
+        )
     if audience == Audience.PUBLISHED:
         notes.append(
             _(
@@ -459,7 +469,9 @@ def build(
             )
             % {"n": THRESHOLD, "x": SECONDARY}
         )
-    return Report(region, f.scope.period, audience, tables, f.today, area or region.name, notes, quota_error)
+    return Report(
+        region, f.scope.period, audience, tables, f.today, area or region.name, notes, quota_error
+    )
 
 
 def suppress_count(n: int, audience: Audience) -> Value:

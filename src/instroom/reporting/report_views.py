@@ -3,6 +3,7 @@ data (CSV, JSON). Who sees which audience is decided in `viewer`; the figures co
 `monitoring` (a fixed number of queries) through `publication` (suppression)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -80,18 +81,25 @@ class FilterForm(NLDesignFormMixin, forms.Form):
 
     def __init__(self, data: object, *, region: Region, v: Viewer, today: object) -> None:
         super().__init__(data)
+        fields: dict[str, Any] = self.fields
         periods = monitoring.period_choices(region, today)  # type: ignore[arg-type]
-        self.fields["period"].choices = [(p.key, p.label) for p in periods]
-        self.fields["source"].choices = [("", _("All sources"))] + [
+        fields["period"].choices = [(p.key, p.label) for p in periods]
+        fields["source"].choices = [("", _("All sources"))] + [
             (s, CareSource(s).label) for s in region.admitted_sources if s in CareSource.values
         ]
         if v.service_point:
-            self.fields["municipality"].choices = [("", _("The whole region"))] + list(
-                Municipality.objects.filter(region=region).order_by("name").values_list("pk", "name")
-            )
-            self.fields["corporation"].choices = [("", _("All corporations"))] + list(
-                monitoring.corporations(region)
-            )
+            fields["municipality"].choices = [
+                ("", _("The whole region")),
+                *list(
+                    Municipality.objects.filter(region=region)
+                    .order_by("name")
+                    .values_list("pk", "name")
+                ),
+            ]
+            fields["corporation"].choices = [
+                ("", _("All corporations")),
+                *list(monitoring.corporations(region)),
+            ]
         else:
             for name in ("municipality", "corporation", "published"):
                 del self.fields[name]
@@ -125,7 +133,7 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     period = _period(request, today)
     data = {"period": period.key, **{k: val for k, val in request.GET.items() if k != "period"}}
     form = FilterForm(data, region=region, v=v, today=today)
-    chosen = form.cleaned_data if form.is_valid() else {"period": period.key}
+    chosen: dict[str, Any] = form.cleaned_data if form.is_valid() else {"period": period.key}
     source = chosen.get("source") or ""
     audience = v.audience
     municipality_ids: list[int] | None = None
@@ -138,8 +146,12 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         area = ", ".join(names.get(m, "") for m in municipality_ids)
     elif v.corporation_ids:
         corporation_ids = v.corporation_ids
-        slugs = set(Organisation.objects.filter(pk__in=corporation_ids).values_list("slug", flat=True))
-        area = ", ".join(Organisation.objects.filter(pk__in=corporation_ids).values_list("name", flat=True))
+        slugs = set(
+            Organisation.objects.filter(pk__in=corporation_ids).values_list("slug", flat=True)
+        )
+        area = ", ".join(
+            Organisation.objects.filter(pk__in=corporation_ids).values_list("name", flat=True)
+        )
     else:
         if chosen.get("municipality"):
             municipality_ids = [chosen["municipality"]]
@@ -154,7 +166,8 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     report = publication.build(
         f, audience, municipality_ids=municipality_ids, corporation_slugs=slugs, area=area
     )
-    stalled, more = ([], 0)
+    stalled: list[monitoring.Stalled] = []
+    more = 0
     if audience == Audience.SERVICE_POINT:
         stalled, more = monitoring.stalled(region, today)
     return render(
@@ -213,7 +226,9 @@ def report_xlsx(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _open_records(request: AuthenticatedHttpRequest, slug: str) -> tuple[Region, monitoring.Period, list[dict[str, object]]]:
+def _open_records(
+    request: AuthenticatedHttpRequest, slug: str
+) -> tuple[Region, monitoring.Period, list[dict[str, object]]]:
     region, v = _region(request, slug)
     if not may_export(v):
         raise Http404
@@ -225,7 +240,9 @@ def _open_records(request: AuthenticatedHttpRequest, slug: str) -> tuple[Region,
 def open_data_csv(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     region, period, records = _open_records(request, slug)
     response = HttpResponse(exports.open_data_csv(records), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="open-data-{region.slug}-{period.key}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="open-data-{region.slug}-{period.key}.csv"'
+    )
     return response
 
 

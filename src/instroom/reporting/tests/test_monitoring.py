@@ -81,11 +81,16 @@ def _cells(html: str, table: str) -> dict[str, list[str]]:
     part = html.split(f'id="table-{table}"', 1)[1].split("</table>", 1)[0]
     rows = {}
     for key, body in re.findall(r'data-key="([^"]+)">(.*?)</tr>', part, re.S):
-        rows[key] = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)]
+        rows[key] = [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
+        ]
     return rows
 
 
-def test_dashboard_pdf_and_spreadsheet_agree_with_each_other_and_the_hand_count(client, cast) -> None:
+def test_dashboard_pdf_and_spreadsheet_agree_with_each_other_and_the_hand_count(
+    client, cast
+) -> None:
     made = world.build(cast)
     a = made["a"].cbs_code
     client.force_login(cast.coordinator)
@@ -122,7 +127,7 @@ def test_dashboard_pdf_and_spreadsheet_agree_with_each_other_and_the_hand_count(
     assert funnel[0] == 9 and funnel[4] == 5
     assert _cells(html, "funnel")["total"][0] == "9"
     sheet = book[book.sheetnames[1 + [t.key for t in shown.tables].index("funnel")]]
-    assert [r for r in sheet.iter_rows(values_only=True) if r[0] == "Regio"][0][1] == 9
+    assert next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Regio")[1] == 9
 
 
 PERSONAL = ("Zeeuwenburg", "T-0", "10000")
@@ -137,7 +142,9 @@ def test_a_municipality_sees_no_person_and_no_count_below_five(client, cast) -> 
     made = world.build(cast)
     a, b = made["a"].cbs_code, made["b"].cbs_code
     client.force_login(cast.municipality_user)
-    page = client.get(reverse("reports:dashboard", args=[cast.region.slug]), {"period": world.PERIOD})
+    page = client.get(
+        reverse("reports:dashboard", args=[cast.region.slug]), {"period": world.PERIOD}
+    )
     assert page.status_code == 200
     report = page.context["report"]
     assert report.audience == Audience.PUBLISHED and not page.context["stalled"]
@@ -148,11 +155,16 @@ def test_a_municipality_sees_no_person_and_no_count_below_five(client, cast) -> 
         for row in t.rows:
             _no_small_counts(row.cells)
     html = page.content.decode()
-    for cells in (re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", html)):
+    for cells in re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", html):
         assert not re.fullmatch(r"[1-4]", cells), cells
     downloads = [
         client.get(reverse(name, args=[cast.region.slug]), {"period": world.PERIOD})
-        for name in ("reports:pdf", "reports:xlsx", "reports:open_data_csv", "reports:open_data_json")
+        for name in (
+            "reports:pdf",
+            "reports:xlsx",
+            "reports:open_data_csv",
+            "reports:open_data_json",
+        )
     ]
     assert all(d.status_code == 200 for d in downloads)
     book = load_workbook(io.BytesIO(downloads[1].content))
@@ -187,7 +199,9 @@ def test_a_municipality_sees_no_person_and_no_count_below_five(client, cast) -> 
 def test_a_corporation_sees_its_own_homes_only(client, cast) -> None:
     world.build(cast)
     client.force_login(cast.corporation_user)
-    page = client.get(reverse("reports:dashboard", args=[cast.region.slug]), {"period": world.PERIOD})
+    page = client.get(
+        reverse("reports:dashboard", args=[cast.region.slug]), {"period": world.PERIOD}
+    )
     report = page.context["report"]
     assert report.audience == Audience.CORPORATION and report.table("pipeline") is None
     assert report.table("funnel").row("total").cells == [5, 5, 5]  # accepted, signed, moved in
@@ -217,7 +231,12 @@ def test_who_may_see_the_dashboard_and_the_reports(client, cast, persona) -> Non
     dashboard = client.get(reverse("reports:dashboard", args=[slug])).status_code
     files = {
         client.get(reverse(name, args=[slug]), {"period": "2026Q1"}).status_code
-        for name in ("reports:pdf", "reports:xlsx", "reports:open_data_csv", "reports:open_data_json")
+        for name in (
+            "reports:pdf",
+            "reports:xlsx",
+            "reports:open_data_csv",
+            "reports:open_data_json",
+        )
     }
     expected_dashboard = {
         "coordinator": 200,

@@ -164,22 +164,39 @@ def build(cast: Any) -> dict[str, Any]:
         )
     # Two nuisance signals, one closed as resolved.
     Signal.objects.create(
-        contract=contracts[0], kind="nuisance", severity="low", description="Geluid",
+        contract=contracts[0],
+        kind="nuisance",
+        severity="low",
+        description="Geluid",
         reported_at=at(2025, 6, 25),
     )
     Signal.objects.create(
-        contract=contracts[1], kind="nuisance", severity="low", description="Geluid",
-        reported_at=at(2025, 6, 25), state="closed", outcome="resolved", closed_at=at(2025, 6, 28),
+        contract=contracts[1],
+        kind="nuisance",
+        severity="low",
+        description="Geluid",
+        reported_at=at(2025, 6, 25),
+        state="closed",
+        outcome="resolved",
+        closed_at=at(2025, 6, 28),
     )
     # The cohort that moved in two years before the period (2023Q2): six in A.
     for state in ["converted"] * 4 + ["terminated", "housed"]:
         application = case(
-            cast, a, {"converted": "completed"}.get(state, state), submitted_at=at(2022, 9, 1),
+            cast,
+            a,
+            {"converted": "completed"}.get(state, state),
+            submitted_at=at(2022, 9, 1),
             decided_at=at(2022, 12, 1),
         )
         housed(
-            cast, application, a, accepted=at(2023, 3, 1), signed=date(2023, 3, 20),
-            moved=date(2023, 5, 1), state=state,
+            cast,
+            application,
+            a,
+            accepted=at(2023, 3, 1),
+            signed=date(2023, 3, 20),
+            moved=date(2023, 5, 1),
+            state=state,
         )
     return {"a": a, "b": b, "contracts": contracts}
 
