@@ -276,6 +276,7 @@ def build(today: date) -> None:
                 if roll < 0.85 and held <= today:
                     meetings.append(
                         Meeting(
+                            uid=f"b{len(meetings):039d}",
                             contract=c,
                             kind=kind,
                             months=months or None,
@@ -287,6 +288,7 @@ def build(today: date) -> None:
                 elif roll < 0.88:
                     meetings.append(
                         Meeting(
+                            uid=f"b{len(meetings):039d}",
                             contract=c,
                             kind=kind,
                             months=months or None,
@@ -297,7 +299,12 @@ def build(today: date) -> None:
                 else:
                     meetings.append(
                         Meeting(
-                            contract=c, kind=kind, months=months or None, due_on=due, state="due"
+                            uid=f"b{len(meetings):039d}",
+                            contract=c,
+                            kind=kind,
+                            months=months or None,
+                            due_on=due,
+                            state="due",
                         )
                     )
             if rng.random() < 0.2:
