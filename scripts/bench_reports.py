@@ -354,6 +354,10 @@ def main() -> int:
     from instroom.reporting import exports, monitoring
     from instroom.support.models import Contract, Meeting, Signal
 
+    import logging
+
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     call_command("migrate", interactive=False, verbosity=0)
     today = timezone.localdate()
     if not Region.objects.filter(slug="bench-00").exists():  # built in one transaction
