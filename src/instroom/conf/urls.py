@@ -18,6 +18,7 @@ urlpatterns = [
     path("distribution/", include("instroom.distribution.urls")),
     path("homes/", include("instroom.homes.urls")),
     path("forecast/", include("instroom.reporting.forecast_urls")),
+    path("reports/", include("instroom.reporting.report_urls")),
     path("matching/", include("instroom.matching.urls")),
     path("support/", include("instroom.support.urls")),
     path("api/", include("instroom.api.urls")),

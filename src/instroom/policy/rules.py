@@ -128,6 +128,10 @@ DISTRIBUTION_READER = has_role(
     Role.COORDINATOR, Role.ADMINISTRATOR, Role.MUNICIPALITY, Role.CORPORATION_STAFF
 )
 HOME_READER = has_role(Role.CORPORATION_STAFF, Role.COORDINATOR)
+# Monitoring: the service point (everything), municipalities (aggregates, suppressed) and
+# corporations (their own homes); the report files only for the first two.
+REPORT_READER = has_role(Role.COORDINATOR, Role.MUNICIPALITY, Role.CORPORATION_STAFF)
+REPORT_EXPORTER = has_role(Role.COORDINATOR, Role.MUNICIPALITY)
 MATCH_READER = has_role(
     Role.CORPORATION_STAFF, Role.COORDINATOR, Role.APPLICANT_WORKER, Role.SUPPORT_WORKER
 )
@@ -278,6 +282,13 @@ URL_RULES: dict[str, Rule] = {
     "support:calendar": has_role(Role.SUPPORT_WORKER),
     # The feed is fetched by calendar programs: the secret in the address is the credential.
     "support:calendar_feed": PUBLIC,
+    # reports (object access: reporting.report_views.viewer; aggregates only)
+    "reports:index": REPORT_READER,
+    "reports:dashboard": REPORT_READER,
+    "reports:pdf": REPORT_EXPORTER,
+    "reports:xlsx": REPORT_EXPORTER,
+    "reports:open_data_csv": REPORT_EXPORTER,
+    "reports:open_data_json": REPORT_EXPORTER,
     "api:session-list": CASE_WORKER,
     "api:session-agenda": COORDINATOR,
     "api:agendaitem-decision": CASE_WORKER,
