@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from instroom.applications.models import Application
 from instroom.conftest import browser_login
+from instroom.reporting.tests.test_browser_home import serious_violations
 from instroom.distribution.models import Placement
 from instroom.support import services
 from instroom.support.models import Contract
@@ -49,11 +50,14 @@ def test_contract_to_conversion(browser, live_server, cast) -> None:
     assert corporation.locator("[data-state=housed]").is_visible()
     assert corporation.locator("a[href^='/support/meetings/']").count() == 7  # handover + 6
 
-    support = browser_login(browser, live_server, cast.support_worker)
+    # bypass_csp: axe-core is injected as a script tag.
+    support = browser_login(browser, live_server, cast.support_worker, bypass_csp=True)
     support.goto(f"{url}/support/contracts/{contract.pk}/")
+    assert serious_violations(support) == []
     evaluation = contract.meetings.get(kind="evaluation", months=3)
     support.click(f"a[href='/support/meetings/{evaluation.pk}/']")
     questions = services.checklist_for(evaluation)
+    assert serious_violations(support) == []
     support.fill("#id_record-held_on", today)
     support.fill("#id_record-notes", "Gaat goed; buren leren kennen.")
     for question in questions[:-1]:
