@@ -1,6 +1,7 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from instroom.accounts.constants import Role
 from instroom.accounts.notifications import open_notifications
@@ -14,6 +15,7 @@ from instroom.matching import selectors as matching_selectors
 from instroom.matching.constants import MatchState
 from instroom.policy import rules
 from instroom.regions.models import Municipality
+from instroom.support import selectors as support_selectors
 
 from . import selectors
 
@@ -49,10 +51,14 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         sections["applicant"] = {"rows": rows}
     if ctx.has(Role.SUPPORT_WORKER):
+        meetings = list(support_selectors.my_meetings(actor=request.user)[:200])
+        attention = support_selectors.attention_for(meetings, timezone.localdate())
         sections["support"] = {
             "count": application_selectors.application_list(actor=request.user)
             .filter(client__support_provider_id__in=ctx.organisations(Role.SUPPORT_WORKER))
-            .count()
+            .count(),
+            "to_plan": sum(1 for why in attention.values() if why == "unplanned"),
+            "overdue": sum(1 for why in attention.values() if why == "overdue"),
         }
     if ctx.has(Role.MUNICIPALITY):
         municipalities = Municipality.objects.filter(pk__in=ctx.municipalities())

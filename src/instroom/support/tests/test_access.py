@@ -131,3 +131,16 @@ def test_a_bad_form_keeps_the_input_and_names_the_field(client, cast, case) -> N
     assert response.status_code == 400
     page = response.content.decode()
     assert "Logeerhuis De Linde" in page and "hoogstens 90 dagen" in page
+
+
+def test_the_support_workers_home_page_counts_meetings_to_plan_and_overdue(
+    client, cast, case
+) -> None:
+    from instroom.support.models import Meeting
+
+    Meeting.objects.filter(pk=case["meeting"].pk).update(
+        due_on=timezone.localdate() - timedelta(days=3)
+    )
+    client.force_login(cast.support_worker)
+    page = client.get("/").content.decode()
+    assert "te laat: 1" in page and "/support/meetings/" in page
