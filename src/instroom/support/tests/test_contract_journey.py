@@ -382,3 +382,27 @@ def test_the_contract_mix_is_shown_against_the_regions_target(cast, client) -> N
     cells = [c.split(">", 1)[1].split("<")[0].strip() for c in row.split("<td")[1:]]
     assert cells[1:3] == ["1", "1"]  # the unsigned contract does not count
     assert "50 %" in row and "85 %" in row and "instroom-flag" in row
+
+
+def test_the_agreement_follows_the_regions_own_text(cast) -> None:
+    from django.core.exceptions import ValidationError as ModelError
+
+    from instroom.support import contract_text
+
+    config = services.settings_for(cast.region.pk)
+    config.three_party_text = "## Artikel 1\nHuurder {tenant} huurt {adres}."
+    with pytest.raises(ModelError) as info:
+        config.full_clean()
+    assert "{adres}" in str(info.value)
+    config.three_party_text = "## Artikel 1 Wonen\nHuurder {tenant} huurt {address}.\n\nSlot."
+    config.full_clean()
+    config.save()
+    contract = services.contract_prepare(actor=cast.corporation_user, match=accepted_match(cast))
+    values = services.document_values(contract)
+    articles = contract_text.fill(config.three_party_text, values)
+    assert articles[0].heading == "Artikel 1 Wonen"
+    assert articles[0].paragraphs == [
+        f"Huurder {contract.client.full_name} huurt {contract.home.address}.",
+        "Slot.",
+    ]
+    assert contract.client.bsn not in " ".join(values.values())
