@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from instroom.applications.models import Application
 from instroom.conftest import browser_login
-from instroom.reporting.tests.test_browser_home import serious_violations
 from instroom.distribution.models import Placement
+from instroom.reporting.tests.test_browser_home import serious_violations
 from instroom.support import services
 from instroom.support.models import Contract
 from instroom.support.tests.factories import accepted_match
