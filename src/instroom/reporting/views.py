@@ -60,6 +60,15 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "to_plan": sum(1 for why in attention.values() if why == "unplanned"),
             "overdue": sum(1 for why in attention.values() if why == "overdue"),
         }
+    if ctx.has(Role.WELFARE):
+        sections["welfare"] = {
+            "count": support_selectors.contract_list(actor=request.user)
+            .filter(
+                welfare_organisation_id__in=ctx.organisations(Role.WELFARE),
+                state__in=["signed", "housed"],
+            )
+            .count()
+        }
     if ctx.has(Role.MUNICIPALITY):
         municipalities = Municipality.objects.filter(pk__in=ctx.municipalities())
         sections["municipality"] = [

@@ -144,3 +144,9 @@ def test_the_support_workers_home_page_counts_meetings_to_plan_and_overdue(
     client.force_login(cast.support_worker)
     page = client.get("/").content.decode()
     assert "te laat: 1" in page and "/support/meetings/" in page
+
+
+def test_the_welfare_home_page_shows_the_tenants_handed_over(client, cast, case) -> None:
+    client.force_login(cast.welfare_user)
+    page = client.get("/").content.decode()
+    assert "1 nieuwe huurder is aan uw organisatie overgedragen" in page
