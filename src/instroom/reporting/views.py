@@ -61,7 +61,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "overdue": sum(1 for why in attention.values() if why == "overdue"),
         }
     if ctx.has(Role.WELFARE):
-        sections["welfare"] = {
+        sections[Role.WELFARE] = {
             "count": support_selectors.contract_list(actor=request.user)
             .filter(
                 welfare_organisation_id__in=ctx.organisations(Role.WELFARE),
@@ -120,7 +120,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
     for role in (
         Role.TABLE_MEMBER,
-        Role.WELFARE,
         Role.POLICE,
         Role.ADMINISTRATOR,
     ):
