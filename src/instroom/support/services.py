@@ -956,6 +956,14 @@ def case_table_decide(
         region_id=region_id,
         note=decision,
     )
+    contract = item.signal.contract
+    for users in (_support_workers(contract), _corporation_staff(contract)):
+        notify(
+            users=users,
+            subject=_("The case table decided on case %(case)s")
+            % {"case": contract.client.case_number},
+            url=reverse("support:signal", args=[item.signal_id]),
+        )
     if outcome:
         signal_close(actor=actor, signal=item.signal, outcome=outcome, note=note or decision)
     else:

@@ -212,6 +212,11 @@ def test_signal_escalation_case_table_and_termination(cast) -> None:
     )
     signal.refresh_from_db()
     contract.refresh_from_db()
+    from instroom.accounts.models import Notification
+
+    assert Notification.objects.filter(
+        user=cast.support_worker, subject__contains="case table decided"
+    ).exists()
     assert (signal.state, signal.outcome) == ("closed", "return_to_care")
     assert contract.state == "terminated" and case_state(contract) == "terminated"
     assert not contract.meetings.filter(state__in=["due", "planned"]).exists()
