@@ -110,9 +110,13 @@ class MeetingRecordForm(NLDesignFormMixin, forms.Form):
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
-    def __init__(self, *args: Any, questions: list[ChecklistQuestion], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, questions: list[ChecklistQuestion], handover: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
+        if not handover:
+            self.fields["attendees"].help_text = ""
         for q in questions:
             self.fields[f"q{q.pk}"] = forms.ChoiceField(
                 label=q.text, choices=ChecklistAnswer.choices, widget=forms.RadioSelect

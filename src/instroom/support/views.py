@@ -384,7 +384,10 @@ def meeting_detail(
             initial[f"q{a.question_id}"] = a.answer
             initial[f"q{a.question_id}_note"] = a.note
         context["record_form"] = bound.get("record") or MeetingRecordForm(
-            prefix="record", questions=questions, initial=initial
+            prefix="record",
+            questions=questions,
+            initial=initial,
+            handover=meeting.kind == MeetingKind.HANDOVER,
         )
     return render(request, "support/meeting.html", context, status=400 if bound else 200)
 
@@ -412,7 +415,10 @@ def meeting_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     form = MeetingRecordForm(
-        request.POST, prefix="record", questions=services.checklist_for(meeting)
+        request.POST,
+        prefix="record",
+        questions=services.checklist_for(meeting),
+        handover=meeting.kind == MeetingKind.HANDOVER,
     )
     if form.is_valid():
         try:
