@@ -215,7 +215,7 @@ def test_signal_escalation_case_table_and_termination(cast) -> None:
     from instroom.accounts.models import Notification
 
     assert Notification.objects.filter(
-        user=cast.support_worker, subject__contains="case table decided"
+        user=cast.support_worker, subject__contains="casuïstiektafel heeft besloten"
     ).exists()
     assert (signal.state, signal.outcome) == ("closed", "return_to_care")
     assert contract.state == "terminated" and case_state(contract) == "terminated"
