@@ -16,6 +16,7 @@ from instroom.matching.constants import MatchState
 from instroom.policy import rules
 from instroom.regions.models import Municipality
 from instroom.support import selectors as support_selectors
+from instroom.support.constants import SUPPORT_STATES
 
 from . import selectors
 
@@ -65,7 +66,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "count": support_selectors.contract_list(actor=request.user)
             .filter(
                 welfare_organisation_id__in=ctx.organisations(Role.WELFARE),
-                state__in=["signed", "housed"],
+                state__in=SUPPORT_STATES,
             )
             .count()
         }

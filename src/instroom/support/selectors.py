@@ -14,7 +14,7 @@ from instroom.matching.models import Match
 from instroom.policy import rules
 from instroom.privacy.services import add_months
 
-from .constants import OPEN_MEETING_STATES, CaseTableStatus, SignalState
+from .constants import OPEN_MEETING_STATES, SUPPORT_STATES, CaseTableStatus, SignalState
 from .models import CaseTableItem, CaseTableSession, Contract, Meeting, OrientationActivity, Signal
 from .services import meeting_attention, settings_for
 
@@ -74,7 +74,7 @@ def my_meetings(*, actor: Any) -> QuerySet[Meeting]:
         scope |= Q(contract__region_id__in=regions)
     return (
         Meeting.objects.filter(
-            scope, state__in=OPEN_MEETING_STATES, contract__state__in=["signed", "housed"]
+            scope, state__in=OPEN_MEETING_STATES, contract__state__in=SUPPORT_STATES
         )
         .select_related("contract__client", "contract__region")
         .order_by("due_on", "pk")
@@ -88,7 +88,7 @@ def feed_meetings(user: Any) -> QuerySet[Meeting]:
             contract__support_worker=user,
             state__in=OPEN_MEETING_STATES,
             planned_at__isnull=False,
-            contract__state__in=["signed", "housed"],
+            contract__state__in=SUPPORT_STATES,
         )
         .select_related("contract__client")
         .order_by("planned_at")

@@ -43,6 +43,7 @@ from .constants import (
     ENDING_OUTCOMES,
     OPEN_MEETING_STATES,
     SIGNAL_TRANSITIONS,
+    SUPPORT_STATES,
     CaseTableStatus,
     ChecklistAnswer,
     ContractState,
@@ -814,7 +815,7 @@ def signal_report(
     contract = _locked(contract)
     if not rules.can_report_signal(actor, contract):
         raise PermissionDenied(_("You may not report signals about this tenancy."))
-    if contract.state not in (ContractState.SIGNED, ContractState.HOUSED):
+    if contract.state not in SUPPORT_STATES:
         raise ValidationError(_("Signals are reported while the client lives in the home."))
     if not description.strip():
         raise ValidationError({"description": _("Describe what happened.")})
@@ -1078,6 +1079,8 @@ def timeout_start(
         errors["__all__"] = _("This client is already in a time-out.")
     if errors:
         raise ValidationError(errors)
+    if signal is None:  # the time-out answers the latest open signal, if there is one
+        signal = contract.signals.exclude(state=SignalState.CLOSED).first()
     timeout = TimeOut.objects.create(
         contract=contract,
         signal=signal,
@@ -1178,7 +1181,7 @@ def calendar_feed_user(token: str) -> User | None:
 def _open_meetings() -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         state__in=OPEN_MEETING_STATES,
-        contract__state__in=[ContractState.SIGNED, ContractState.HOUSED],
+        contract__state__in=SUPPORT_STATES,
     ).select_related("contract__client", "contract__support_worker", "contract__region")
 
 

@@ -19,7 +19,13 @@ from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation, Region
 
 from . import calendar, selectors, services
-from .constants import CONTRACT_TRANSITIONS, ContractState, MeetingKind, SignalState
+from .constants import (
+    CONTRACT_TRANSITIONS,
+    SUPPORT_STATES,
+    ContractState,
+    MeetingKind,
+    SignalState,
+)
 from .forms import (
     ActionPlanForm,
     AssignForm,
@@ -119,7 +125,7 @@ def contract_detail(
         forms["sign_undo"] = bound.get("sign_undo") or ReasonForm(prefix="undo")
     if manage and contract.state == ContractState.PREPARED:
         forms["withdraw"] = bound.get("withdraw") or ReasonForm(prefix="withdraw")
-    active = contract.state in (ContractState.PREPARED, ContractState.SIGNED, ContractState.HOUSED)
+    active = contract.state == ContractState.PREPARED or contract.state in SUPPORT_STATES
     if support and active:
         forms["assign"] = bound.get("assign") or AssignForm(
             prefix="assign",
@@ -137,9 +143,7 @@ def contract_detail(
         forms["orientation"] = bound.get("orientation") or OrientationForm(prefix="orientation")
     if contract.state == ContractState.HOUSED and rules.can_decide_final(user, contract):
         forms["final"] = bound.get("final") or FinalForm(prefix="final")
-    if contract.state in (ContractState.SIGNED, ContractState.HOUSED) and rules.can_report_signal(
-        user, contract
-    ):
+    if contract.state in SUPPORT_STATES and rules.can_report_signal(user, contract):
         forms["signal"] = bound.get("signal") or SignalForm(prefix="signal")
     if contract.state == ContractState.HOUSED and support:
         forms["timeout"] = bound.get("timeout") or TimeOutForm(prefix="timeout")
@@ -200,9 +204,10 @@ def _post(
     form: django_forms.Form,
     action: Any,
     done: str,
+    page: str = "contract",
 ) -> HttpResponse:
-    """Validate the form, call the service; on a refusal show the page again with the input
-    kept and the reason beside the field."""
+    """Validate the form, call the service; on a refusal show the page (contract or signal)
+    again with the input kept and the reason beside the field."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -210,8 +215,9 @@ def _post(
             _apply(form, exc)
         else:
             messages.success(request, done)
-            return redirect("support:contract", pk=pk)
-    return contract_detail(request, pk, bound={key: form})
+            return redirect(f"support:{page}", pk=pk)
+    show = contract_detail if page == "contract" else signal_detail
+    return show(request, pk, bound={key: form})
 
 
 @require_POST
@@ -358,9 +364,9 @@ def meeting_detail(
 ) -> HttpResponse:
     meeting = _meeting(request, pk)
     bound = bound or {}
-    may = rules.can_support(request.user, meeting.contract) and meeting.contract.state in (
-        ContractState.SIGNED,
-        ContractState.HOUSED,
+    may = (
+        rules.can_support(request.user, meeting.contract)
+        and meeting.contract.state in SUPPORT_STATES
     )
     questions = services.checklist_for(meeting)
     context: dict[str, Any] = {
@@ -498,48 +504,31 @@ def signal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return signal_detail(request, pk)
 
 
-def _signal_post(
-    request: AuthenticatedHttpRequest,
-    pk: int,
-    key: str,
-    form: django_forms.Form,
-    action: Any,
-    done: str,
-) -> HttpResponse:
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("support:signal", pk=pk)
-    return signal_detail(request, pk, bound={key: form})
-
-
 @require_POST
 def signal_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signal = _signal(request, pk)
-    return _signal_post(
+    return _post(
         request,
         pk,
         "plan",
         ActionPlanForm(request.POST, prefix="plan"),
         lambda d: services.signal_plan(actor=request.user, signal=signal, **d),
         _("The action plan is saved."),
+        page="signal",
     )
 
 
 @require_POST
 def signal_escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signal = _signal(request, pk)
-    return _signal_post(
+    return _post(
         request,
         pk,
         "escalate",
         EscalateForm(request.POST, prefix="escalate"),
         lambda d: services.signal_escalate(actor=request.user, signal=signal, **d),
         _("The case is on the agenda of the case table."),
+        page="signal",
     )
 
 
@@ -551,26 +540,26 @@ def signal_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         prefix="close",
         may_end=rules.can_run_case_table(request.user, signal.contract.region_id),
     )
-    return _signal_post(
+    return _post(
         request,
         pk,
         "close",
         form,
         lambda d: services.signal_close(actor=request.user, signal=signal, **d),
         _("The signal is closed."),
+        page="signal",
     )
 
 
 @require_POST
 def timeout_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
-    signal = contract.signals.exclude(state=SignalState.CLOSED).first()
     return _post(
         request,
         pk,
         "timeout",
         TimeOutForm(request.POST, prefix="timeout"),
-        lambda d: services.timeout_start(actor=request.user, contract=contract, signal=signal, **d),
+        lambda d: services.timeout_start(actor=request.user, contract=contract, **d),
         _("The time-out is recorded."),
     )
 
