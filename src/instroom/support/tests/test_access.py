@@ -150,3 +150,21 @@ def test_the_welfare_home_page_shows_the_tenants_handed_over(client, cast, case)
     client.force_login(cast.welfare_user)
     page = client.get("/").content.decode()
     assert "1 nieuwe huurder is aan uw organisatie overgedragen" in page
+
+
+def test_list_pages_cost_the_same_queries_for_more_contracts(client, cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        client.force_login(cast.support_worker)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    housed_contract(cast, on=timezone.localdate())
+    before = {url: queries(url) for url in ("/support/", "/support/meetings/", "/")}
+    for _ in range(3):
+        housed_contract(cast, on=timezone.localdate())
+    after = {url: queries(url) for url in before}
+    assert after == before
