@@ -168,3 +168,13 @@ def test_list_pages_cost_the_same_queries_for_more_contracts(client, cast) -> No
         housed_contract(cast, on=timezone.localdate())
     after = {url: queries(url) for url in before}
     assert after == before
+
+
+def test_the_client_page_and_the_offer_lead_to_the_contract(client, cast, case) -> None:
+    contract = case["contract"]
+    link = f"/support/contracts/{contract.pk}/"
+    for user in (cast.coordinator, cast.care_worker_a):
+        client.force_login(user)
+        assert link in client.get(f"/clients/{contract.client_id}/").content.decode()
+    client.force_login(cast.corporation_user)
+    assert link in client.get(f"/matching/{contract.match_id}/").content.decode()
