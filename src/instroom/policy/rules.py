@@ -279,6 +279,7 @@ URL_RULES: dict[str, Rule] = {
     "support:case_table": COORDINATOR,
     "support:case_table_session": COORDINATOR,
     "support:case_table_decide": COORDINATOR,
+    "support:case_table_pdf": COORDINATOR,
     "support:calendar": has_role(Role.SUPPORT_WORKER),
     # The feed is fetched by calendar programs: the secret in the address is the credential.
     "support:calendar_feed": PUBLIC,

@@ -33,6 +33,7 @@ urlpatterns = [
     path("signals/<int:pk>/close/", views.signal_close, name="signal_close"),
     path("case-table/", views.case_table, name="case_table"),
     path("case-table/<int:pk>/", views.case_table_session, name="case_table_session"),
+    path("case-table/<int:pk>/agenda.pdf", views.case_table_pdf, name="case_table_pdf"),
     path("case-table/items/<int:pk>/decide/", views.case_table_decide, name="case_table_decide"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

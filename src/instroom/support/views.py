@@ -14,6 +14,7 @@ from instroom.accounts.constants import Role
 from instroom.accounts.selectors import users_with_role
 from instroom.audit import services as audit
 from instroom.http import AuthenticatedHttpRequest
+from instroom.pdf import pdf_response
 from instroom.policy import rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation, Region
@@ -634,6 +635,19 @@ def case_table_session(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         request,
         "support/case_table_session.html",
         {"session": session, "items": items, "form": CaseTableDecisionForm(prefix="decide")},
+    )
+
+
+def case_table_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Agenda before the session, decisions after it: case numbers, no names."""
+    session = _session(request, pk)
+    items = session.items.select_related(
+        "signal__contract__client", "signal__contract__home__municipality"
+    )
+    return pdf_response(
+        "support/case_table_pdf.html",
+        {"session": session, "items": items},
+        f"casuistiektafel-{session.starts_at:%Y%m%d}.pdf",
     )
 
 

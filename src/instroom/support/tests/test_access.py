@@ -61,6 +61,7 @@ def test_support_pages_per_persona(client, cast, case) -> None:
         reverse("support:meeting", args=[case["meeting"].pk]): PARTIES,
         reverse("support:signal", args=[case["signal"].pk]): PARTIES,
         reverse("support:case_table_session", args=[case["session"].pk]): {"coordinator"},
+        reverse("support:case_table_pdf", args=[case["session"].pk]): {"coordinator"},
         # Another region's coordinator has a case table of their own: empty of this case.
         reverse("support:case_table"): {"coordinator", "other_coordinator"},
     }
@@ -178,3 +179,17 @@ def test_the_client_page_and_the_offer_lead_to_the_contract(client, cast, case) 
         assert link in client.get(f"/clients/{contract.client_id}/").content.decode()
     client.force_login(cast.corporation_user)
     assert link in client.get(f"/matching/{contract.match_id}/").content.decode()
+
+
+def test_the_case_table_agenda_pdf_names_cases_not_people(client, cast, case) -> None:
+    client.force_login(cast.coordinator)
+    response = client.get(reverse("support:case_table_pdf", args=[case["session"].pk]))
+    assert response.content.startswith(b"%PDF")
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "support/case_table_pdf.html",
+        {"session": case["session"], "items": case["session"].items.all()},
+    )
+    assert case["contract"].client.case_number in html and "Geluidsoverlast" in html
+    assert "Zwaluwstaart" not in html
