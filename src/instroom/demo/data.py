@@ -138,7 +138,31 @@ def create_clients(seed: int = 2026) -> int:
                 to_assess.append((application, state))
             count += 1
     _assess(region, to_assess, coordinator=coordinator, rng=rng)
+    _spread_over_time(region, rng)
     return count
+
+
+def _spread_over_time(region: Region, rng: random.Random) -> None:
+    """The services stamp everything "now"; a demo region has a history. Move each case's
+    milestones back in time, in their order, so lead times and waiting times look real."""
+    now = timezone.now()
+    for application in Application.objects.filter(client__region=region).exclude(
+        submitted_at__isnull=True
+    ):
+        early = application.state in ("submitted", "returned", "complete", "scheduled")
+        steps = [("submitted_at", rng.randint(3, 40) if early else rng.randint(20, 420))]
+        if application.completed_at:
+            steps.append(("completed_at", rng.randint(2, 25)))
+        if application.decided_at:
+            steps.append(("decided_at", rng.randint(7, 42)))
+        moment = now - timedelta(days=steps[0][1])
+        fields: dict[str, Any] = {"created_at": moment - timedelta(days=rng.randint(1, 10))}
+        for field, days in steps:
+            if field != "submitted_at":
+                moment = min(moment + timedelta(days=days), now)
+            fields[field] = moment
+        fields["state_changed_at"] = moment
+        Application.objects.filter(pk=application.pk).update(**fields)
 
 
 def _assess(
