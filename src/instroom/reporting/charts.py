@@ -12,7 +12,7 @@ from .publication import Report, Table, Value
 
 WIDTH = 600
 LABEL_WIDTH = 190
-VALUE_WIDTH = 70
+VALUE_WIDTH = 110  # room for "207,5 / 285,0" beside the longest bar
 ROW_HEIGHT = 26
 
 
