@@ -295,7 +295,6 @@ def contract_sign(
         errors["planned_move_in_on"] = _("The move is on or after the signing.")
     if errors:
         raise ValidationError(errors)
-    application = Application.objects.select_for_update().get(pk=contract.application_id)
     home = contract.home
     placement = distribution.placement_record(
         actor=actor,
@@ -319,7 +318,9 @@ def contract_sign(
         planned_move_in_on=planned_move_in_on,
         placement=placement,
     )
-    transition_case(application, actor=actor, to=CaseState.CONTRACTED, action="case.contract")
+    transition_case(
+        contract.application, actor=actor, to=CaseState.CONTRACTED, action="case.contract"
+    )
     config = settings_for(contract.region_id)
     Meeting.objects.create(
         contract=contract,
@@ -364,9 +365,12 @@ def contract_sign_undo(*, actor: Any, contract: Contract, reason: str) -> Contra
             actor=actor, placement=placement, reason=reason, by_signing=True
         )
     contract.meetings.filter(state__in=OPEN_MEETING_STATES).update(state=MeetingState.CANCELLED)
-    application = Application.objects.select_for_update().get(pk=contract.application_id)
     transition_case(
-        application, actor=actor, to=CaseState.MATCHING, action="case.contract_undo", note=reason
+        contract.application,
+        actor=actor,
+        to=CaseState.MATCHING,
+        action="case.contract_undo",
+        note=reason,
     )
     _make_document(contract)
     return contract
@@ -448,8 +452,7 @@ def contract_move_in(*, actor: Any, contract: Contract, moved_in_on: date) -> Co
         moved_in_on=moved_in_on,
         support_ends_on=ends,
     )
-    application = Application.objects.select_for_update().get(pk=contract.application_id)
-    transition_case(application, actor=actor, to=CaseState.HOUSED, action="case.move_in")
+    transition_case(contract.application, actor=actor, to=CaseState.HOUSED, action="case.move_in")
     Meeting.objects.bulk_create(_meeting_plan_for(contract, moved_in_on))
     notify(
         users=_support_workers(contract),
@@ -542,7 +545,6 @@ def contract_final_decide(
         raise ValidationError({"outcome": _("Choose the outcome of the final evaluation.")})
     if not note.strip():
         raise ValidationError({"note": _("Explain the outcome in a few words.")})
-    application = Application.objects.select_for_update().get(pk=contract.application_id)
     if outcome == FinalOutcome.EXTEND:
         current = contract.support_ends_on or today
         if new_end is None or new_end <= current:
@@ -594,7 +596,7 @@ def contract_final_decide(
         ended_on=today,
     )
     contract.meetings.filter(state__in=OPEN_MEETING_STATES).update(state=MeetingState.CANCELLED)
-    transition_case(application, actor=actor, to=case_to, action=f"case.{outcome}")
+    transition_case(contract.application, actor=actor, to=case_to, action=f"case.{outcome}")
     notify(
         users=_coordinators(contract.region_id),
         subject=_("Final evaluation of case %(case)s: %(outcome)s")
@@ -1038,9 +1040,12 @@ def signal_close(*, actor: Any, signal: Signal, outcome: str, note: str) -> Sign
             ended_on=_today(),
         )
         contract.meetings.filter(state__in=OPEN_MEETING_STATES).update(state=MeetingState.CANCELLED)
-        application = Application.objects.select_for_update().get(pk=contract.application_id)
         transition_case(
-            application, actor=actor, to=CaseState.TERMINATED, action=f"case.{outcome}", note=note
+            contract.application,
+            actor=actor,
+            to=CaseState.TERMINATED,
+            action=f"case.{outcome}",
+            note=note,
         )
     return signal
 
