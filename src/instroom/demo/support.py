@@ -41,9 +41,9 @@ def _shift(contract: Contract, days: int) -> None:
     )
     for meeting in contract.meetings.all():
         Meeting.objects.filter(pk=meeting.pk).update(due_on=meeting.due_on - delta)
-    if contract.placement_id:
+    if contract.placement_id and contract.signed_on:
         Placement.objects.filter(pk=contract.placement_id).update(
-            placed_on=contract.signed_on - delta if contract.signed_on else None
+            placed_on=contract.signed_on - delta
         )
 
 

@@ -518,19 +518,11 @@ def can_place_by_signing(user: Any, region_id: int, corporation_id: int) -> bool
 
 
 def contract_scope(user: Any) -> Q:
-    """A filter on support.Contract: the parties of the tenancy and its support."""
-    ctx = actor_context(user)
-    scope = Q(pk__in=[])
-    if orgs := ctx.organisations(Role.CORPORATION_STAFF):
-        scope |= Q(home__corporation_id__in=orgs)
-    if orgs := ctx.organisations(Role.APPLICANT_WORKER):
-        scope |= Q(client__care_provider_id__in=orgs)
-    if orgs := ctx.organisations(Role.SUPPORT_WORKER):
-        scope |= Q(client__support_provider_id__in=orgs)
-    if orgs := ctx.organisations(Role.WELFARE):
+    """A filter on support.Contract: the parties of the match it follows (a contract has the
+    same home, client and region), and the welfare organisation it is handed over to."""
+    scope = match_scope(user)
+    if orgs := actor_context(user).organisations(Role.WELFARE):
         scope |= Q(welfare_organisation_id__in=orgs)
-    if regions := ctx.regions(Role.COORDINATOR):
-        scope |= Q(region_id__in=regions)
     return scope
 
 

@@ -7,7 +7,7 @@ not an interface string. Fields in braces are filled from the case; nothing else
 import re
 from dataclasses import dataclass
 
-from .models import _PLACEHOLDER
+from .models import PLACEHOLDER
 
 STANDARD_THREE_PARTY = """## Artikel 1 Partijen
 {corporation} (verhuurder), {tenant}, geboren op {date_of_birth} (huurder), en {support_provider} (woonbegeleiding) sluiten deze driehoeksovereenkomst binnen de {region}, dossier {case_number}.
@@ -55,7 +55,7 @@ class Article:
 def fill(text: str, values: dict[str, str]) -> list[Article]:
     """Split the text into articles and fill in the fields (unknown fields stay as written;
     the settings form refuses them)."""
-    filled = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    filled = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
     articles: list[Article] = []
     for block in re.split(r"\n\s*\n", filled.strip()):
         lines = [line.strip() for line in block.splitlines() if line.strip()]

@@ -33,7 +33,7 @@ from .constants import (
 )
 
 # The fields a region's contract text may use, filled from the case ({name} in the text).
-CONTRACT_PLACEHOLDERS = (
+CONTRACTPLACEHOLDERS = (
     "region",
     "case_number",
     "tenant",
@@ -46,17 +46,17 @@ CONTRACT_PLACEHOLDERS = (
     "support_months",
     "start_date",
 )
-_PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
+PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
 
 
 def validate_contract_text(text: str) -> None:
-    unknown = sorted({name for name in _PLACEHOLDER.findall(text)} - set(CONTRACT_PLACEHOLDERS))
+    unknown = sorted({name for name in PLACEHOLDER.findall(text)} - set(CONTRACTPLACEHOLDERS))
     if unknown:
         raise ValidationError(
             _("Unknown field(s) in the text: %(fields)s. Allowed: %(allowed)s.")
             % {
                 "fields": ", ".join("{" + f + "}" for f in unknown),
-                "allowed": ", ".join("{" + f + "}" for f in CONTRACT_PLACEHOLDERS),
+                "allowed": ", ".join("{" + f + "}" for f in CONTRACTPLACEHOLDERS),
             },
             code="unknown_placeholder",
         )

@@ -51,6 +51,7 @@ from .constants import (
     MeetingKind,
     MeetingState,
     Severity,
+    SignalKind,
     SignalOutcome,
     SignalState,
     TimeOutState,
@@ -819,8 +820,15 @@ def signal_report(
         raise PermissionDenied(_("You may not report signals about this tenancy."))
     if contract.state not in SUPPORT_STATES:
         raise ValidationError(_("Signals are reported while the client lives in the home."))
+    errors: dict[str, str] = {}
+    if kind not in SignalKind.values:
+        errors["kind"] = _("Choose the kind of signal.")
+    if severity not in Severity.values:
+        errors["severity"] = _("Choose the severity.")
     if not description.strip():
-        raise ValidationError({"description": _("Describe what happened.")})
+        errors["description"] = _("Describe what happened.")
+    if errors:
+        raise ValidationError(errors)
     signal = Signal.objects.create(
         contract=contract,
         kind=kind,
@@ -829,7 +837,6 @@ def signal_report(
         reported_by=actor,
         reporter_organisation_id=_reporter_organisation(actor, contract),
     )
-    signal.full_clean(exclude=["reported_by", "reporter_organisation"])
     audit.record_change(
         actor=actor,
         action="signal.report",

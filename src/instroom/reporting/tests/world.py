@@ -156,9 +156,6 @@ def build(cast: Any) -> dict[str, Any]:
     for contract, (state, late) in zip(contracts, outcomes, strict=True):
         due = date(2025, 6, 20)
         Meeting.objects.create(
-            # support.Meeting's default uid (token_hex(), 64 characters) does not fit its 40
-            # characters on PostgreSQL; a short one here until the support stage fixes that.
-            uid=f"t{next(_seq):039d}",
             contract=contract,
             kind="introduction",
             due_on=due,

@@ -1,6 +1,6 @@
 """From an accepted match to the end of the support: every step is one audited service call."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -357,10 +357,6 @@ def test_calendar_feed_shows_planned_meetings_without_personal_data(cast, client
     assert client.get(f"/support/calendar/{token}.ics").status_code == 404
 
 
-def test_anonymised_date_helper_is_stable() -> None:
-    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-
-
 def test_the_contract_mix_is_shown_against_the_regions_target(cast, client) -> None:
     from decimal import Decimal
 
@@ -411,3 +407,19 @@ def test_the_agreement_follows_the_regions_own_text(cast) -> None:
         "Slot.",
     ]
     assert contract.client.bsn not in " ".join(values.values())
+
+
+def test_a_signal_without_kind_or_description_is_refused_and_not_saved(cast) -> None:
+    from instroom.support.models import Signal
+
+    contract = housed_contract(cast, on=timezone.localdate())
+    with pytest.raises(ValidationError) as info:
+        services.signal_report(
+            actor=cast.corporation_user,
+            contract=contract,
+            kind="gossip",
+            severity="high",
+            description="  ",
+        )
+    assert set(info.value.message_dict) == {"kind", "description"}
+    assert not Signal.objects.exists()
