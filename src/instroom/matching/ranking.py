@@ -19,7 +19,8 @@ from django.utils import timezone
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application, Client
 from instroom.homes.models import Home
-from instroom.regions.models import AffordabilityLimit, Organisation
+from instroom.regions.models import Organisation
+from instroom.regions.selectors import affordability_limits
 
 from . import core
 from .models import MatchingSettings, Parking, RankingSnapshot
@@ -84,16 +85,6 @@ def home_offer(home: Home, *, today: date) -> core.HomeOffer:
         cap_reached=cap_reached(home, today),
         active_support_provider_ids=active,
     )
-
-
-def _rent_limits(region_id: int, year: int) -> dict[str, tuple[float, float]]:
-    """household type → (income limit, rent cap) of the year, or the latest year before it."""
-    limits: dict[str, tuple[float, float]] = {}
-    rows = AffordabilityLimit.objects.filter(region_id=region_id, year__lte=year).order_by("-year")
-    for kind, income, cap in rows.values_list("household_type", "income_limit_eur", "rent_cap_eur"):
-        if kind not in limits and cap is not None:
-            limits[kind] = (float(income), float(cap))
-    return limits
 
 
 HOUSEHOLD_TYPES = (
@@ -207,9 +198,13 @@ def load_pool(
     except ValueError:  # 29 February
         cutoff = today.replace(year=today.year - PENSION_AGE, day=28).toordinal()
     kind = np.minimum(np.maximum(size, 1), 3) - 1 + 3 * (born <= cutoff)
-    limits = _rent_limits(region_id, today.year)
-    income_limit = np.array([limits.get(t, (np.nan, np.nan))[0] for t in HOUSEHOLD_TYPES])
-    rent_cap = np.array([limits.get(t, (np.nan, np.nan))[1] for t in HOUSEHOLD_TYPES])
+    limits = affordability_limits(region_id, year=today.year)
+    income_limit = np.array(
+        [float(limits[t].income_limit_eur) if t in limits else np.nan for t in HOUSEHOLD_TYPES]
+    )
+    rent_cap = np.array(
+        [float(limits[t].rent_cap_eur) if t in limits else np.nan for t in HOUSEHOLD_TYPES]
+    )
     income = np.array(cols[6], dtype=np.float64)
     with np.errstate(invalid="ignore"):
         applies = income <= income_limit[kind]  # NaN income or limit: False

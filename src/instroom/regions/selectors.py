@@ -73,24 +73,31 @@ class RentLimit:
         return self.year != self.asked_year
 
 
-def affordability_limit(region: Region, *, year: int, household_type: str) -> RentLimit | None:
-    """The passend-toewijzen limit for a year; without a rent cap that year, the latest complete
-    year's cap is used and the answer says so (`is_fallback`)."""
-    rows = list(
-        AffordabilityLimit.objects.filter(
-            region=region, household_type=household_type, year__lte=year
-        ).order_by("-year")
+def affordability_limits(region_id: int, *, year: int) -> dict[str, RentLimit]:
+    """The passend-toewijzen rule, the one place it is written: per household type, the income
+    limit of the asked year (or the latest year before it) with the rent cap of the latest year
+    that has one (`is_fallback` when that is an earlier year). Ranking, why-not and API all take
+    their limits from here."""
+    rows = AffordabilityLimit.objects.filter(region_id=region_id, year__lte=year).order_by(
+        "household_type", "-year"
     )
-    if not rows:
-        return None
-    income_row = rows[0]
+    income_rows: dict[str, AffordabilityLimit] = {}
+    limits: dict[str, RentLimit] = {}
     for row in rows:
-        if row.rent_cap_eur is not None:
-            return RentLimit(
-                income_limit_eur=income_row.income_limit_eur,
-                rent_cap_eur=row.rent_cap_eur,
-                year=row.year,
-                asked_year=year,
-                source=row.source,
-            )
-    return None
+        kind = row.household_type
+        income_rows.setdefault(kind, row)
+        if kind in limits or row.rent_cap_eur is None:
+            continue
+        limits[kind] = RentLimit(
+            income_limit_eur=income_rows[kind].income_limit_eur,
+            rent_cap_eur=row.rent_cap_eur,
+            year=row.year,
+            asked_year=year,
+            source=row.source,
+        )
+    return limits
+
+
+def affordability_limit(region: Region, *, year: int, household_type: str) -> RentLimit | None:
+    """The passend-toewijzen limit of one household type (see `affordability_limits`)."""
+    return affordability_limits(region.pk, year=year).get(household_type)
