@@ -1,7 +1,6 @@
 """Reads of the distribution: a region's quotas with carry-over, the realisation, and the
 concentration caps. Feeds the pure `apportion` module with the region's figures."""
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from instroom.dates import add_months
 from instroom.policy import rules
 from instroom.regions.constants import ApportionmentMethod, FigureKind, OrganisationType
 from instroom.regions.models import (
@@ -92,12 +92,6 @@ def explain(
     else:
         message = messages.get(exc.code, _("“%(field)s” is not valid: correct it."))
     return DistributionError(exc.field, message % params)
-
-
-def _months_back(day: date, months: int) -> date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def key_figures(region: Region) -> tuple[list[apportion.Figures], dict[str, Municipality]]:
@@ -417,7 +411,7 @@ def cap_status(
 ) -> CapStatus:
     """How many more placements this complex and this neighbourhood can take within the
     region's rolling window (at most k per complex and per neighbourhood)."""
-    since = _months_back(today, region.cap_window_months)
+    since = add_months(today, -region.cap_window_months)
     window = Placement.objects.filter(
         region=region, undone_at__isnull=True, placed_on__gt=since, placed_on__lte=today
     )

@@ -21,11 +21,11 @@ from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
 from instroom.audit import services as audit
+from instroom.dates import add_months
 from instroom.homes.constants import HomeState
 from instroom.homes.models import Home
 from instroom.homes.services import home_transition
 from instroom.policy import rules
-from instroom.privacy.services import add_months
 
 from . import ranking
 from .constants import MATCH_TRANSITIONS, DeclineReason, MatchState, Review

@@ -20,6 +20,7 @@ from instroom.applications.models import Application, Client, Exclusion
 from instroom.assessment.models import Decision
 from instroom.audit import services as audit
 from instroom.audit.models import AuditEvent, EventNote
+from instroom.dates import add_months
 from instroom.policy import rules
 
 ANONYMOUS = "[geanonimiseerd]"
@@ -122,15 +123,6 @@ def client_erase(*, actor: User, client: Client, reason: str) -> Client:
         actor=actor, action="client.erase", obj=client, client=client, note=reason.strip()
     )
     return client
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or the month's last day, e.g. 31 Jan + 1 = 28/29 Feb)."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def clients_due(*, today: date) -> list[Client]:

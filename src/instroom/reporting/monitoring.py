@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
+from instroom.dates import add_months
 from instroom.matching.constants import MatchState
 from instroom.matching.models import Match
 from instroom.regions.models import Municipality, Organisation, Region
@@ -119,15 +120,7 @@ class Period:
 
     def shifted_months(self, months: int) -> tuple[date, date]:
         """The same span `months` earlier (for the cohort that reached two years now)."""
-        return _months_back(self.start, months), _months_back(self.end, months)
-
-
-def _months_back(day: date, months: int) -> date:
-    import calendar
-
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+        return add_months(self.start, -months), add_months(self.end, -months)
 
 
 def parse_period(text: str) -> Period:

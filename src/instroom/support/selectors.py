@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from instroom.accounts.constants import Role
 from instroom.audit import services as audit
+from instroom.dates import add_months
 from instroom.matching.constants import MatchState
 from instroom.matching.models import Match
 from instroom.policy import rules
-from instroom.privacy.services import add_months
 
 from .constants import OPEN_MEETING_STATES, SUPPORT_STATES, CaseTableStatus, SignalState
 from .models import CaseTableItem, CaseTableSession, Contract, Meeting, OrientationActivity, Signal

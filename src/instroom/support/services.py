@@ -27,13 +27,13 @@ from instroom.applications.constants import CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
 from instroom.audit import services as audit
+from instroom.dates import add_months
 from instroom.distribution import services as distribution
 from instroom.matching import services as matching
 from instroom.matching.constants import MatchState
 from instroom.matching.models import Match
 from instroom.pdf import render_pdf
 from instroom.policy import rules
-from instroom.privacy.services import add_months
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation, Region
 

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from instroom.applications.models import Application
 from instroom.audit.models import AuditEvent
+from instroom.dates import add_months
 from instroom.distribution.models import Placement
 from instroom.matching import services as matching
-from instroom.privacy.services import add_months, retention_run
+from instroom.privacy.services import retention_run
 from instroom.support import services
 from instroom.support.models import ChecklistQuestion, Meeting
 from instroom.support.tests.factories import accepted_match, housed_contract

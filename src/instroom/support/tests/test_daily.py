@@ -13,7 +13,7 @@ from django.core.management import call_command
 from instroom.accounts.constants import Role
 from instroom.accounts.models import Notification
 from instroom.conftest import make_user
-from instroom.privacy.services import add_months
+from instroom.dates import add_months
 from instroom.support import services
 from instroom.support.tests.factories import housed_contract
 
