@@ -13,10 +13,11 @@ from rest_framework.response import Response
 from instroom.accounts.models import User
 from instroom.applications import selectors, services
 from instroom.applications.completeness import missing_parts
+from instroom.applications.constants import ContractForm
 from instroom.applications.models import Application, Client
 from instroom.assessment import selectors as assessment_selectors
 from instroom.assessment import services as assessment_services
-from instroom.assessment.constants import Outcome
+from instroom.assessment.constants import Outcome, Urgency
 from instroom.assessment.models import AgendaItem, Session
 from instroom.policy import rules
 from instroom.policy.rules import PERSONAL_DETAIL
@@ -282,9 +283,13 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 class DecisionSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     reasoning = serializers.CharField(allow_blank=True)
-    contract_form = serializers.CharField(required=False, allow_blank=True, default="")
+    contract_form = serializers.ChoiceField(
+        choices=ContractForm.choices, required=False, allow_blank=True, default=""
+    )
     support_months = serializers.IntegerField(required=False, allow_null=True, default=None)
-    urgency = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2)
+    urgency = serializers.ChoiceField(
+        choices=Urgency.choices, required=False, default=Urgency.NORMAL
+    )
     earliest_reapplication = serializers.DateField(required=False, allow_null=True, default=None)
     missing_information = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -17,7 +17,7 @@ home's municipality.
 Score components (`COMPONENTS`, see `ScoreConfig` for the points):
   preference  points for the place of the home's municipality in the client's ordered list;
   waiting     whole calendar months since the table's approval, capped;
-  urgency     the level the table set (0–3) times the points per level;
+  urgency     the level the table set (0 … URGENCY_MAX) times the points per level;
   fit         fit points minus a penalty per room above the need, floored at 0; the need is
               max(rooms_min, household_size − 1, 1) — one room for one or two people, one more
               for each further person — so a home is never "too big" for the client's own
@@ -63,6 +63,9 @@ COMPONENTS = ("preference", "waiting", "urgency", "fit", "origin")
 NO_DATE = int(np.iinfo(np.int64).min)  # "not parked" as a day ordinal
 _EPOCH = date(1970, 1, 1).toordinal()  # numpy's datetime64 day 0 as a date ordinal
 
+# The highest urgency a table can set (assessment.constants.Urgency has one level per value).
+URGENCY_MAX = 2
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -79,7 +82,7 @@ class Candidate:
     has_pets: bool
     rent_limit_eur: Decimal | None  # passend-toewijzen cap for this client; None = no cap
     approved_on: date  # the table's decision
-    urgency: int  # 0 = none … 3, set by the table
+    urgency: int  # 0 = normal … URGENCY_MAX, set by the table
     parked_until: date | None
     support_provider_id: int
 

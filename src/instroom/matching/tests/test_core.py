@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from instroom.matching.core import (
     COMPONENTS,
     REASON_CODES,
+    URGENCY_MAX,
     Candidate,
     HomeOffer,
     Pool,
@@ -143,7 +144,7 @@ candidate_fields = st.fixed_dictionaries(
             st.sampled_from([date(2024, 1, 31), date(2024, 2, 29), date(2025, 5, 31)]),
             st.dates(date(2023, 1, 1), date(2027, 12, 31)),
         ),
-        "urgency": st.integers(0, 3),
+        "urgency": st.integers(0, URGENCY_MAX),
         "parked_until": st.one_of(st.none(), st.dates(date(2024, 1, 1), date(2027, 12, 31))),
         "support_provider_id": st.sampled_from(PROVIDERS),
     }
@@ -675,3 +676,10 @@ def test_whole_months_oracle_on_month_ends() -> None:
     assert whole_months(date(2024, 2, 29), date(2025, 2, 28)) == 11
     assert whole_months(date(2024, 2, 29), date(2025, 3, 1)) == 12
     assert whole_months(date(2026, 12, 1), date(2026, 11, 30)) == 0
+
+
+def test_urgency_has_one_range_everywhere() -> None:
+    """The table's levels (the form, the API's choices, the model) are exactly the core's range."""
+    from instroom.assessment.constants import Urgency
+
+    assert sorted(Urgency.values) == list(range(URGENCY_MAX + 1))
