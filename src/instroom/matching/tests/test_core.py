@@ -283,17 +283,6 @@ def test_the_order_candidates_are_given_in_does_not_matter(candidates, home, con
     assert ids_in_order(shuffled, home, config) == first
 
 
-@settings(max_examples=50, deadline=None)
-@given(pools(), homes, configs)
-def test_evaluation_is_deterministic(candidates, home, config) -> None:
-    pool = Pool.from_candidates(candidates)
-    a, b = evaluate(home, pool, config, TODAY), evaluate(home, pool, config, TODAY)
-    assert a.rows() == b.rows()
-    assert a.excluded_rows() == b.excluded_rows()
-    assert np.array_equal(a.eligible_order(), b.eligible_order())
-    assert np.array_equal(a.totals, b.totals)
-
-
 @settings(max_examples=150, deadline=None)
 @given(pools(max_size=40), homes, configs, st.data())
 def test_raising_urgency_never_lowers_a_position(candidates, home, config, data) -> None:
