@@ -29,18 +29,3 @@ def membership_grant(
         changes={"role": role, "organisation": organisation.slug, "user": user.username},
     )
     return membership
-
-
-@transaction.atomic
-def membership_revoke(*, actor: User, membership: Membership) -> None:
-    if not rules.can_manage_users(actor, membership.organisation.region_id):
-        raise PermissionDenied(_("Only an administrator of this region may change roles."))
-    membership.active = False
-    membership.save(update_fields=["active"])
-    audit.record_change(
-        actor=actor,
-        action="membership.revoke",
-        obj=membership,
-        region_id=membership.organisation.region_id,
-        changes={"active": False},
-    )

@@ -77,10 +77,6 @@ class IdentityForm(NLDesignFormMixin, forms.Form):
         return value
 
 
-# Kept for the first step's name in older links and tests.
-ApplicationCreateForm = IdentityForm
-
-
 class HouseholdForm(NLDesignFormMixin, forms.Form):
     household_adults = forms.IntegerField(
         label=_("Adults in the household"), min_value=1, max_value=10

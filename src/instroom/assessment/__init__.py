@@ -1,4 +1,1 @@
-"""Assessment tables, sessions, agendas and decisions.
-
-Built in the issue: intake and assessment.
-"""
+"""Assessment tables, sessions, agendas and decisions."""

@@ -4,7 +4,6 @@ Each checks the policy and the case's state table, and writes the audit record, 
 transaction. Case transitions go through `applications.services.transition_case`."""
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +15,7 @@ from instroom.accounts.constants import Role
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
 from instroom.accounts.selectors import users_with_role
-from instroom.applications.constants import CaseState, ContractForm, DossierWeight
+from instroom.applications.constants import CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
 from instroom.audit import services as audit
@@ -299,18 +298,3 @@ def session_close(*, actor: User, session: Session) -> None:
     audit.record_change(
         actor=actor, action="session.close", obj=session, region_id=session.table.region_id
     )
-
-
-def suggested_invitees(item: AgendaItem) -> dict[str, Any]:
-    """For heavy dossiers: who to add (care, corporation, police) from the region."""
-    if item.application.dossier_weight != DossierWeight.HEAVY:
-        return {}
-    region_id = item.session.table.region_id
-    return {
-        kind: users_with_role(role, region_id=region_id)
-        for role, kind in (
-            (Role.POLICE, InvitationKind.POLICE),
-            (Role.CORPORATION_STAFF, InvitationKind.CORPORATION),
-            (Role.SUPPORT_WORKER, InvitationKind.CARE),
-        )
-    }

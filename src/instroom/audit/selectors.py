@@ -7,10 +7,6 @@ from django.utils import timezone
 from .models import AuditEvent
 
 
-def events_for_client(client_id: int) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(client_id=client_id).select_related("actor")
-
-
 def event_list(
     *,
     region_ids: frozenset[int],

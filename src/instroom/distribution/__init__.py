@@ -1,4 +1,1 @@
-"""Quota apportionment, carry-over and concentration caps; a pure-Python core.
-
-Built in the issue: fair distribution.
-"""
+"""Quota apportionment, carry-over and concentration caps; a pure-Python core."""

@@ -1,4 +1,1 @@
-"""The ten-year simulation of demand and supply; a pure-Python core.
-
-Built in the issue: forecast.
-"""
+"""The ten-year simulation of demand and supply; a pure-Python core."""

@@ -1,4 +1,1 @@
-"""Home offers from corporations.
-
-Built in the issue: homes, ranking and offers.
-"""
+"""Home offers from corporations."""

@@ -15,7 +15,3 @@ class HomeState(models.TextChoices):
     PROPOSED = "proposed", _("Candidate proposed")
     LET = "let", _("Let: match accepted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-# Homes the regional match point may still offer to somebody.
-OFFERABLE_STATES = frozenset({HomeState.OPEN})

@@ -1,4 +1,1 @@
-"""Eligibility, scores, ranking, the offer workflow and the batch solver.
-
-Built in the issues: homes and ranking, batch matching.
-"""
+"""Eligibility, scores, ranking, the offer workflow and the batch solver."""

@@ -605,11 +605,6 @@ def distribution_view(user: Any, region_id: int) -> DistributionView:
     return DistributionView(everything, municipalities, corporations)
 
 
-def can_view_access_log(user: Any, region_id: int | None = None) -> bool:
-    regions = actor_context(user).regions(Role.COORDINATOR)
-    return bool(regions) if region_id is None else region_id in regions
-
-
 # ---------------------------------------------------------------------------------------------
 # 3. Data minimisation
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from instroom.applications.constants import ACTIVE_STATES, ENDED_STATES
 from instroom.applications.models import Application, Client, Exclusion
 from instroom.assessment.models import Decision
 from instroom.audit import services as audit
-from instroom.audit.models import AuditEvent, EventNote
+from instroom.audit.models import EventNote
 from instroom.dates import add_months
 from instroom.policy import rules
 
@@ -158,7 +158,3 @@ def retention_run(*, today: date | None = None) -> list[int]:
         )
         done.append(client.pk)
     return done
-
-
-def access_events(client: Client) -> Any:
-    return AuditEvent.objects.filter(Q(client_id=client.pk)).select_related("actor")

@@ -13,10 +13,6 @@ def region_list() -> QuerySet[Region]:
     return Region.objects.order_by("name")
 
 
-def region_get(*, slug: str) -> Region:
-    return Region.objects.get(slug=slug)
-
-
 @dataclass(frozen=True)
 class Figure:
     value: int

@@ -1,7 +1,7 @@
 """Forecast scenarios of a region: made from the calibrated defaults with the user's changes,
 run in the background worker, summarised for the pages, the CSV and the PDF."""
 
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -219,7 +219,3 @@ def chart(
         else []
     )
     return {"width": width, "height": height, "top": round(top, 1), "lines": lines, "ticks": ticks}
-
-
-def editable_fields() -> list[str]:
-    return [f.name for f in fields(Inputs) if f.name in EDITABLE]

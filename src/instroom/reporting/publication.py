@@ -22,7 +22,7 @@ from instroom.support.constants import SignalKind, SignalOutcome
 
 from . import monitoring
 from .monitoring import Figures
-from .suppression import SECONDARY, THRESHOLD, protect, suppress
+from .suppression import SECONDARY, THRESHOLD, protect
 
 HIDDEN = f"<{THRESHOLD}"
 MASKED = (HIDDEN, SECONDARY)
@@ -472,7 +472,3 @@ def build(
     return Report(
         region, f.scope.period, audience, tables, f.today, area or region.name, notes, quota_error
     )
-
-
-def suppress_count(n: int, audience: Audience) -> Value:
-    return suppress(n) if audience == Audience.PUBLISHED else n

@@ -1,4 +1,1 @@
-"""Contracts, soft landing, meetings, signals, time-out and the case table.
-
-Built in the issue: contract and support.
-"""
+"""Contracts, soft landing, meetings, signals, time-out and the case table."""

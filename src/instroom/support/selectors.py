@@ -14,7 +14,7 @@ from instroom.matching.constants import MatchState
 from instroom.matching.models import Match
 from instroom.policy import rules
 
-from .constants import OPEN_MEETING_STATES, SUPPORT_STATES, CaseTableStatus, SignalState
+from .constants import OPEN_MEETING_STATES, SUPPORT_STATES
 from .models import CaseTableItem, CaseTableSession, Contract, Meeting, OrientationActivity, Signal
 from .services import meeting_attention, settings_for
 
@@ -138,10 +138,6 @@ def orientation(contract: Contract) -> Orientation:
     )
 
 
-def open_signals(contract: Contract) -> QuerySet[Signal]:
-    return contract.signals.exclude(state=SignalState.CLOSED)
-
-
 def case_table(*, actor: Any) -> tuple[QuerySet[CaseTableSession], QuerySet[CaseTableItem]]:
     regions = rules.actor_context(actor).regions(Role.COORDINATOR)
     sessions = CaseTableSession.objects.filter(region_id__in=regions).order_by("-starts_at")
@@ -154,10 +150,6 @@ def case_table(*, actor: Any) -> tuple[QuerySet[CaseTableSession], QuerySet[Case
 def session_get(*, actor: Any, pk: int) -> CaseTableSession:
     regions = rules.actor_context(actor).regions(Role.COORDINATOR)
     return CaseTableSession.objects.get(pk=pk, region_id__in=regions)
-
-
-def planned_sessions(region_id: int) -> QuerySet[CaseTableSession]:
-    return CaseTableSession.objects.filter(region_id=region_id, status=CaseTableStatus.PLANNED)
 
 
 def log_client_read(*, actor: Any, contracts: list[Contract], purpose: str) -> None:
