@@ -1,5 +1,12 @@
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .core import Reason
 
 
 class MatchState(models.TextChoices):
@@ -62,3 +69,33 @@ REASON_LABELS = {
     "parked": _("client parked"),
     "support_provider_inactive": _("support provider not active in the municipality"),
 }
+
+# The same reasons as a sentence with the figures that decide them (why-not, ranking page).
+REASON_MESSAGES = {
+    "excluded_municipality": _("The client excluded this municipality."),
+    "excluded_neighbourhood": _("The client excluded this neighbourhood."),
+    "too_few_rooms": _("Needs at least %(need)d rooms; the home has %(rooms)d."),
+    "not_accessible": _("Needs a wheelchair-accessible home; this one is not."),
+    "no_ground_floor_or_lift": _(
+        "Needs a ground floor or a lift; the home is on floor %(floor)d without a lift."
+    ),
+    "rent_above_limit": _(
+        "Rent € %(rent)s is above this client's passend-toewijzen limit of € %(limit)s."
+    ),
+    "pets": _("The client has pets; no pets are allowed in this home."),
+    "cap_reached": _("The concentration cap of this complex or neighbourhood is reached."),
+    "parked": _("Parked until %(date)s."),
+    "support_provider_inactive": _(
+        "The client's support provider does not work in this municipality."
+    ),
+}
+
+
+def reason_text(reason: "Reason") -> str:
+    """One reason in the active language, amounts formatted as money there."""
+    values = {
+        key: number_format(Decimal(f"{value:.2f}"), 2) if isinstance(value, float) else value
+        for key, value in reason.figures.items()
+    }
+    message = str(REASON_MESSAGES[reason.code])
+    return message % values if values else message

@@ -35,16 +35,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import numpy as np
-from django.utils.formats import number_format
-from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy as _
 from numpy.typing import ArrayLike
-
-if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise
 
 # The hard filters in the order their reasons are listed.
 REASON_CODES = (
@@ -150,30 +144,13 @@ def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _money(value: float) -> str:
-    return number_format(Decimal(f"{value:.2f}"), 2)
-
-
-def _render(message: Any, figures: dict[str, Any]) -> str:
-    # Figures are formatted when the message is shown: in the language active then.
-    values = {k: _money(v) if isinstance(v, float) else v for k, v in figures.items()}
-    return str(message) % values if values else str(message)
-
-
-_lazy_render = lazy(_render, str)
-
-
 @dataclass(frozen=True)
 class Reason:
-    code: str  # stable, one of REASON_CODES
-    message: "_StrPromise"  # lazy: rendered in the active language, with the figures
+    """Why a hard filter excludes a candidate: a stable code (one of REASON_CODES) and the
+    figures that decide it. The wording lives with the constants (`matching.constants`)."""
 
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-def _reason(code: str, message: Any, **figures: Any) -> Reason:
-    return Reason(code, cast("_StrPromise", _lazy_render(message, figures)))
+    code: str
+    figures: Mapping[str, int | float | str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -510,54 +487,16 @@ class Evaluation:
         for code in REASON_CODES:
             if not self.masks[code][i]:
                 continue
-            if code == "excluded_municipality":
-                reason = _reason(code, _("The client excluded this municipality."))
-            elif code == "excluded_neighbourhood":
-                reason = _reason(code, _("The client excluded this neighbourhood."))
-            elif code == "too_few_rooms":
-                reason = _reason(
-                    code,
-                    _("Needs at least %(need)d rooms; the home has %(rooms)d."),
-                    need=int(p.rooms_min[i]),
-                    rooms=home.rooms,
-                )
-            elif code == "not_accessible":
-                reason = _reason(code, _("Needs a wheelchair-accessible home; this one is not."))
+            figures: dict[str, int | float | str] = {}
+            if code == "too_few_rooms":
+                figures = {"need": int(p.rooms_min[i]), "rooms": home.rooms}
             elif code == "no_ground_floor_or_lift":
-                reason = _reason(
-                    code,
-                    _(
-                        "Needs a ground floor or a lift; "
-                        "the home is on floor %(floor)d without a lift."
-                    ),
-                    floor=home.floor,
-                )
+                figures = {"floor": home.floor}
             elif code == "rent_above_limit":
-                reason = _reason(
-                    code,
-                    _(
-                        "Rent € %(rent)s is above this client's passend-toewijzen "
-                        "limit of € %(limit)s."
-                    ),
-                    rent=float(home.rent_eur),
-                    limit=float(p.rent_limit[i]),
-                )
-            elif code == "pets":
-                reason = _reason(code, _("The client has pets; no pets are allowed in this home."))
-            elif code == "cap_reached":
-                reason = _reason(
-                    code, _("The concentration cap of this complex or neighbourhood is reached.")
-                )
+                figures = {"rent": float(home.rent_eur), "limit": float(p.rent_limit[i])}
             elif code == "parked":
-                reason = _reason(
-                    code,
-                    _("Parked until %(date)s."),
-                    date=date.fromordinal(int(p.parked_until[i])).isoformat(),
-                )
-            else:
-                reason = _reason(
-                    code, _("The client's support provider does not work in this municipality.")
-                )
+                figures = {"date": date.fromordinal(int(p.parked_until[i])).isoformat()}
+            reason = Reason(code, figures)
             found.append(reason)
         return found
 

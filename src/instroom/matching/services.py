@@ -28,7 +28,7 @@ from instroom.homes.services import home_transition
 from instroom.policy import rules
 
 from . import ranking
-from .constants import MATCH_TRANSITIONS, DeclineReason, MatchState, Review
+from .constants import MATCH_TRANSITIONS, DeclineReason, MatchState, Review, reason_text
 from .models import BatchRun, Match, MatchingSettings, Parking, RankingSnapshot, Refusal
 
 
@@ -123,7 +123,7 @@ def match_propose(
     if reasons:
         raise ValidationError(
             _("This candidate does not fit this home: %(reasons)s")
-            % {"reasons": "; ".join(str(r.message) for r in reasons)}
+            % {"reasons": "; ".join(reason_text(r) for r in reasons)}
         )
     config = settings_for(home.region_id)
     position = None

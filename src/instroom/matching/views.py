@@ -18,7 +18,13 @@ from instroom.policy import rules
 from instroom.regions.models import Organisation
 
 from . import ranking, selectors, services
-from .constants import MATCH_TRANSITIONS, REASON_LABELS, MatchState, SnapshotPurpose
+from .constants import (
+    MATCH_TRANSITIONS,
+    REASON_LABELS,
+    MatchState,
+    SnapshotPurpose,
+    reason_text,
+)
 from .forms import DecideForm, NoteForm, ReviewForm
 from .models import BatchRun, Match, Parking, RankingSnapshot, Refusal
 
@@ -70,7 +76,10 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ]
     excluded_indices = list(ranked.evaluation.excluded_indices())
     excluded = [
-        {"candidate": ranked.candidate(int(i)), "reasons": ranked.evaluation.reasons(int(i))}
+        {
+            "candidate": ranked.candidate(int(i)),
+            "reasons": [(r.code, reason_text(r)) for r in ranked.evaluation.reasons(int(i))],
+        }
         for i in (excluded_indices if show_all else excluded_indices[:SHOWN])
     ]
     components = list(eligible[0]["row"].points) if eligible else list(COMPONENT_LABELS)
