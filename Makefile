@@ -1,6 +1,6 @@
 # Instroom: two commands on a fresh machine.
 #   make demo   install everything, prepare the demo database (SQLite) and serve :8000
-#   make test   ruff, mypy, migrations check, translations check and the test suite
+#   make test   ruff, mypy, import layers, migrations check, translations check and the test suite
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -52,6 +52,7 @@ test: install
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
 	$(BIN)/mypy src/instroom
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/instroom makemigrations --check --dry-run -v 1 --settings=instroom.conf.test
 	$(BIN)/python scripts/check_translations.py
 	$(BIN)/pytest -p no:cacheprovider
