@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import NLDesignFormMixin
 
-from .constants import DeclineReason
+from .constants import DeclineReason, Review
 
 
 class DecideForm(NLDesignFormMixin, forms.Form):
@@ -39,9 +39,9 @@ class NoteForm(NLDesignFormMixin, forms.Form):
 class ReviewForm(NLDesignFormMixin, forms.Form):
     judgement = forms.TypedChoiceField(
         label=_("Judgement"),
-        choices=[("justified", _("Justified")), ("unjustified", _("Unjustified"))],
+        choices=[(r.value, r.label) for r in (Review.JUSTIFIED, Review.UNJUSTIFIED)],
         widget=forms.RadioSelect,
-        coerce=lambda v: v == "justified",
+        coerce=lambda v: v == Review.JUSTIFIED,
     )
     note = forms.CharField(
         label=_("Explanation"),
