@@ -74,6 +74,17 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             "missing",
         ]
 
+    def to_representation(self, instance: Application) -> dict[str, Any]:
+        """Only the field groups of the minimisation table the caller sees (`groups` in the
+        context, from the caller's view of the client); none when it is missing."""
+        data = super().to_representation(instance)
+        groups = self.context.get("groups", frozenset())
+        return {
+            name: value
+            for name, value in data.items()
+            if rules.APPLICATION_FIELD_GROUP.get(name) in groups
+        }
+
     def get_preferences(self, obj: Application) -> list[str]:
         return [p.municipality.cbs_code for p in obj.preferences.select_related("municipality")]
 
@@ -154,7 +165,12 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         selectors.log_reads(
             actor=self.request.user, views=[view], action="application.view", purpose="API"
         )
-        return Response(ApplicationDetailSerializer(application).data, status=code)
+        return Response(
+            ApplicationDetailSerializer(
+                application, context={"groups": view.groups_for(application)}
+            ).data,
+            status=code,
+        )
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())

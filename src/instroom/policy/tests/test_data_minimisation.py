@@ -3,9 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from instroom.applications import selectors
 from instroom.applications.tests.factories import make_application
-from instroom.policy.rules import Detail
 
 
 @pytest.fixture
@@ -44,19 +42,27 @@ def test_municipality_never_receives_personal_data(client, cast, application) ->
 
 
 @pytest.mark.django_db
-def test_pseudonym_level_shows_no_identity(cast, application) -> None:
-    view = selectors.ClientView(
-        client=application.client,
-        level=Detail.PSEUDONYM,
-        fields={"candidate_number": application.client.candidate_number},
-    )
-    assert view.candidate_number.startswith("K-")
-    assert application.client.case_number not in view.candidate_number
-    from instroom.policy.rules import CLIENT_FIELDS
+def test_pseudonym_level_shows_no_identity(client, cast) -> None:
+    """A corporation that proposed a candidate sees the candidate number, household and needs
+    on the offer page and in the API, and nothing that identifies the person (before the care
+    provider accepts)."""
+    from instroom.homes.tests.factories import make_home
+    from instroom.matching import services as matching
+    from instroom.matching.tests.factories import make_approved
 
-    assert not {"first_name", "last_name", "bsn", "date_of_birth", "case_number"} & set(
-        CLIENT_FIELDS[Detail.PSEUDONYM]
-    )
+    application = make_approved(cast, last_name="Zwaluwstaart")
+    person = application.client
+    home = make_home(cast.corporation_user, cast.corporation, rooms=2)
+    match = matching.match_propose(actor=cast.corporation_user, home=home, application=application)
+    client.force_login(cast.corporation_user)
+    page = client.get(reverse("matching:detail", args=[match.pk])).content.decode()
+    api = client.get(f"/api/v1/matches/{match.pk}/").json()
+    assert person.candidate_number in page and api["candidate_number"] == person.candidate_number
+    assert 'data-detail="pseudonym"' in page and api["candidate_name"] is None
+    for secret in (person.last_name, person.first_name, person.case_number, person.bsn):
+        assert secret not in page and secret not in str(api)
+    assert client.get(reverse("applications:client", args=[person.pk])).status_code == 404
+    assert client.get(f"/api/v1/applications/{application.pk}/").status_code == 404
 
 
 @pytest.mark.django_db
