@@ -160,15 +160,14 @@ class ApplicationViewSet(viewsets.GenericViewSet):
     def _detail(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
         application.refresh_from_db()
         view = selectors.minimise(self.request.user, application.client)
-        if view.level not in PERSONAL_DETAIL:
+        groups = view.groups_for(application)  # a draft: its writer and the service point only
+        if view.level not in PERSONAL_DETAIL or not groups:
             raise Http404
         selectors.log_reads(
             actor=self.request.user, views=[view], action="application.view", purpose="API"
         )
         return Response(
-            ApplicationDetailSerializer(
-                application, context={"groups": view.groups_for(application)}
-            ).data,
+            ApplicationDetailSerializer(application, context={"groups": groups}).data,
             status=code,
         )
 
