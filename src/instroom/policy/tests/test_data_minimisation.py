@@ -76,3 +76,45 @@ def test_corporation_and_police_see_no_client_before_a_later_stage_grants_it(
             client.get(reverse("applications:client", args=[application.client_id])).status_code
             == 404
         )
+
+
+@pytest.mark.django_db
+def test_table_member_reads_the_file_while_the_case_is_on_the_agenda_only(client, cast) -> None:
+    """The session page (and its PDFs, which read the same rows) shows a table member the
+    dossier weight while the case is open, and no reasoning once it left the agenda."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from instroom.applications import services as app_services
+    from instroom.assessment import services as assessment_services
+
+    application = make_application(cast.care_worker_a, cast.care_a)
+    app_services.application_submit(actor=cast.care_worker_a, application=application)
+    app_services.application_mark_complete(actor=cast.coordinator, application=application)
+    table = cast.region.tables.get()
+    assessment_services.table_member_add(
+        actor=None, table=table, user=cast.table_member, is_chair=True
+    )
+    session = assessment_services.session_plan(
+        actor=cast.coordinator, table=table, starts_at=timezone.now() + timedelta(days=1)
+    )
+    item = assessment_services.agenda_add(
+        actor=cast.coordinator, session=session, application=application
+    )
+    url = reverse("assessment:session", args=[session.pk])
+    client.force_login(cast.table_member)
+    assert "dossierzwaarte" in client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    reasoning = "Stabiel sinds twee jaar, netwerk in de buurt van de Kievitsbloem."
+    assessment_services.decision_record(
+        actor=cast.table_member,
+        item=item,
+        outcome="approve",
+        reasoning=reasoning,
+        contract_form="three_party",
+        support_months=24,
+    )
+    page = client.get(url).content.decode()
+    assert reasoning not in page and application.client.last_name not in page
+    client.force_login(cast.coordinator)
+    assert reasoning in client.get(url).content.decode()
