@@ -74,6 +74,11 @@ def make_user(
 
 @pytest.fixture
 def cast(db: None) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The cast, for fixtures that build their world once per module (database unblocked)."""
     region = build_region("testregio")
     other = build_region("andere-regio")
     org = {o.slug: o for o in region.organisations.all()}

@@ -75,6 +75,17 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             "missing",
         ]
 
+    def to_representation(self, instance: Application) -> dict[str, Any]:
+        """Only the field groups of the minimisation table the caller sees (`groups` in the
+        context, from the caller's view of the client); none when it is missing."""
+        data = super().to_representation(instance)
+        groups = self.context.get("groups", frozenset())
+        return {
+            name: value
+            for name, value in data.items()
+            if rules.APPLICATION_FIELD_GROUP.get(name) in groups
+        }
+
     def get_preferences(self, obj: Application) -> list[str]:
         return [p.municipality.cbs_code for p in obj.preferences.select_related("municipality")]
 
@@ -150,12 +161,16 @@ class ApplicationViewSet(viewsets.GenericViewSet):
     def _detail(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
         application.refresh_from_db()
         view = selectors.minimise(self.request.user, application.client)
-        if view.level not in PERSONAL_DETAIL:
+        groups = view.groups_for(application)  # a draft: its writer and the service point only
+        if view.level not in PERSONAL_DETAIL or not groups:
             raise Http404
         selectors.log_reads(
             actor=self.request.user, views=[view], action="application.view", purpose="API"
         )
-        return Response(ApplicationDetailSerializer(application).data, status=code)
+        return Response(
+            ApplicationDetailSerializer(application, context={"groups": groups}).data,
+            status=code,
+        )
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from instroom.audit import services as audit
 from instroom.policy import rules
-from instroom.policy.rules import CLIENT_FIELDS, PERSONAL_DETAIL, Detail
+from instroom.policy.rules import PERSONAL_DETAIL, Audience, Detail, FieldGroup
 
 from .constants import CaseState
 from .models import Application, Client
@@ -44,11 +44,14 @@ def check_queue(*, actor: Any) -> QuerySet[Application]:
 
 @dataclass(frozen=True)
 class ClientView:
-    """A client as one user may see them: only the fields their role allows."""
+    """A client as one user may see them: only the field groups of the minimisation table
+    (`policy.rules.MINIMISATION`) that their relationship to the client allows."""
 
     client: Client
     level: Detail
     fields: dict[str, Any]
+    audiences: frozenset[Audience] = frozenset()
+    groups: frozenset[FieldGroup] = frozenset()
 
     def __getattr__(self, name: str) -> Any:  # template access: view.first_name
         try:
@@ -56,13 +59,24 @@ class ClientView:
         except KeyError:
             raise AttributeError(name) from None
 
+    def groups_for(self, application: Application) -> frozenset[FieldGroup]:
+        """The groups of one application's file this user sees (a draft: its writer only)."""
+        return rules.visible_groups(self.audiences, application.state)
+
+    def sees(self, group: FieldGroup, application: Application | None = None) -> bool:
+        groups = self.groups if application is None else self.groups_for(application)
+        return group in groups
+
 
 def minimise(actor: Any, client: Client) -> ClientView:
-    level = rules.client_detail_level(actor, client)
+    audiences = rules.client_audiences(actor, client)
+    groups = rules.visible_groups(audiences)
     return ClientView(
         client=client,
-        level=level,
-        fields={name: getattr(client, name) for name in CLIENT_FIELDS[level]},
+        level=rules.detail_level(audiences),
+        fields={name: getattr(client, name) for name in rules.client_fields(groups)},
+        audiences=audiences,
+        groups=groups,
     )
 
 

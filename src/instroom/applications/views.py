@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from instroom.audit.timeline import client_timeline
 from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.policy import rules
-from instroom.policy.rules import PERSONAL_DETAIL
+from instroom.policy.rules import FieldGroup
 from instroom.regions.models import Organisation
 
 from . import selectors, services
@@ -244,7 +244,7 @@ def motivation_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
     """The uploaded motivation letter, to those who may see the client; the read is logged."""
     application = _application_in_scope(request, pk)
     view = selectors.minimise(request.user, application.client)
-    if view.level not in PERSONAL_DETAIL or not application.motivation_file:
+    if not view.sees(FieldGroup.MOTIVATION, application) or not application.motivation_file:
         raise Http404
     selectors.log_reads(
         actor=request.user, views=[view], action="motivation.download", purpose="motivation letter"
@@ -279,10 +279,11 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except Client.DoesNotExist:
         raise Http404 from None
     client = view.client
-    personal = view.level in PERSONAL_DETAIL
     applications = [
         {
             "application": a,
+            # The field groups of this application's file the user sees (policy.rules).
+            "groups": view.groups_for(a),
             "next_states": services.allowed_next_states(a),
             "missing": missing_parts(a) if a.state in EDITABLE_STATES else [],
             "lead": selectors.lead_times(a),
@@ -298,12 +299,11 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "applications/client.html",
         {
             "view": view,
-            "personal": personal,
             "applications": applications,
             "can_edit": rules.can_edit_application(request.user, client),
             "can_check": rules.can_check_applications(request.user, client.region_id),
             "return_form": ReturnForm(),
-            "timeline": client_timeline(client.pk) if personal else [],
+            "timeline": client_timeline(client.pk) if view.sees(FieldGroup.TIMELINE) else [],
         },
     )
 

@@ -41,6 +41,12 @@ class AgendaRow:
     view: ClientView
     decision: Any
 
+    @property
+    def groups(self) -> frozenset[rules.FieldGroup]:
+        """The parts of this case's file the viewer sees (the minimisation table): a table
+        member sees the dossier and the reasoning while the case is on the open agenda."""
+        return self.view.groups_for(self.item.application)
+
 
 def agenda(*, actor: Any, session: Session, purpose: str) -> list[AgendaRow]:
     """The cases of a session the actor may see: all for coordinators and members, only the

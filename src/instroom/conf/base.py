@@ -122,6 +122,8 @@ TEMPLATES = [
                 "instroom.policy.context_processors.policy",
                 "instroom.context_processors.environment",
             ],
+            # `|bdi`: user-entered text shown inline, isolated (no `{% load %}` needed).
+            "builtins": ["instroom.text_direction"],
         },
     },
 ]

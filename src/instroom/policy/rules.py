@@ -611,7 +611,9 @@ def distribution_view(user: Any, region_id: int) -> DistributionView:
 
 
 class Detail(StrEnum):
-    """How much of a client a user may see, from most to least."""
+    """How much of a client's identity a user may see, from most to least. Derived from the
+    minimisation table below (BSN row, identity row); kept for the many places that only ask
+    "name or candidate number?"."""
 
     FULL = "full"  # identity including BSN
     NO_BSN = "no_bsn"  # name and date of birth, no BSN
@@ -619,20 +621,160 @@ class Detail(StrEnum):
     NONE = "none"
 
 
-def client_detail_level(user: Any, client: Any) -> Detail:
+class Audience(StrEnum):
+    """A user's relationship to one client; a user may stand in several at once."""
+
+    SERVICE_POINT = "service_point"  # coordinator of the client's region
+    WRITER = "writer"  # applicant worker of the care provider that writes the application
+    ASSESSOR = "assessor"  # table member or invited participant, case on an open agenda
+    SUPPORT = "support"  # support worker of the ambulant care provider named on it
+    LANDLORD = "landlord"  # corporation whose offer the care provider accepted
+    CANDIDATE_LANDLORD = "candidate_landlord"  # corporation with an offer not yet accepted
+    WELFARE = "welfare"  # welfare organisation / district team the tenancy is handed over to
+
+
+class FieldGroup(StrEnum):
+    """The parts of a client's file, each one row of the minimisation table."""
+
+    PSEUDONYM = "pseudonym"  # candidate number
+    IDENTITY = "identity"  # case number, name, date of birth
+    BSN = "bsn"
+    CASE_STATUS = "case_status"  # state, milestones, lead times, consent recorded, what is missing
+    HOUSEHOLD_NEEDS = "household_needs"  # household, rooms, accessibility, pets
+    SUPPORT_ARRANGEMENT = (
+        "support_arrangement"  # who gives woonbegeleiding, how long, contract form
+    )
+    ORIGIN = "origin"  # current care and facility, applying care provider, municipality of origin
+    PLACES = "places"  # preferred municipalities, excluded places with their reasons
+    INCOME = "income"  # yearly income, budget management
+    MOTIVATION = "motivation"  # the client's letter, typed or uploaded (the only document)
+    DOSSIER = "dossier"  # dossier weight, history of nuisance, arrears, eviction, justice
+    DECISION = "decision"  # the table's reasoning and urgency, the service point's return reason
+    TIMELINE = "timeline"  # every event of the case with its reasons
+
+
+_SP, _WR, _AS = Audience.SERVICE_POINT, Audience.WRITER, Audience.ASSESSOR
+_SU, _LL, _CL, _WF = (
+    Audience.SUPPORT,
+    Audience.LANDLORD,
+    Audience.CANDIDATE_LANDLORD,
+    Audience.WELFARE,
+)
+_ASSESS = frozenset({_SP, _WR, _AS})
+
+# THE minimisation table (DOMAIN.md §2, §3, §4): field group -> who sees it. Pages, API and
+# downloads all read it through `visible_groups`; `policy/tests/test_minimisation_table.py` checks
+# every row for every persona on the page and the API. Seeing the person is within the rules of
+# the parties of a tenancy; the file is for those who assess it and the care provider who wrote
+# it with the client. Why each row is as it is:
+# - The service point and the writing care provider see the whole file (the service point checks
+#   and monitors every step; the writer wrote it). Assessors see all of it while the case is on an
+#   open agenda of their table, BSN excepted (they assess the person, not the number).
+# - A lease needs: the tenant's name and date of birth, the household that moves in, the rooms and
+#   accessibility the home must have, and the support arrangement (who supports, how long, hence
+#   the contract form: a three-party contract names the support organisation, a longer one is
+#   rented to the care provider). It does not need income or budget management (the
+#   affordability rule is applied by the match point's hard filter before a proposal exists),
+#   nor where the client lives now, their wishes and exclusions (already applied), their history,
+#   letter or the table's reasoning. Before the care provider accepts, the corporation sees only
+#   the candidate number with the household, needs and support arrangement (the matching page).
+# - Welfare / district team (after the handover): who the person is, who lives with them and who
+#   supports them, for the neighbourhood contact. The contact person is on the contract, not here;
+#   the client record holds no contact details of its own.
+# - The support worker (ambulant care provider named on the application) supports the person in
+#   the home: identity, household and needs, the arrangement, where they come from (warm
+#   handover), income and budget management (paying the rent is most of what goes wrong). Not the
+#   letter nor the assessment file (DOMAIN.md §4 names support workers among those who do not read
+#   the letter, also when their organisation wrote it: that is the applicant worker's role).
+# - Nobody but the service point and the writer sees a draft's content (`DRAFT_AUDIENCES`).
+MINIMISATION: dict[FieldGroup, frozenset[Audience]] = {
+    FieldGroup.PSEUDONYM: frozenset(Audience),
+    FieldGroup.IDENTITY: frozenset({_SP, _WR, _AS, _SU, _LL, _WF}),
+    FieldGroup.BSN: frozenset({_SP, _WR}),
+    FieldGroup.CASE_STATUS: frozenset({_SP, _WR, _AS, _SU, _LL, _WF}),
+    FieldGroup.HOUSEHOLD_NEEDS: frozenset({_SP, _WR, _AS, _SU, _LL, _CL, _WF}),
+    FieldGroup.SUPPORT_ARRANGEMENT: frozenset({_SP, _WR, _AS, _SU, _LL, _CL, _WF}),
+    FieldGroup.ORIGIN: frozenset({_SP, _WR, _AS, _SU}),
+    FieldGroup.PLACES: _ASSESS,
+    FieldGroup.INCOME: frozenset({_SP, _WR, _AS, _SU}),
+    FieldGroup.MOTIVATION: _ASSESS,
+    FieldGroup.DOSSIER: _ASSESS,
+    FieldGroup.DECISION: _ASSESS,
+    FieldGroup.TIMELINE: _ASSESS,
+}
+# A draft application is still being written: its content is for the writer (and the service
+# point, which sees every case of its region from the start).
+DRAFT_AUDIENCES = frozenset({_SP, _WR})
+DRAFT_STATE = "draft"
+
+# The fields of each group, on the client and on the application (with the API's computed ones).
+CLIENT_GROUP_FIELDS: dict[FieldGroup, tuple[str, ...]] = {
+    FieldGroup.PSEUDONYM: ("candidate_number",),
+    FieldGroup.IDENTITY: ("case_number", "first_name", "last_name", "date_of_birth"),
+    FieldGroup.BSN: ("bsn",),
+    FieldGroup.HOUSEHOLD_NEEDS: ("household_adults", "household_children"),
+    FieldGroup.SUPPORT_ARRANGEMENT: ("support_provider",),
+    FieldGroup.ORIGIN: ("source", "municipality_of_origin", "care_provider"),
+}
+APPLICATION_GROUP_FIELDS: dict[FieldGroup, tuple[str, ...]] = {
+    FieldGroup.IDENTITY: ("case_number",),
+    FieldGroup.CASE_STATUS: (
+        "id",
+        "client_id",
+        "state",
+        "state_changed_at",
+        "submitted_at",
+        "completed_at",
+        "decided_at",
+        "table",
+        "consent_given",
+        "consent_recorded_at",
+        "missing",
+    ),
+    FieldGroup.HOUSEHOLD_NEEDS: (
+        "pets",
+        "pets_note",
+        "rooms_min",
+        "needs_ground_floor_or_lift",
+        "needs_wheelchair_access",
+    ),
+    FieldGroup.SUPPORT_ARRANGEMENT: ("expected_support_months", "contract_form"),
+    FieldGroup.ORIGIN: ("current_facility",),
+    FieldGroup.PLACES: ("preferences", "exclusions"),
+    FieldGroup.INCOME: ("yearly_income_eur", "budget_management"),
+    FieldGroup.MOTIVATION: ("motivation_text", "motivation_file"),
+    FieldGroup.DOSSIER: (
+        "dossier_weight",
+        "history_nuisance",
+        "history_arrears",
+        "history_eviction",
+        "history_justice",
+    ),
+    FieldGroup.DECISION: ("return_reason", "urgency", "decisions"),
+}
+APPLICATION_FIELD_GROUP: dict[str, FieldGroup] = {
+    name: group for group, names in APPLICATION_GROUP_FIELDS.items() for name in names
+}
+
+
+def client_audiences(user: Any, client: Any) -> frozenset[Audience]:
+    """Every relationship `user` has to `client` (none: the client is not theirs to see)."""
     ctx = actor_context(user)
+    found: set[Audience] = set()
     if client.region_id in ctx.regions(Role.COORDINATOR):
-        return Detail.FULL
+        found.add(Audience.SERVICE_POINT)
     if client.care_provider_id in ctx.organisations(Role.APPLICANT_WORKER):
-        return Detail.FULL
+        found.add(Audience.WRITER)
+    if found:
+        return frozenset(found)  # they see every group already: no queries for the rest
     if client.support_provider_id in ctx.organisations(Role.SUPPORT_WORKER):
-        return Detail.NO_BSN
+        found.add(Audience.SUPPORT)
     if ctx.grants and client.pk in _assessment_ids(user, ctx):
-        return Detail.NO_BSN  # table members and invited participants assess the person, no BSN
+        found.add(Audience.ASSESSOR)
     if (welfare := ctx.organisations(Role.WELFARE)) and client.contracts.filter(
         welfare_organisation_id__in=welfare
     ).exists():
-        return Detail.NO_BSN  # handed over: the district team knows who it supports
+        found.add(Audience.WELFARE)  # handed over: the district team knows who it supports
     if corporations := ctx.organisations(Role.CORPORATION_STAFF):
         from django.apps import apps
 
@@ -648,45 +790,42 @@ def client_detail_level(user: Any, client: Any) -> Detail:
             .values_list("state", flat=True)
         )
         if states & IDENTITY_SHARED_STATES:
-            return Detail.NO_BSN  # the care provider agreed: the landlord meets the tenant
-        if states:
-            return Detail.PSEUDONYM
-    return Detail.NONE
+            found.add(Audience.LANDLORD)  # the care provider agreed: the landlord meets the tenant
+        elif states:
+            found.add(Audience.CANDIDATE_LANDLORD)
+    return frozenset(found)
 
 
-# Which fields of a client each level shows; serializers and templates both use these.
-CLIENT_FIELDS: dict[Detail, tuple[str, ...]] = {
-    Detail.FULL: (
-        "case_number",
-        "first_name",
-        "last_name",
-        "bsn",
-        "date_of_birth",
-        "source",
-        "municipality_of_origin",
-        "care_provider",
-        "support_provider",
-        "household_adults",
-        "household_children",
-    ),
-    Detail.NO_BSN: (
-        "case_number",
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "source",
-        "municipality_of_origin",
-        "care_provider",
-        "support_provider",
-        "household_adults",
-        "household_children",
-    ),
-    Detail.PSEUDONYM: (
-        "candidate_number",
-        "household_adults",
-        "household_children",
-        "support_provider",
-    ),
-    Detail.NONE: (),
-}
+def visible_groups(
+    audiences: frozenset[Audience], application_state: str | None = None
+) -> frozenset[FieldGroup]:
+    """The groups these audiences see; of an application in `application_state`, if given."""
+    if application_state == DRAFT_STATE:
+        audiences = audiences & DRAFT_AUDIENCES
+    return frozenset(g for g, allowed in MINIMISATION.items() if audiences & allowed)
+
+
+def detail_level(audiences: frozenset[Audience]) -> Detail:
+    groups = visible_groups(audiences)
+    if FieldGroup.BSN in groups:
+        return Detail.FULL
+    if FieldGroup.IDENTITY in groups:
+        return Detail.NO_BSN
+    return Detail.PSEUDONYM if groups else Detail.NONE
+
+
+def client_detail_level(user: Any, client: Any) -> Detail:
+    return detail_level(client_audiences(user, client))
+
+
+def client_fields(groups: frozenset[FieldGroup]) -> tuple[str, ...]:
+    """The client's fields these groups show, in a stable order."""
+    return tuple(
+        name
+        for group in FieldGroup
+        if group in groups
+        for name in CLIENT_GROUP_FIELDS.get(group, ())
+    )
+
+
 PERSONAL_DETAIL = frozenset({Detail.FULL, Detail.NO_BSN})
