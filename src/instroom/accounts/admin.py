@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +17,7 @@ from instroom.audit import services as audit
 
 from . import services
 from .models import ApiToken, Membership, User
+from .notifications import notify
 from .two_factor import reauth_required
 
 
@@ -47,6 +49,28 @@ class InstroomUserAdmin(UserAdmin):
         self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         return reauth_required(super().add_view)(request, form_url, extra_context)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """An administrator may set someone's password (a new account has none to sign in
+        with), but never unseen: it is audited and the owner is told."""
+        response = reauth_required(super().user_change_password)(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            if user.pk != request.user.pk:
+                audit.record_change(
+                    actor=request.user,
+                    action="user.password_set",
+                    obj=user,
+                    changes={"user": user.username},
+                )
+                notify(
+                    users=[user],
+                    subject=gettext("An administrator set a new password for your account"),
+                    body=gettext("Did you not ask for this? Tell your administrator at once."),
+                )
+        return response
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
@@ -123,6 +147,14 @@ class SecondFactorAdmin(RevokeOnlyAdmin):
             changes={"device": obj._meta.label_lower, "user": obj.user.username},
         )
         super().delete_model(request, obj)
+        notify(
+            users=[obj.user],
+            subject=gettext("An administrator removed your two-step sign-in"),
+            body=gettext(
+                "Set up your authenticator app again when you next sign in. Did you not ask "
+                "for this? Tell your administrator at once."
+            ),
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for device in queryset.select_related("user"):

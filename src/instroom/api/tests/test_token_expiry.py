@@ -22,3 +22,13 @@ def test_an_old_token_is_refused_with_what_to_do(client, cast, settings) -> None
     response = client.get("/api/v1/me/", **auth)
     assert response.status_code in (401, 403)
     assert "expired" in response.json()["detail"]
+
+
+def test_the_schema_still_documents_the_token_header_and_answers_a_token(client, cast) -> None:
+    key = api_key_for(cast.coordinator)
+    response = client.get(
+        "/api/schema/", HTTP_ACCEPT="application/json", HTTP_AUTHORIZATION=f"Token {key}"
+    )
+    assert response.status_code == 200
+    scheme = response.json()["components"]["securitySchemes"]["tokenAuth"]
+    assert scheme["name"] == "Authorization" and '"Token"' in scheme["description"]
