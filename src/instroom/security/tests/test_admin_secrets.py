@@ -7,8 +7,9 @@ from base64 import b32encode
 from contextlib import suppress
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,6 +35,16 @@ def secrets_of(cast) -> dict[str, str]:
     }
     for i, code in enumerate(new_recovery_codes(owner)):
         found[f"recovery code {i}"] = code
+    # A failed re-authentication (wrong password, a valid recovery code) is kept by the
+    # lock-out's log of attempts, which the admin shows.
+    with override_settings(AXES_ENABLED=True):
+        attempt = Client()
+        attempt.force_login(owner)
+        failed = attempt.post(
+            reverse("accounts:reauth"), {"password": "wrong", "token": found["recovery code 0"]}
+        )
+        assert failed.status_code == 200
+    assert AccessAttempt.objects.exists()
     return found
 
 
