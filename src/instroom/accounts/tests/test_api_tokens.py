@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from instroom.accounts.models import ApiToken
@@ -49,7 +50,11 @@ def test_a_corporation_users_token_list_shows_a_prefix_and_the_new_key_once(
     assert token.prefix == key[:8]
     assert key not in stored_text()  # only its hash is kept
     # The key works, in the header format existing clients send.
-    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    software = Client()  # no session: the token alone
+    assert software.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    assert software.get("/api/v1/me/").status_code in (401, 403)
+    token.refresh_from_db()
+    assert token.last_used_at is not None
     # Afterwards the list shows the first characters only.
     again = client.get(reverse("accounts:profile"), **lang).content.decode()
     assert f"{key[:8]}…" in again and key not in again and key[:9] not in again
