@@ -1,12 +1,23 @@
 from typing import Any
 
+# Import the second-factor plugins' admin modules first (they register after this app in
+# INSTALLED_APPS), so that their registrations can be replaced below.
+import django_otp.plugins.otp_static.admin
+import django_otp.plugins.otp_totp.admin  # noqa: F401
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from instroom.audit import services as audit
 
-from .models import Membership, User
+from . import services
+from .models import ApiToken, Membership, User
+from .notifications import notify
 from .two_factor import reauth_required
 
 
@@ -39,6 +50,28 @@ class InstroomUserAdmin(UserAdmin):
     ) -> HttpResponse:
         return reauth_required(super().add_view)(request, form_url, extra_context)
 
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """An administrator may set someone's password (a new account has none to sign in
+        with), but never unseen: it is audited and the owner is told."""
+        response = reauth_required(super().user_change_password)(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            if user.pk != request.user.pk:
+                audit.record_change(
+                    actor=request.user,
+                    action="user.password_set",
+                    obj=user,
+                    changes={"user": user.username},
+                )
+                notify(
+                    users=[user],
+                    subject=gettext("An administrator set a new password for your account"),
+                    body=gettext("Did you not ask for this? Tell your administrator at once."),
+                )
+        return response
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is not Membership:
@@ -65,3 +98,70 @@ class InstroomUserAdmin(UserAdmin):
                 **changes,
             },
         )
+
+
+class RevokeOnlyAdmin(admin.ModelAdmin):
+    """Credentials of other users: an administrator may see who has one and revoke it, but
+    never make one for someone else (that would let them act as that person) nor read it."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(RevokeOnlyAdmin):
+    list_display = ["user", "prefix", "created_at", "last_used_at", "expires_at"]
+    fields = ["user", "prefix", "created_at", "last_used_at"]
+    search_fields = ["user__username", "prefix"]
+    list_select_related = ["user"]
+
+    @admin.display(description=_("valid until"))
+    def expires_at(self, obj: ApiToken) -> Any:
+        return obj.expires_at
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        services.api_token_revoke(actor=request.user, token=obj)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset.select_related("user"):
+            self.delete_model(request, token)
+
+
+class SecondFactorAdmin(RevokeOnlyAdmin):
+    """Who has a second factor, without its secret (the TOTP key, the recovery codes).
+    Removing one lets a user who lost their phone and codes set up a new one; it is audited."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        audit.record_change(
+            actor=request.user,
+            action="otp.remove",
+            obj=obj.user,
+            changes={"device": obj._meta.label_lower, "user": obj.user.username},
+        )
+        super().delete_model(request, obj)
+        notify(
+            users=[obj.user],
+            subject=gettext("An administrator removed your two-step sign-in"),
+            body=gettext(
+                "Set up your authenticator app again when you next sign in. Did you not ask "
+                "for this? Tell your administrator at once."
+            ),
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for device in queryset.select_related("user"):
+            self.delete_model(request, device)
+
+
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, SecondFactorAdmin)

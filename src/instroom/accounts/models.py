@@ -1,5 +1,10 @@
+import hashlib
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from instroom.regions.models import Organisation
@@ -91,3 +96,40 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ApiToken(models.Model):
+    """A key for the API, acting as its user. Only a hash of the key is kept (the key is shown
+    once, when made); the first characters stay visible so the owner can tell keys apart."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    prefix = models.CharField(_("begins with"), max_length=PREFIX_LENGTH)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @property
+    def expires_at(self) -> datetime:
+        """Tokens expire a configured number of days after they were made."""
+        return self.created_at + timedelta(days=settings.INSTROOM_API_TOKEN_DAYS)
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        # The key has 240 random bits: a plain hash cannot be reversed by guessing.
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import User
+from .models import ApiToken, User
 
 
 def users_with_role(
@@ -18,3 +18,8 @@ def users_with_role(
     if organisation_id is not None:
         qs = qs.filter(memberships__organisation_id=organisation_id)
     return qs.distinct()
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's own API tokens (their first characters only; the keys are not stored)."""
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")

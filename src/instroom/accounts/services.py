@@ -1,4 +1,7 @@
-"""Writes about users and their roles; each one audited in the same transaction."""
+"""Writes about users, their roles and their API tokens; each one audited in the same
+transaction."""
+
+import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -8,7 +11,7 @@ from instroom.audit import services as audit
 from instroom.policy import rules
 from instroom.regions.models import Organisation
 
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 
 
 @transaction.atomic
@@ -29,3 +32,34 @@ def membership_grant(
         changes={"role": role, "organisation": organisation.slug, "user": user.username},
     )
     return membership
+
+
+@transaction.atomic
+def api_token_create(*, actor: User) -> tuple[ApiToken, str]:
+    """A new API token for the actor itself (never for someone else). Returns the token and
+    its key: the key is not stored, so the caller shows it once and forgets it."""
+    if not rules.can_use_api_tokens(actor):
+        raise PermissionDenied(_("Your role does not use the API."))
+    key = secrets.token_urlsafe(30)  # 40 characters, 240 random bits
+    token = ApiToken.objects.create(
+        user=actor, prefix=key[: ApiToken.PREFIX_LENGTH], key_hash=ApiToken.hash_key(key)
+    )
+    audit.record_change(
+        actor=actor, action="api_token.create", obj=actor, changes={"prefix": token.prefix}
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    """Revoke a token: its owner may, and so may an administrator of the configuration site
+    (who sees only the token's first characters, never the key)."""
+    if token.user_id != actor.pk and not rules.can_revoke_others_api_tokens(actor):
+        raise PermissionDenied(_("You can only revoke your own API tokens."))
+    audit.record_change(
+        actor=actor,
+        action="api_token.revoke",
+        obj=token.user,
+        changes={"prefix": token.prefix, "user": token.user.username},
+    )
+    token.delete()

@@ -6,16 +6,19 @@ middleware sends unverified sessions here before any other page."""
 import time
 from base64 import b32encode
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -24,16 +27,56 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from instroom.audit import services as audit
 
 from .models import User
+from .notifications import notify
 
 REAUTH_SESSION_KEY = "instroom_reauthenticated_at"
+PENDING_SESSION_KEY = "instroom_pending_authenticator"
 RECOVERY_CODES = 10
 
 
-def pending_device(user: User) -> TOTPDevice:
-    """The authenticator being set up (unconfirmed), made once."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+class Enrolment(StrEnum):
+    """What stands between this session and setting up an authenticator."""
+
+    VERIFY = "verify"  # has one: first sign in with it (a code or a recovery code)
+    REAUTH = "reauth"  # verified, replacing: password and current code again
+    PASSWORD = "password"  # noqa: S105 (has none: the password again first)
+    ENROL = "enrol"  # may set up a first authenticator
+    REPLACE = "replace"  # may replace the current one, after confirming so
+
+
+def enrolment_step(request: HttpRequest, user: User) -> Enrolment:
+    """A password alone never sets up an authenticator for a user who has one (that would let
+    whoever holds the password take the account over and delete the owner's factor); a first
+    one needs the password again, so a taken-over session cannot enrol the taker's phone."""
+    if has_device(user):
+        if not user.is_verified():  # type: ignore[attr-defined]
+            return Enrolment.VERIFY
+        if not recently_authenticated(request):
+            return Enrolment.REAUTH
+        return Enrolment.REPLACE
+    if not recently_authenticated(request):
+        return Enrolment.PASSWORD
+    return Enrolment.ENROL
+
+
+def check_password(request: HttpRequest, user: User, password: str) -> bool:
+    """The password again before a first authenticator (counts for the lock-out, too)."""
+    if authenticate(request, username=user.get_username(), password=password) is None:
+        return False
+    request.session[REAUTH_SESSION_KEY] = time.time()
+    request.session.pop(PENDING_SESSION_KEY, None)  # a new secret after each password check
+    return True
+
+
+def pending_device(request: HttpRequest, user: User) -> TOTPDevice:
+    """The authenticator being set up in this session (unconfirmed). Its secret belongs to this
+    session: another session (or an earlier visit) never confirms a secret it did not show."""
+    pk = request.session.get(PENDING_SESSION_KEY)
+    device = TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first() if pk else None
     if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+        request.session[PENDING_SESSION_KEY] = device.pk
     return device
 
 
@@ -48,17 +91,42 @@ def secret_for_manual_entry(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_setup(request: HttpRequest, user: User, token: str) -> list[str] | None:
-    """Confirm the authenticator with a first code; returns fresh recovery codes, or None."""
-    device = pending_device(user)
+def confirm_setup(
+    request: HttpRequest, user: User, token: str, *, replace: bool = False
+) -> list[str] | None:
+    """Confirm the authenticator with a first code; returns fresh recovery codes, or None.
+
+    Replacing an authenticator (which ends the old one and its recovery codes) happens only
+    when asked for (`replace`), by a session verified with the old one, audited and told to
+    the user."""
+    step = enrolment_step(request, user)
+    if step not in (Enrolment.ENROL, Enrolment.REPLACE) or (
+        step == Enrolment.REPLACE and not replace
+    ):
+        raise PermissionDenied
+    device = pending_device(request, user)
     if not device.verify_token(token.replace(" ", "")):
         return None
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+    was_replaced = replaced.exists()
+    replaced.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = new_recovery_codes(user)
     otp_login(request, device)
-    audit.record_change(actor=user, action="otp.setup", obj=user)
+    request.session.pop(PENDING_SESSION_KEY, None)
+    if was_replaced:
+        audit.record_change(actor=user, action="otp.replace", obj=user)
+        notify(
+            users=[user],
+            subject=_("Your authenticator app was replaced"),
+            body=_(
+                "Your two-step sign-in now uses a new authenticator app, and you have new "
+                "recovery codes. Did you not do this? Tell your administrator at once."
+            ),
+        )
+    else:
+        audit.record_change(actor=user, action="otp.setup", obj=user)
     return codes
 
 

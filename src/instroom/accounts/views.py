@@ -10,12 +10,36 @@ from .two_factor import reauth_required
 
 
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _render_profile(request)
+
+
+def _render_profile(request: AuthenticatedHttpRequest, new_key: str = "") -> HttpResponse:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from instroom.policy import rules
+
+    from .selectors import api_tokens_of
+
     memberships = (
         Membership.objects.filter(user_id=request.user.pk, active=True)
         .select_related("organisation", "organisation__region")
         .order_by("organisation__name")
     )
-    return render(request, "accounts/profile.html", {"memberships": memberships})
+    uses_api = rules.can_use_api_tokens(request.user)
+    response = render(
+        request,
+        "accounts/profile.html",
+        {
+            "memberships": memberships,
+            "uses_api": uses_api,
+            "api_tokens": list(api_tokens_of(request.user)) if uses_api else [],
+            "new_key": new_key,
+            "authenticator": TOTPDevice.objects.filter(user=request.user, confirmed=True).first(),
+        },
+    )
+    if new_key:
+        response["Cache-Control"] = "private, no-store"  # the key is shown once
+    return response
 
 
 @require_POST
@@ -28,60 +52,105 @@ def task_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @reauth_required
 def api_token(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Make a new API token (the old one stops working) or revoke it. Shown once."""
+    """Make a new API token (its key shown on this one page, never again) or revoke one."""
     from django.contrib import messages
+    from django.shortcuts import get_object_or_404
     from django.utils.translation import gettext as _
-    from rest_framework.authtoken.models import Token
 
-    from instroom.audit import services as audit
+    from instroom.http import int_param
 
-    Token.objects.filter(user=request.user).delete()
+    from . import services
+    from .selectors import api_tokens_of
+
     if "revoke" in request.POST:
-        messages.success(request, _("Your API token has been revoked."))
-        audit.record_change(actor=request.user, action="api_token.revoke", obj=request.user)
-    else:
-        token = Token.objects.create(user=request.user)
-        audit.record_change(actor=request.user, action="api_token.create", obj=request.user)
+        token = get_object_or_404(api_tokens_of(request.user), pk=int_param(request.POST["revoke"]))
+        services.api_token_revoke(actor=request.user, token=token)
         messages.success(
-            request,
-            _("Your new API token is %(key)s. Copy it now: it is not shown again.")
-            % {"key": token.key},
+            request, _("The API token %(prefix)s… has been revoked.") % {"prefix": token.prefix}
         )
-    return redirect("accounts:profile")
+        return redirect("accounts:profile")
+    _token, key = services.api_token_create(actor=request.user)
+    return _render_profile(request, new_key=key)
 
 
 def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Set up the authenticator app; the first code confirms it and shows recovery codes."""
+    """Set up the authenticator app; the first code confirms it and shows recovery codes.
+
+    Who has one must sign in with it first, and replaces it only after confirming with the
+    password and current code and ticking that the old one stops working. Who has none gives
+    the password again first."""
     from django.contrib import messages
+    from django.urls import reverse
+    from django.utils.http import urlencode
     from django.utils.translation import gettext as _
 
     from . import two_factor
+    from .two_factor import Enrolment
 
-    device = two_factor.pending_device(request.user)
-    if request.method == "POST":
-        codes = two_factor.confirm_setup(request, request.user, request.POST.get("token", ""))
-        if codes is not None:
-            return render(
-                request,
-                "accounts/otp_codes.html",
-                {"codes": codes, "next": two_factor.safe_next(request)},
-            )
-        messages.error(
-            request,
-            _(
-                "That code is not right. Check the time on your phone and try "
-                "the code that is shown now."
-            ),
+    user = request.user
+    step = two_factor.enrolment_step(request, user)
+    if step == Enrolment.VERIFY:
+        messages.info(
+            request, _("You already have an authenticator app. Enter a code from it first.")
         )
-    return render(
+        query = urlencode({"next": two_factor.safe_next(request)})
+        return redirect(f"{reverse('accounts:otp_verify')}?{query}")
+    if step == Enrolment.REAUTH:
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('accounts:reauth')}?{query}")
+    if step == Enrolment.PASSWORD:
+        if request.method == "POST":
+            if two_factor.check_password(request, user, request.POST.get("password", "")):
+                return redirect(
+                    f"{reverse('accounts:otp_setup')}?"
+                    f"{urlencode({'next': two_factor.safe_next(request)})}"
+                )
+            messages.error(request, _("That password is not right. Try again."))
+        return render(
+            request, "accounts/otp_password.html", {"next": two_factor.safe_next(request)}
+        )
+    replacing = step == Enrolment.REPLACE
+    device = two_factor.pending_device(request, user)
+    if request.method == "POST":
+        if replacing and not request.POST.get("confirm_replace"):
+            messages.error(
+                request,
+                _(
+                    "Tick the box to confirm that your current authenticator app and recovery "
+                    "codes stop working."
+                ),
+            )
+        else:
+            codes = two_factor.confirm_setup(
+                request, user, request.POST.get("token", ""), replace=replacing
+            )
+            if codes is not None:
+                done = render(
+                    request,
+                    "accounts/otp_codes.html",
+                    {"codes": codes, "next": two_factor.safe_next(request)},
+                )
+                done["Cache-Control"] = "private, no-store"  # the recovery codes
+                return done
+            messages.error(
+                request,
+                _(
+                    "That code is not right. Check the time on your phone and try "
+                    "the code that is shown now."
+                ),
+            )
+    response = render(
         request,
         "accounts/otp_setup.html",
         {
             "qr": two_factor.qr_svg(device),
             "secret": two_factor.secret_for_manual_entry(device),
             "next": two_factor.safe_next(request),
+            "replacing": replacing,
         },
     )
+    response["Cache-Control"] = "private, no-store"  # the secret of the new authenticator
+    return response
 
 
 def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:

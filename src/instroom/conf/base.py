@@ -82,7 +82,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
 ]
 
@@ -150,6 +149,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A failed attempt keeps the form it came with (shown in /admin/); never a code or password in
+# it (the re-authentication form carries the authenticator or recovery code as `token`).
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "token", "csrfmiddlewaretoken"]
 # Behind a reverse proxy that sets X-Real-IP (docs/production.md): count per real address.
 INSTROOM_TRUSTED_PROXY = env_bool("INSTROOM_TRUSTED_PROXY", False)
 AXES_CLIENT_IP_CALLABLE = "instroom.accounts.client_ip.client_ip"

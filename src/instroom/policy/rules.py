@@ -346,6 +346,16 @@ def second_factor_missing(user: Any) -> bool:
     return needs_second_factor(user) and not user.is_verified()
 
 
+def can_use_api_tokens(user: Any) -> bool:
+    """Roles that work with cases may let their own software use the API as themselves."""
+    return CASE_WORKER.allows(user)
+
+
+def can_revoke_others_api_tokens(user: Any) -> bool:
+    """Administrators may revoke (never make, never read) other users' API tokens."""
+    return ADMIN_SITE.allows(user)
+
+
 def can_manage_users(user: Any, region_id: int) -> bool:
     ctx = actor_context(user)
     return ctx.is_superuser or region_id in ctx.regions(Role.ADMINISTRATOR)

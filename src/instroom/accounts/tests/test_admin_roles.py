@@ -42,3 +42,39 @@ def test_changing_roles_needs_the_password_again_and_is_logged(client, cast) -> 
     assert response.status_code == 302, response.context and response.context["errors"]
     event = AuditEvent.objects.get(action="membership.grant")
     assert event.actor == cast.administrator and event.changes["role"] == "applicant_worker"
+
+
+def test_an_administrator_setting_a_password_is_audited_and_told_to_the_owner(client, cast) -> None:
+    from instroom.accounts.models import Notification
+
+    cast.administrator.is_superuser = cast.administrator.is_staff = True
+    cast.administrator.save()
+    client.force_login(cast.administrator)
+    url = reverse("admin:auth_user_password_change", args=[cast.care_worker_a.pk])
+    assert client.get(url).url.startswith(reverse("accounts:reauth"))  # the password again
+    session = client.session
+    session["instroom_reauthenticated_at"] = time.time()
+    session.save()
+    new = "een-nieuw-wachtwoord-2026!"
+    done = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    assert done.status_code == 302
+    assert AuditEvent.objects.filter(
+        action="user.password_set", actor=cast.administrator, object_id=str(cast.care_worker_a.pk)
+    ).exists()
+    assert Notification.objects.filter(user=cast.care_worker_a).exists()
+
+
+def test_removing_a_second_factor_in_the_admin_is_audited_and_told(client, cast) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from instroom.accounts.models import Notification
+
+    device = TOTPDevice.objects.create(user=cast.care_worker_a, name="Authenticator")
+    cast.administrator.is_superuser = cast.administrator.is_staff = True
+    cast.administrator.save()
+    client.force_login(cast.administrator)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert AuditEvent.objects.filter(action="otp.remove", actor=cast.administrator).exists()
+    assert Notification.objects.filter(user=cast.care_worker_a).exists()

@@ -3,14 +3,8 @@
 import pytest
 from django.test import override_settings
 from django.urls import reverse
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from instroom.conftest import PASSWORD
-
-
-def code_for(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
 def login(client, user) -> None:
@@ -20,35 +14,7 @@ def login(client, user) -> None:
     assert response.status_code == 302
 
 
-@pytest.mark.django_db
-@override_settings(INSTROOM_2FA_REQUIRED=True)
-def test_a_care_worker_sets_up_an_authenticator_then_needs_a_code(client, cast) -> None:
-    login(client, cast.care_worker_a)
-    first = client.get("/clients/")
-    assert first.status_code == 302 and first.url.startswith(reverse("accounts:otp_setup"))
-    setup = client.get(first.url)
-    assert b"<svg" in setup.content  # the QR code
-    device = TOTPDevice.objects.get(user=cast.care_worker_a, confirmed=False)
-    assert client.post(first.url, {"token": "000000"}).status_code == 200  # wrong code: stays
-    device.refresh_from_db()
-    device.throttle_reset()  # a failure slows the next try down; the test does not wait
-    done = client.post(first.url, {"token": code_for(device), "next": "/clients/"})
-    codes = done.context["codes"]
-    assert len(codes) == 10
-    assert client.get("/clients/").status_code == 200
-    # Next time: password, then a code (or a recovery code, once).
-    client.logout()
-    login(client, cast.care_worker_a)
-    assert client.get("/clients/").url.startswith(reverse("accounts:otp_verify"))
-    assert (
-        client.post(reverse("accounts:otp_verify"), {"token": codes[0], "next": "/clients/"}).url
-        == "/clients/"
-    )
-    client.logout()
-    login(client, cast.care_worker_a)
-    reused = client.post(reverse("accounts:otp_verify"), {"token": codes[0], "next": "/clients/"})
-    assert reused.status_code == 200  # a recovery code works once
-    assert client.get("/clients/").status_code == 302
+# The whole sign-in with the second factor on: test_second_factor.py.
 
 
 @pytest.mark.django_db
@@ -99,7 +65,7 @@ def test_api_token_needs_the_password_again(client, cast) -> None:
         reverse("accounts:reauth"), {"password": PASSWORD, "next": "/accounts/profile/"}
     )
     assert ok.url == "/accounts/profile/"
-    from rest_framework.authtoken.models import Token
+    from instroom.accounts.models import ApiToken
 
     client.post(reverse("accounts:api_token"))
-    assert Token.objects.filter(user=cast.coordinator).exists()
+    assert ApiToken.objects.filter(user=cast.coordinator).exists()

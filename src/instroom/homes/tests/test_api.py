@@ -1,8 +1,8 @@
 """Home offers through the API: the same rules as the pages."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from instroom.accounts.tests.factories import api_key_for
 from instroom.homes.models import Home
 from instroom.homes.tests.factories import make_home
 
@@ -10,8 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def api(client, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {api_key_for(user)}"
     return client
 
 

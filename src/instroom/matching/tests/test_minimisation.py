@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from instroom.accounts.tests.factories import api_key_for
 from instroom.homes.tests.factories import make_home
 from instroom.matching import services
 from instroom.matching.models import Match
@@ -31,8 +31,7 @@ def test_names_stay_hidden_from_the_corporation_until_the_care_provider_agrees(c
     application = make_approved(cast, first_name="Geertruida", last_name="Onzichtbaar")
     home = make_home(cast.corporation_user, cast.corporation)
     client.force_login(cast.corporation_user)
-    token, _ = Token.objects.get_or_create(user=cast.corporation_user)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {api_key_for(cast.corporation_user)}"}
 
     ranking_page = client.get(reverse("matching:ranking", args=[home.pk])).content.decode()
     assert application.client.candidate_number in ranking_page

@@ -1,8 +1,9 @@
 """Bugs the API fuzzing (test_api_fuzz.py) found, kept as plain, fast tests in `make test`."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from instroom.accounts.tests.factories import api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +12,7 @@ MALFORMED = ["abc", "1.5", "%00", "1e3"]
 
 def token_client(user) -> APIClient:
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return api
 
 
