@@ -11,7 +11,7 @@ else assigns a state (src/instroom/tests/test_statemachine.py checks the source 
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -21,8 +21,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from instroom.audit import services as audit
-
-M = TypeVar("M", bound=models.Model)
 
 
 class TransitionError(ValidationError):
@@ -58,7 +56,8 @@ class Machine:
         return self.transitions.get(state, frozenset())
 
     def label(self, state: str) -> str:
-        choices = dict(self.model_class()._meta.get_field(self.field).flatchoices)
+        state_field = self.model_class()._meta.get_field(self.field)
+        choices = dict(getattr(state_field, "flatchoices", ()))
         return str(choices.get(state, state))
 
     def refuse(self, state: str, to: str) -> TransitionError:
@@ -83,7 +82,7 @@ def _require_transaction() -> None:
         )
 
 
-def _apply(
+def _apply[M: models.Model](
     obj: M,
     *,
     machine: Machine,
@@ -123,7 +122,7 @@ def _apply(
     return obj
 
 
-def lock(obj: M, machine: Machine) -> M:
+def lock[M: models.Model](obj: M, machine: Machine) -> M:
     """Lock `obj`'s row until the transaction ends and re-read its state: a service that checks
     the state before its step sees what a concurrent request left, not what it loaded."""
     _require_transaction()
@@ -133,7 +132,7 @@ def lock(obj: M, machine: Machine) -> M:
     return obj
 
 
-def transition(
+def transition[M: models.Model](
     obj: M,
     *,
     machine: Machine,
@@ -150,8 +149,9 @@ def transition(
     Locks the row (a double click waits, then sees the new state and is refused), sets the
     state, its timestamp and `fields`, saves those plus `extra_fields` (set by the caller
     beforehand), and records `action` with the state change and `changes` (never free text:
-    the log holds field names and non-personal values only; free text goes in `note`). Must run inside the caller's transaction, so the state and its audit record are
-    written or rolled back together."""
+    the log holds field names and non-personal values only; free text goes in `note`).
+    Must run inside the caller's transaction, so the state and its audit record are written or
+    rolled back together."""
     lock(obj, machine)
     return _apply(
         obj,
@@ -167,7 +167,7 @@ def transition(
     )
 
 
-def transition_many(
+def transition_many[M: models.Model](
     queryset: QuerySet[M],
     *,
     machine: Machine,

@@ -6,4 +6,3 @@ class ApplicationsConfig(AppConfig):
     name = "instroom.applications"
     label = "applications"
     verbose_name = _("Applications")
-

@@ -6,4 +6,3 @@ class AssessmentConfig(AppConfig):
     name = "instroom.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
-

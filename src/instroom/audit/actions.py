@@ -34,12 +34,12 @@ def declare(
     hidden = frozenset(off_timeline)
     unknown = hidden - set(labels)
     if unknown:
-        raise ImproperlyConfigured(f"{app}: off_timeline names undeclared actions {sorted(unknown)}")
+        raise ImproperlyConfigured(f"{app}: off_timeline names undeclared {sorted(unknown)}")
     declared = {}
     for code, label in labels.items():
         known = _ACTIONS.get(code)
         if known is not None and known.app != app:
-            raise ImproperlyConfigured(f"audit action {code!r} is declared by {known.app} and {app}")
+            raise ImproperlyConfigured(f"audit action {code!r} declared by {known.app} and {app}")
         declared[code] = _ACTIONS[code] = Action(code, label, app, code not in hidden)
     return declared
 

@@ -38,6 +38,7 @@ HOME_FIELDS = (
     "notes",
 )
 
+
 def _audit_value(value: Any) -> Any:
     if hasattr(value, "pk"):
         return value.pk

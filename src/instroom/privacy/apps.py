@@ -8,4 +8,3 @@ class PrivacyConfig(AppConfig):
     name = "instroom.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
-

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from instroom import statemachine
 from instroom.accounts.constants import Role
 from instroom.accounts.selectors import users_with_role
 from instroom.audit import services as audit
@@ -21,7 +22,7 @@ from instroom.regions.models import Organisation, Region
 
 from . import calendar, selectors, services
 from .constants import (
-    CONTRACT_TRANSITIONS,
+    CONTRACT_MACHINE,
     SUPPORT_STATES,
     ContractState,
     MeetingKind,
@@ -116,7 +117,7 @@ def contract_detail(
     level = rules.client_detail_level(user, contract.client)
     manage = rules.can_manage_contract(user, contract)
     support = rules.can_support(user, contract)
-    allowed = CONTRACT_TRANSITIONS[contract.state]
+    allowed = statemachine.allowed(contract, CONTRACT_MACHINE)
     bound = bound or {}
     forms: dict[str, Any] = {}
     if manage and ContractState.SIGNED in allowed:
