@@ -2,6 +2,7 @@
 and the client's timeline reads as sentences, each event once."""
 
 import ast
+import itertools
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -165,6 +166,6 @@ def test_the_timeline_of_a_whole_journey_reads_as_sentences(
         assert not any(role in entry for role in Role.values), entry
     # Each event once: the contract's signing and move are not told again by the case.
     assert whats.count(signed) == 1 and whats.count(moved) == 1
-    assert all(a != b for a, b in zip(entries, entries[1:], strict=False)), entries
+    assert all(a != b for a, b in itertools.pairwise(entries)), entries
     with override(language):
         assert str(Role.SUPPORT_WORKER.label) in page
