@@ -26,7 +26,8 @@ OFFERABLE_STATES = frozenset({HomeState.OPEN})
 # Which state may follow which; the services and the home page's buttons use this table.
 HOME_TRANSITIONS: dict[str, frozenset[str]] = {
     HomeState.OPEN: frozenset({HomeState.PROPOSED, HomeState.WITHDRAWN}),
-    HomeState.PROPOSED: frozenset({HomeState.OPEN, HomeState.LET, HomeState.WITHDRAWN}),
+    # Withdrawn only while open: a home with a candidate proposed is freed by ending the match.
+    HomeState.PROPOSED: frozenset({HomeState.OPEN, HomeState.LET}),
     # Back to open: the accepted match was cancelled before the contract was signed.
     HomeState.LET: frozenset({HomeState.OPEN}),
     HomeState.WITHDRAWN: frozenset({HomeState.OPEN}),

@@ -122,8 +122,9 @@ def contract_detail(
     forms: dict[str, Any] = {}
     if manage and ContractState.SIGNED in allowed:
         forms["sign"] = bound.get("sign") or SignForm(prefix="sign")
-    if manage and contract.state == ContractState.SIGNED:
+    if manage and ContractState.HOUSED in allowed:
         forms["move_in"] = bound.get("move_in") or MoveInForm(prefix="move")
+    if manage and ContractState.PREPARED in allowed:
         forms["sign_undo"] = bound.get("sign_undo") or ReasonForm(prefix="undo")
     if manage and contract.state == ContractState.PREPARED:
         forms["withdraw"] = bound.get("withdraw") or ReasonForm(prefix="withdraw")
