@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from instroom.statemachine import Machine
+
 
 class CaseState(models.TextChoices):
     """The client's journey (DOMAIN.md §3). Later stages use the states after `approved`."""
@@ -45,6 +47,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.WITHDRAWN: frozenset(),
     S.TERMINATED: frozenset(),
 }
+
+CASE_MACHINE = Machine(
+    model="applications.Application",
+    transitions=TRANSITIONS,
+    refusal=_("This application is “%(state)s”; it cannot go to “%(to)s” from there."),
+    stamp="state_changed_at",
+    scope=lambda application: {"client": application.client},
+)
 
 ENDED_STATES = frozenset({S.REJECTED, S.COMPLETED, S.ENDED, S.WITHDRAWN, S.TERMINATED})
 ACTIVE_STATES = frozenset(s for s in CaseState.values) - {

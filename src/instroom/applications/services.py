@@ -20,21 +20,18 @@ from instroom.audit import services as audit
 from instroom.policy import rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Municipality, Organisation
+from instroom.statemachine import TransitionError, allowed, lock, transition
 
 from .completeness import missing_parts
 from .constants import (
     ACTIVE_STATES,
+    CASE_MACHINE,
     EDITABLE_STATES,
     MOTIVATION_MAX_BYTES,
-    TRANSITIONS,
     CaseState,
 )
 from .documents import detect_document_type
 from .models import Application, Client, Exclusion, Preference
-
-
-class TransitionError(ValidationError):
-    pass
 
 
 def _next_case_number(region_slug: str, year: int) -> str:
@@ -52,9 +49,7 @@ def _next_case_number(region_slug: str, year: int) -> str:
 def _locked(application: Application) -> Application:
     """The row, locked until the transaction ends: a double click waits, then sees the new
     state and is refused by the state table instead of acting twice."""
-    fresh = Application.objects.select_for_update().get(pk=application.pk)
-    application.state = fresh.state
-    return application
+    return lock(application, CASE_MACHINE)
 
 
 def transition_case(
@@ -69,25 +64,16 @@ def transition_case(
 ) -> Application:
     """Move a case to `to` if the state table allows it; save and audit in the caller's
     transaction. For services of later stages, which check the policy themselves first."""
-    _locked(application)
-    if to not in TRANSITIONS[application.state]:
-        raise TransitionError(
-            _("This application is “%(state)s”; it cannot go to “%(to)s” from there.")
-            % {"state": application.get_state_display(), "to": CaseState(to).label}
-        )
-    old = application.state
-    application.state = to
-    application.state_changed_at = timezone.now()
-    application.save(update_fields=["state", "state_changed_at", "return_reason", *update_fields])
-    audit.record_change(
+    return transition(
+        application,
+        machine=CASE_MACHINE,
+        to=to,
         actor=actor,
         action=action,
-        obj=application,
-        client=application.client,
-        changes={"state": [old, to], **(changes or {})},
+        changes=changes,
+        extra_fields=("return_reason", *update_fields),
         note=note,
     )
-    return application
 
 
 @transaction.atomic
@@ -525,4 +511,4 @@ def application_withdraw(*, actor: User, application: Application) -> Applicatio
 
 
 def allowed_next_states(application: Application) -> frozenset[str]:
-    return TRANSITIONS[application.state]
+    return allowed(application, CASE_MACHINE)

@@ -285,6 +285,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             # The field groups of this application's file the user sees (policy.rules).
             "groups": view.groups_for(a),
             "next_states": services.allowed_next_states(a),
+            "editable": a.state in EDITABLE_STATES,
             "missing": missing_parts(a) if a.state in EDITABLE_STATES else [],
             "lead": selectors.lead_times(a),
         }

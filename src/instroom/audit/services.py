@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models
 
+from . import actions
 from .constants import EventKind
 from .models import AuditEvent, EventNote
 
@@ -28,7 +29,9 @@ def record_change(
     note: str = "",
 ) -> AuditEvent:
     """Log a change. `client` (anything with pk and region_id) ties it to a client's timeline;
-    `note` is the human "why" shown there (kept erasable, beside the immutable event)."""
+    `note` is the human "why" shown there (kept erasable, beside the immutable event).
+    `action` must be declared in the vocabulary (`audit.actions`): ValueError otherwise."""
+    actions.get(action)
     event = AuditEvent.objects.create(
         actor=actor,
         actor_roles=_roles_of(actor),
@@ -47,6 +50,7 @@ def record_change(
 
 def record_access(*, actor: Any, clients: Iterable[Any], action: str, purpose: str) -> None:
     """Log that `actor` was shown personal data of these clients, and why."""
+    actions.get(action)
     roles = _roles_of(actor)
     AuditEvent.objects.bulk_create(
         AuditEvent(

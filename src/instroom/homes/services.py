@@ -12,8 +12,9 @@ from instroom.audit import services as audit
 from instroom.policy import rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation
+from instroom.statemachine import transition
 
-from .constants import HomeState
+from .constants import HOME_MACHINE, HomeState
 from .models import Home
 
 # The fields a corporation fills in; the form, the import and the API all use these.
@@ -36,15 +37,6 @@ HOME_FIELDS = (
     "available_from",
     "notes",
 )
-
-# Which state may follow which; the templates show buttons from the same table.
-HOME_TRANSITIONS: dict[str, frozenset[str]] = {
-    HomeState.OPEN: frozenset({HomeState.PROPOSED, HomeState.WITHDRAWN}),
-    HomeState.PROPOSED: frozenset({HomeState.OPEN, HomeState.LET, HomeState.WITHDRAWN}),
-    # Back to open: the accepted match was cancelled before the contract was signed.
-    HomeState.LET: frozenset({HomeState.OPEN}),
-    HomeState.WITHDRAWN: frozenset({HomeState.OPEN}),
-}
 
 
 def _audit_value(value: Any) -> Any:
@@ -142,24 +134,16 @@ def home_update(*, actor: Any, home: Home, **fields: Any) -> Home:
 
 
 def home_transition(home: Home, *, actor: Any, to: str, action: str, note: str = "") -> Home:
-    """Move a locked home to another state, or refuse with a translated reason."""
-    if to not in HOME_TRANSITIONS[home.state]:
-        raise ValidationError(
-            _("A home that is “%(state)s” cannot become “%(to)s”.")
-            % {"state": home.get_state_display(), "to": HomeState(to).label}
-        )
-    before = home.state
-    home.state = to
-    home.save(update_fields=["state", "withdraw_reason"])
-    audit.record_change(
+    """Move a home to another state, or refuse with a translated reason."""
+    return transition(
+        home,
+        machine=HOME_MACHINE,
+        to=to,
         actor=actor,
         action=action,
-        obj=home,
-        region_id=home.region_id,
-        changes={"state": [before, to]},
+        extra_fields=("withdraw_reason",),
         note=note,
     )
-    return home
 
 
 @transaction.atomic

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 from instroom.http import AuthenticatedHttpRequest
 from instroom.policy import rules
 from instroom.regions.models import Organisation
+from instroom.statemachine import allowed
 
 from . import imports, selectors, services
-from .constants import HomeState
+from .constants import HOME_MACHINE, HomeState
 from .forms import HomeForm, ImportForm, WithdrawForm
 from .models import Home
 
@@ -90,7 +91,7 @@ def home_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "home": home,
             "can_manage": rules.can_manage_home(request.user, home),
-            "next_states": services.HOME_TRANSITIONS[home.state],
+            "next_states": allowed(home, HOME_MACHINE),
             "withdraw_form": WithdrawForm(),
         },
     )

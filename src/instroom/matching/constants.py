@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from instroom.statemachine import Machine
+
 if TYPE_CHECKING:
     from .core import Reason
 
@@ -30,6 +32,14 @@ MATCH_TRANSITIONS: dict[str, frozenset[str]] = {
     M.CLIENT_DECLINED: frozenset(),
     M.CANCELLED: frozenset(),
 }
+MATCH_MACHINE = Machine(
+    model="matching.Match",
+    transitions=MATCH_TRANSITIONS,
+    refusal=_("This offer is “%(state)s”; that step is no longer possible."),
+    stamp="state_changed_at",
+    scope=lambda match: {"client": match.client},
+    details=lambda match: {"home": match.home_id},
+)
 # After these states the corporation may see the candidate's name (not the BSN).
 IDENTITY_SHARED_STATES = frozenset({M.PROVIDER_ACCEPTED, M.ACCEPTED})
 

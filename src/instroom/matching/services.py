@@ -26,9 +26,10 @@ from instroom.homes.constants import HomeState
 from instroom.homes.models import Home
 from instroom.homes.services import home_transition
 from instroom.policy import rules
+from instroom.statemachine import transition
 
 from . import ranking
-from .constants import MATCH_TRANSITIONS, DeclineReason, MatchState, Review, reason_text
+from .constants import MATCH_MACHINE, DeclineReason, MatchState, Review, reason_text
 from .models import BatchRun, Match, MatchingSettings, Parking, RankingSnapshot, Refusal
 
 
@@ -42,24 +43,8 @@ def _today() -> date:
 
 
 def _move(match: Match, *, actor: Any, to: str, action: str, note: str = "", **fields: Any) -> None:
-    if to not in MATCH_TRANSITIONS[match.state]:
-        raise ValidationError(
-            _("This offer is “%(state)s”; that step is no longer possible.")
-            % {"state": match.get_state_display()}
-        )
-    before = match.state
-    match.state = to
-    match.state_changed_at = timezone.now()
-    for name, value in fields.items():
-        setattr(match, name, value)
-    match.save(update_fields=["state", "state_changed_at", *fields])
-    audit.record_change(
-        actor=actor,
-        action=action,
-        obj=match,
-        client=match.client,
-        changes={"state": [before, to], "home": match.home_id},
-        note=note,
+    transition(
+        match, machine=MATCH_MACHINE, to=to, actor=actor, action=action, fields=fields, note=note
     )
 
 

@@ -16,10 +16,11 @@ from instroom.homes.models import Home
 from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.policy import rules
 from instroom.regions.models import Organisation
+from instroom.statemachine import allowed
 
 from . import ranking, selectors, services
 from .constants import (
-    MATCH_TRANSITIONS,
+    MATCH_MACHINE,
     REASON_LABELS,
     MatchState,
     SnapshotPurpose,
@@ -221,7 +222,7 @@ def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client_selectors.log_reads(
         actor=request.user, views=[view], action="client.view", purpose="offer"
     )
-    next_states = MATCH_TRANSITIONS[match.state]
+    next_states = allowed(match, MATCH_MACHINE)
     may_decide = rules.can_decide_for_client(request.user, match)
     return render(
         request,
@@ -232,10 +233,10 @@ def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "view": view,
             "application": match.application,
             "provider_form": DecideForm(prefix="provider")
-            if may_decide and match.state == MatchState.PROPOSED
+            if may_decide and MatchState.PROVIDER_ACCEPTED in next_states
             else None,
             "client_form": DecideForm(prefix="client")
-            if may_decide and match.state == MatchState.PROVIDER_ACCEPTED
+            if may_decide and MatchState.ACCEPTED in next_states
             else None,
             "cancel_form": NoteForm(prefix="cancel")
             if MatchState.CANCELLED in next_states and rules.can_cancel_match(request.user, match)

@@ -8,14 +8,3 @@ class PrivacyConfig(AppConfig):
     name = "instroom.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
-
-    def ready(self) -> None:
-        from instroom.audit.timeline import register_labels
-
-        register_labels(
-            {
-                "client.correct": _("Personal data corrected on request"),
-                "client.erase": _("Personal data erased on request"),
-                "client.anonymise": _("Personal data anonymised (retention period over)"),
-            }
-        )

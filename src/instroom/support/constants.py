@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from instroom.statemachine import Machine
+
 
 class ContractState(models.TextChoices):
     PREPARED = "prepared", _("Prepared: waiting for signatures")
@@ -22,6 +24,13 @@ CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
     C.ENDED: frozenset(),
     C.TERMINATED: frozenset(),
 }
+CONTRACT_MACHINE = Machine(
+    model="support.Contract",
+    transitions=CONTRACT_TRANSITIONS,
+    refusal=_("This contract is “%(state)s”; it cannot become “%(to)s”."),
+    stamp="state_changed_at",
+    scope=lambda contract: {"client": contract.client, "region_id": contract.region_id},
+)
 # The contract states the case is in the support phase (meetings, signals).
 SUPPORT_STATES = frozenset({C.SIGNED, C.HOUSED})
 # Signing has happened (the placement counts for the quota).
@@ -43,6 +52,24 @@ class MeetingState(models.TextChoices):
 
 
 OPEN_MEETING_STATES = frozenset({MeetingState.DUE, MeetingState.PLANNED})
+# Planning again moves the date; recording again corrects the record.
+MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
+    MeetingState.DUE: frozenset({MeetingState.PLANNED, MeetingState.HELD, MeetingState.CANCELLED}),
+    MeetingState.PLANNED: frozenset(
+        {MeetingState.PLANNED, MeetingState.HELD, MeetingState.CANCELLED}
+    ),
+    MeetingState.HELD: frozenset({MeetingState.HELD}),
+    MeetingState.CANCELLED: frozenset(),
+}
+MEETING_MACHINE = Machine(
+    model="support.Meeting",
+    transitions=MEETING_TRANSITIONS,
+    refusal=_("This meeting is “%(state)s”; it cannot become “%(to)s”."),
+    scope=lambda meeting: {
+        "client": meeting.contract.client,
+        "region_id": meeting.contract.region_id,
+    },
+)
 
 
 class ChecklistAnswer(models.TextChoices):
@@ -88,6 +115,16 @@ SIGNAL_TRANSITIONS: dict[str, frozenset[str]] = {
     SIG.CLOSED: frozenset(),
 }
 
+SIGNAL_MACHINE = Machine(
+    model="support.Signal",
+    transitions=SIGNAL_TRANSITIONS,
+    refusal=_("This signal is “%(state)s”; that step is not possible."),
+    scope=lambda signal: {
+        "client": signal.contract.client,
+        "region_id": signal.contract.region_id,
+    },
+)
+
 
 class SignalOutcome(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
@@ -109,3 +146,19 @@ class TimeOutState(models.TextChoices):
     ACTIVE = "active", _("In time-out")
     RETURNED = "returned", _("Returned home")
     NOT_RETURNED = "not_returned", _("Did not return")
+
+
+TIMEOUT_TRANSITIONS: dict[str, frozenset[str]] = {
+    TimeOutState.ACTIVE: frozenset({TimeOutState.RETURNED, TimeOutState.NOT_RETURNED}),
+    TimeOutState.RETURNED: frozenset(),
+    TimeOutState.NOT_RETURNED: frozenset(),
+}
+TIMEOUT_MACHINE = Machine(
+    model="support.TimeOut",
+    transitions=TIMEOUT_TRANSITIONS,
+    refusal=_("This time-out is “%(state)s”; it cannot become “%(to)s”."),
+    scope=lambda timeout: {
+        "client": timeout.contract.client,
+        "region_id": timeout.contract.region_id,
+    },
+)

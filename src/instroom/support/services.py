@@ -36,14 +36,17 @@ from instroom.pdf import render_pdf
 from instroom.policy import rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation, Region
+from instroom.statemachine import transition, transition_many
 
 from . import contract_text
 from .constants import (
-    CONTRACT_TRANSITIONS,
+    CONTRACT_MACHINE,
     ENDING_OUTCOMES,
+    MEETING_MACHINE,
     OPEN_MEETING_STATES,
-    SIGNAL_TRANSITIONS,
+    SIGNAL_MACHINE,
     SUPPORT_STATES,
+    TIMEOUT_MACHINE,
     CaseTableStatus,
     ChecklistAnswer,
     ContractState,
@@ -133,25 +136,26 @@ def _locked(contract: Contract) -> Contract:
 def _move(
     contract: Contract, *, actor: Any, to: str, action: str, note: str = "", **fields: Any
 ) -> None:
-    if to not in CONTRACT_TRANSITIONS[contract.state]:
-        raise ValidationError(
-            _("This contract is “%(state)s”; it cannot become “%(to)s”.")
-            % {"state": contract.get_state_display(), "to": ContractState(to).label}
-        )
-    before = contract.state
-    contract.state = to
-    contract.state_changed_at = timezone.now()
-    for name, value in fields.items():
-        setattr(contract, name, value)
-    contract.save(update_fields=["state", "state_changed_at", *fields])
-    audit.record_change(
+    transition(
+        contract,
+        machine=CONTRACT_MACHINE,
+        to=to,
         actor=actor,
         action=action,
-        obj=contract,
-        client=contract.client,
-        region_id=contract.region_id,
-        changes={"state": [before, to], **{k: str(v) for k, v in fields.items()}},
+        fields=fields,
+        changes={k: str(v) for k, v in fields.items()},
         note=note,
+    )
+
+
+def _cancel_open_meetings(contract: Contract, *, actor: Any) -> None:
+    """The support ends or goes back to before the signing: the meetings still open lapse."""
+    transition_many(
+        contract.meetings.filter(state__in=OPEN_MEETING_STATES).select_related("contract__client"),
+        machine=MEETING_MACHINE,
+        to=MeetingState.CANCELLED,
+        actor=actor,
+        action="meeting.cancel",
     )
 
 
@@ -365,7 +369,7 @@ def contract_sign_undo(*, actor: Any, contract: Contract, reason: str) -> Contra
         distribution.placement_undo(
             actor=actor, placement=placement, reason=reason, by_signing=True
         )
-    contract.meetings.filter(state__in=OPEN_MEETING_STATES).update(state=MeetingState.CANCELLED)
+    _cancel_open_meetings(contract, actor=actor)
     transition_case(
         contract.application,
         actor=actor,
@@ -596,7 +600,7 @@ def contract_final_decide(
         final_note=note.strip(),
         ended_on=today,
     )
-    contract.meetings.filter(state__in=OPEN_MEETING_STATES).update(state=MeetingState.CANCELLED)
+    _cancel_open_meetings(contract, actor=actor)
     transition_case(contract.application, actor=actor, to=case_to, action=f"case.{outcome}")
     notify(
         users=_coordinators(contract.region_id),
@@ -676,19 +680,15 @@ def meeting_plan(
         raise PermissionDenied(_("Only the support provider plans the meetings."))
     if meeting.state not in OPEN_MEETING_STATES:
         raise ValidationError(_("This meeting has been held or cancelled already."))
-    meeting.state = MeetingState.PLANNED
-    meeting.planned_at = planned_at
-    meeting.location = location.strip()
-    meeting.save(update_fields=["state", "planned_at", "location"])
-    audit.record_change(
+    return transition(
+        meeting,
+        machine=MEETING_MACHINE,
+        to=MeetingState.PLANNED,
         actor=actor,
         action="meeting.plan",
-        obj=meeting,
-        client=meeting.contract.client,
-        region_id=meeting.contract.region_id,
+        fields={"planned_at": planned_at, "location": location.strip()},
         changes={"planned_at": planned_at.isoformat()},
     )
-    return meeting
 
 
 def checklist_for(meeting: Meeting) -> list[ChecklistQuestion]:
@@ -733,13 +733,20 @@ def meeting_record(
         )
     if errors:
         raise ValidationError(errors)
-    was = meeting.state
-    meeting.state = MeetingState.HELD
-    meeting.held_on = held_on
-    meeting.notes = notes.strip()
-    meeting.attendees = attendees.strip()
-    meeting.recorded_by = actor
-    meeting.save(update_fields=["state", "held_on", "notes", "attendees", "recorded_by"])
+    transition(
+        meeting,
+        machine=MEETING_MACHINE,
+        to=MeetingState.HELD,
+        actor=actor,
+        action="meeting.correct" if meeting.state == MeetingState.HELD else "meeting.record",
+        fields={
+            "held_on": held_on,
+            "notes": notes.strip(),
+            "attendees": attendees.strip(),
+            "recorded_by": actor,
+        },
+        changes={"held_on": held_on.isoformat(), "kind": meeting.kind},
+    )
     meeting.answers.all().delete()
     MeetingAnswer.objects.bulk_create(
         MeetingAnswer(
@@ -750,14 +757,6 @@ def meeting_record(
             note=answers[q.pk][1].strip()[:500],
         )
         for q in questions
-    )
-    audit.record_change(
-        actor=actor,
-        action="meeting.correct" if was == MeetingState.HELD else "meeting.record",
-        obj=meeting,
-        client=meeting.contract.client,
-        region_id=meeting.contract.region_id,
-        changes={"held_on": held_on.isoformat(), "kind": meeting.kind},
     )
     return meeting
 
@@ -782,24 +781,8 @@ def meeting_attention(meeting: Meeting, today: date, plan_days_before: int) -> s
 def _signal_move(
     signal: Signal, *, actor: Any, to: str, action: str, note: str = "", **fields: Any
 ) -> None:
-    if to not in SIGNAL_TRANSITIONS[signal.state]:
-        raise ValidationError(
-            _("This signal is “%(state)s”; that step is not possible.")
-            % {"state": signal.get_state_display()}
-        )
-    before = signal.state
-    signal.state = to
-    for name, value in fields.items():
-        setattr(signal, name, value)
-    signal.save(update_fields=["state", *fields])
-    audit.record_change(
-        actor=actor,
-        action=action,
-        obj=signal,
-        client=signal.contract.client,
-        region_id=signal.contract.region_id,
-        changes={"state": [before, to]},
-        note=note,
+    transition(
+        signal, machine=SIGNAL_MACHINE, to=to, actor=actor, action=action, fields=fields, note=note
     )
 
 
@@ -1046,7 +1029,7 @@ def signal_close(*, actor: Any, signal: Signal, outcome: str, note: str) -> Sign
             note=note,
             ended_on=_today(),
         )
-        contract.meetings.filter(state__in=OPEN_MEETING_STATES).update(state=MeetingState.CANCELLED)
+        _cancel_open_meetings(contract, actor=actor)
         transition_case(
             contract.application,
             actor=actor,
@@ -1126,16 +1109,13 @@ def timeout_end(*, actor: Any, timeout: TimeOut, ended_on: date, returned: bool)
         raise ValidationError(_("This time-out has ended already."))
     if ended_on < timeout.starts_on or ended_on > _today():
         raise ValidationError({"ended_on": _("Choose a date between the start and today.")})
-    timeout.state = TimeOutState.RETURNED if returned else TimeOutState.NOT_RETURNED
-    timeout.ended_on = ended_on
-    timeout.save(update_fields=["state", "ended_on"])
-    audit.record_change(
+    transition(
+        timeout,
+        machine=TIMEOUT_MACHINE,
+        to=TimeOutState.RETURNED if returned else TimeOutState.NOT_RETURNED,
         actor=actor,
         action="timeout.end",
-        obj=timeout,
-        client=timeout.contract.client,
-        region_id=timeout.contract.region_id,
-        changes={"state": timeout.state},
+        fields={"ended_on": ended_on},
     )
     if not returned:
         notify(

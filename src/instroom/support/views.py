@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from instroom import statemachine
 from instroom.accounts.constants import Role
 from instroom.accounts.selectors import users_with_role
 from instroom.audit import services as audit
@@ -21,7 +22,7 @@ from instroom.regions.models import Organisation, Region
 
 from . import calendar, selectors, services
 from .constants import (
-    CONTRACT_TRANSITIONS,
+    CONTRACT_MACHINE,
     SUPPORT_STATES,
     ContractState,
     MeetingKind,
@@ -116,13 +117,14 @@ def contract_detail(
     level = rules.client_detail_level(user, contract.client)
     manage = rules.can_manage_contract(user, contract)
     support = rules.can_support(user, contract)
-    allowed = CONTRACT_TRANSITIONS[contract.state]
+    allowed = statemachine.allowed(contract, CONTRACT_MACHINE)
     bound = bound or {}
     forms: dict[str, Any] = {}
     if manage and ContractState.SIGNED in allowed:
         forms["sign"] = bound.get("sign") or SignForm(prefix="sign")
-    if manage and contract.state == ContractState.SIGNED:
+    if manage and ContractState.HOUSED in allowed:
         forms["move_in"] = bound.get("move_in") or MoveInForm(prefix="move")
+    if manage and ContractState.PREPARED in allowed:
         forms["sign_undo"] = bound.get("sign_undo") or ReasonForm(prefix="undo")
     if manage and contract.state == ContractState.PREPARED:
         forms["withdraw"] = bound.get("withdraw") or ReasonForm(prefix="withdraw")

@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+from instroom.audit.actions import declare
+
+ACTIONS = declare(
+    "applications",
+    {
+        "application.create": _("Application started"),
+        "application.update": _("Application changed"),
+        "application.preferences": _("Preferred municipalities changed"),
+        "application.exclusions": _("Excluded places changed"),
+        "application.motivation": _("Motivation letter uploaded"),
+        "application.consent": _("Consent recorded"),
+        "application.submit": _("Submitted to the service point"),
+        "application.return": _("Returned to the applicant"),
+        "application.complete": _("Marked complete; to the assessment table"),
+        "application.withdraw": _("Withdrawn"),
+        # Reads of personal data (the access log), recorded through applications.selectors.
+        "client.list": _("Client list viewed"),
+        "client.view": _("Client viewed"),
+        "application.view": _("Application viewed"),
+        "motivation.download": _("Motivation letter downloaded"),
+    },
+)

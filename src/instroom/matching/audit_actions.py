@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+from instroom.audit.actions import declare
+
+ACTIONS = declare(
+    "matching",
+    {
+        "match.propose": _("A home was offered"),
+        "match.provider_accept": _("Care provider agreed to the offer"),
+        "match.provider_decline": _("Care provider declined the offer"),
+        "match.client_accept": _("Client accepted the home"),
+        "match.client_decline": _("Client declined the home"),
+        "match.cancel": _("Offer cancelled"),
+        "refusal.review": _("Refusal judged by the service point"),
+        "batch.start": _("Batch matching started"),
+        "batch.confirm": _("Batch matching confirmed"),
+        # The case's own state follows the offer; the offer's event already tells it.
+        "case.match": _("Match in progress"),
+        "case.unmatch": _("Back in the pool"),
+        "case.park": _("Parked"),
+        "case.unpark": _("Parking ended; back in the pool"),
+    },
+    off_timeline=["case.match", "case.unmatch"],
+)
