@@ -1,5 +1,6 @@
 """Small fictional regions for tests, built with factory_boy and Dutch fake data."""
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -43,7 +44,9 @@ class OrganisationFactory(DjangoModelFactory):
     type = OrganisationType.CARE_PROVIDER
 
 
-_code = iter(range(9000, 10000))
+# Fictional codes above the real ones (GM0000–GM1999), unique for 2,000 tests of two regions each,
+# then round again (each test has its own database state).
+_code = itertools.cycle(range(2000, 10000))
 
 
 def build_region(slug: str) -> models.Region:
