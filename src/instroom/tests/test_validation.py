@@ -161,9 +161,7 @@ def test_whole_numbers_accept_spreadsheet_floats_and_check_the_range() -> None:
     "text", ["NaN", "Infinity", "1e1000000", "1E5", "712.505", "21,000", "-1", "x", "1" * 40]
 )
 def test_amounts_refuse_nan_infinity_exponents_and_extra_decimals(text) -> None:
-    assert _messages(
-        validation.parse_amount, text, min_value=Decimal(0), max_value=Decimal(2500)
-    )
+    assert _messages(validation.parse_amount, text, min_value=Decimal(0), max_value=Decimal(2500))
 
 
 def test_amounts_are_exact_decimals() -> None:

@@ -2,7 +2,7 @@
 message naming the field otherwise (never a server error), the same on the page and the API;
 and a person already known is recognised across cases."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -238,7 +238,9 @@ def test_a_correction_stores_a_normalised_bsn_and_refuses_full_width_digits(clie
     from instroom.privacy import services as privacy
 
     person = make_application(cast.care_worker_a, cast.care_a).client
-    privacy.client_correct(actor=cast.coordinator, client=person, reason="Verzoek", bsn="1112.22.333")
+    privacy.client_correct(
+        actor=cast.coordinator, client=person, reason="Verzoek", bsn="1112.22.333"
+    )
     person.refresh_from_db()
     assert person.bsn == "111222333" and person.applications.get().bsn == "111222333"
     with pytest.raises(ValidationError):
