@@ -1,5 +1,6 @@
 """Small fictional regions for tests, built with factory_boy and Dutch fake data."""
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -43,7 +44,9 @@ class OrganisationFactory(DjangoModelFactory):
     type = OrganisationType.CARE_PROVIDER
 
 
-_code = iter(range(9000, 10000))
+# Cycles: each test rolls back, so codes only need to differ within one test (a plain iterator
+# ran out after 250 tests that build two regions).
+_code = itertools.cycle(range(9000, 10000))
 
 
 def build_region(slug: str) -> models.Region:
