@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from instroom.accounts.models import User
+from instroom.api import fields
 from instroom.applications import selectors, services
 from instroom.applications.completeness import missing_parts
 from instroom.applications.constants import ContractForm
@@ -97,13 +98,13 @@ class ApplicationCreateSerializer(serializers.Serializer):
     care_provider = serializers.SlugField(help_text="Slug of the applicant's care organisation")
     support_provider = serializers.SlugField(help_text="Slug of the ambulant care provider")
     municipality_of_origin = serializers.RegexField(r"^GM\d{4}$", help_text="CBS code")
-    first_name = serializers.CharField(max_length=100)
-    last_name = serializers.CharField(max_length=100)
-    bsn = serializers.CharField(min_length=9, max_length=9)
-    date_of_birth = serializers.DateField()
+    first_name = fields.NameField()
+    last_name = fields.NameField()
+    bsn = fields.BSNField()
+    date_of_birth = fields.DateOfBirthField()
     source = serializers.CharField()  # type: ignore[assignment]
-    household_adults = serializers.IntegerField(min_value=1, default=1)
-    household_children = serializers.IntegerField(min_value=0, default=0)
+    household_adults = fields.WholeNumberField(min_value=1, max_value=10, default=1)
+    household_children = fields.WholeNumberField(min_value=0, max_value=15, default=0)
     current_facility = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -111,16 +112,16 @@ class ApplicationUpdateSerializer(serializers.Serializer):
     current_facility = serializers.CharField(required=False, allow_blank=True)
     pets = serializers.BooleanField(required=False)
     pets_note = serializers.CharField(required=False, allow_blank=True)
-    rooms_min = serializers.IntegerField(required=False, min_value=1, max_value=8)
+    rooms_min = fields.WholeNumberField(required=False, min_value=1, max_value=8)
     needs_ground_floor_or_lift = serializers.BooleanField(required=False)
     needs_wheelchair_access = serializers.BooleanField(required=False)
-    yearly_income_eur = serializers.DecimalField(
-        required=False, max_digits=9, decimal_places=2, min_value=0
+    yearly_income_eur = fields.AmountField(
+        required=False, max_digits=9, decimal_places=2, min_value=0, max_value=9_999_999
     )
     budget_management = serializers.ChoiceField(
         required=False, choices=["none", "voluntary", "budgetbeheer", "bewind"]
     )
-    expected_support_months = serializers.IntegerField(required=False, min_value=1, max_value=120)
+    expected_support_months = fields.WholeNumberField(required=False, min_value=1, max_value=120)
     dossier_weight = serializers.ChoiceField(required=False, choices=["light", "medium", "heavy"])
     history_nuisance = serializers.BooleanField(required=False)
     history_arrears = serializers.BooleanField(required=False)

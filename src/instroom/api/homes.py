@@ -12,10 +12,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from instroom.accounts.models import User
+from instroom.api import fields
 from instroom.homes import selectors, services
 from instroom.homes.constants import HomeType
 from instroom.homes.models import Home
-from instroom.homes.validators import normalise_postcode
+from instroom.homes.validators import (
+    FLOOR_RANGE,
+    HOUSE_NUMBER_RANGE,
+    RENT_RANGE,
+    ROOMS_RANGE,
+)
 from instroom.policy import rules
 from instroom.regions.models import Municipality, Neighbourhood, Organisation
 
@@ -42,26 +48,27 @@ class HomeWriteSerializer(serializers.Serializer):
     )
     reference = serializers.CharField(max_length=40, required=False, allow_blank=True)
     street = serializers.CharField(max_length=120)
-    house_number = serializers.IntegerField(min_value=1, max_value=99999)
+    house_number = fields.WholeNumberField(
+        min_value=HOUSE_NUMBER_RANGE[0], max_value=HOUSE_NUMBER_RANGE[1]
+    )
     house_number_suffix = serializers.CharField(max_length=6, required=False, allow_blank=True)
-    postcode = serializers.CharField(max_length=8)
+    postcode = fields.PostcodeField(max_length=20)
     municipality = serializers.RegexField(r"^GM\d{4}$", help_text="CBS code, e.g. GM0392")
     neighbourhood = serializers.CharField(
         max_length=10, required=False, allow_blank=True, help_text="CBS code (BU…/WK…)"
     )
     complex_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     home_type = serializers.ChoiceField(choices=HomeType.choices)
-    rooms = serializers.IntegerField(min_value=1, max_value=12)
-    floor = serializers.IntegerField(min_value=0, max_value=60, default=0)
+    rooms = fields.WholeNumberField(min_value=ROOMS_RANGE[0], max_value=ROOMS_RANGE[1])
+    floor = fields.WholeNumberField(min_value=FLOOR_RANGE[0], max_value=FLOOR_RANGE[1], default=0)
     has_lift = serializers.BooleanField(default=False)
     wheelchair_accessible = serializers.BooleanField(default=False)
-    rent_eur = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=1, max_value=2500)
+    rent_eur = fields.AmountField(
+        max_digits=7, decimal_places=2, min_value=RENT_RANGE[0], max_value=RENT_RANGE[1]
+    )
     pets_allowed = serializers.BooleanField(default=False)
-    available_from = serializers.DateField()
+    available_from = fields.AvailableFromField()
     notes = serializers.CharField(required=False, allow_blank=True)
-
-    def validate_postcode(self, value: str) -> str:
-        return normalise_postcode(value)
 
 
 class WithdrawSerializer(serializers.Serializer):

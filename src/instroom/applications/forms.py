@@ -1,15 +1,19 @@
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.constants import CareSource
 from instroom.regions.models import Municipality, Neighbourhood, Organisation, Region
+from instroom.validation import (
+    AmountFormField,
+    BSNFormField,
+    DateOfBirthFormField,
+    NameFormField,
+)
 
 from .constants import MOTIVATION_MAX_BYTES, BudgetManagement, DossierWeight, ExclusionReason
-from .models import validate_bsn
 
 
 def _region_choices(form: forms.Form, region: Region) -> None:
@@ -29,16 +33,13 @@ def _region_choices(form: forms.Form, region: Region) -> None:
 
 
 class IdentityForm(NLDesignFormMixin, forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
-    bsn = forms.CharField(
+    first_name = NameFormField(label=_("First name"))
+    last_name = NameFormField(label=_("Last name"))
+    bsn = BSNFormField(
         label=_("BSN"),
-        max_length=9,
-        min_length=9,
-        validators=[validate_bsn],
         help_text=_("Nine digits, as on the client's ID card."),
     )
-    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    date_of_birth = DateOfBirthFormField(label=_("Date of birth"), widget=DateInput())
     current_facility = forms.CharField(
         label=_("Current facility"),
         max_length=200,
@@ -63,18 +64,6 @@ class IdentityForm(NLDesignFormMixin, forms.Form):
         if bsn_locked:
             # The BSN identifies the case; a wrong one means a new application.
             del self.fields["bsn"]
-
-    def clean_date_of_birth(self) -> Any:
-        value = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
-        if value > today or age > 110:
-            raise forms.ValidationError(_("Enter a real date of birth (day-month-year)."))
-        if age < 16:
-            raise forms.ValidationError(
-                _("The client must be at least 16 years old to rent a home through the scheme.")
-            )
-        return value
 
 
 class HouseholdForm(NLDesignFormMixin, forms.Form):
@@ -164,9 +153,10 @@ class HouseholdForm(NLDesignFormMixin, forms.Form):
 
 
 class SupportForm(NLDesignFormMixin, forms.Form):
-    yearly_income_eur = forms.DecimalField(
+    yearly_income_eur = AmountFormField(
         label=_("Yearly household income (EUR, gross)"),
         min_value=0,
+        max_value=9_999_999,
         max_digits=9,
         decimal_places=2,
         help_text=_("Decides the highest rent that fits (passend toewijzen)."),

@@ -3,13 +3,12 @@
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from stdnum.nl import bsn as bsn_number
 
+from instroom import validation
 from instroom.regions.constants import CareSource
 from instroom.regions.models import (
     AssessmentTable,
@@ -31,11 +30,9 @@ from .constants import (
 
 
 def validate_bsn(value: str) -> None:
-    if not bsn_number.is_valid(value):
-        raise ValidationError(
-            _("This is not a valid BSN: it must be nine digits that pass the 11-check."),
-            code="invalid_bsn",
-        )
+    """Stored form only: nine ASCII digits passing the 11-check (input goes through
+    `validation.normalise_bsn` first)."""
+    validation.validate_stored_bsn(value)
 
 
 def new_candidate_number() -> str:
@@ -73,6 +70,17 @@ class Client(models.Model):
     household_children = models.PositiveSmallIntegerField(_("children in the household"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # The same person's earlier client record in this region (same BSN), so the service point
+    # sees the history. A new record, not the old one reused: another care provider applying
+    # again must not see the earlier case's file.
+    previous_client = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="later_clients",
+        verbose_name=_("earlier client record"),
+    )
 
     class Meta:
         verbose_name = _("client")
@@ -104,6 +112,10 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     return_reason = models.TextField(_("reason for returning"), blank=True)
+    # From the table's rejection: no new application for this BSN before this date.
+    earliest_reapplication = models.DateField(
+        _("earliest re-application"), null=True, blank=True, editable=False
+    )
 
     # Where the client lives now.
     current_facility = models.CharField(_("current facility"), max_length=200, blank=True)

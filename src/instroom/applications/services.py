@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instroom import validation
 from instroom.accounts.constants import Role
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
@@ -76,6 +77,65 @@ def transition_case(
     )
 
 
+def _identity_errors(fields: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    """Normalise the identity fields present in `fields` (BSN, names, date of birth) with the one
+    validation layer, whoever calls: the page, the API, an import, the demo. Problems go to
+    `errors` by field; the normalised values replace the typed ones."""
+    checks: dict[str, Any] = {
+        "bsn": validation.normalise_bsn,
+        "first_name": validation.normalise_name,
+        "last_name": validation.normalise_name,
+        "date_of_birth": validation.validate_date_of_birth,
+    }
+    for name, check in checks.items():
+        if name not in fields:
+            continue
+        try:
+            fields[name] = check(fields[name])
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    return fields
+
+
+def _earlier_case_refusal(*, bsn: str, care_provider: Organisation) -> str | None:
+    """Why a new application for this BSN cannot start now, or None.
+
+    One active application per person, and none before the earliest re-application date of a
+    rejection. The applicant of the same organisation hears what is going on; another
+    organisation only that a case exists (it must not learn anything of the person from it)."""
+    active = (
+        Application.objects.filter(bsn=bsn, state__in=ACTIVE_STATES)
+        .select_related("client")
+        .first()
+    )
+    waiting = (
+        Application.objects.filter(
+            bsn=bsn, state=CaseState.REJECTED, earliest_reapplication__gt=timezone.localdate()
+        )
+        .select_related("client")
+        .order_by("-earliest_reapplication")
+        .first()
+    )
+    earlier = active or waiting
+    if earlier is None:
+        return None
+    if earlier.client.care_provider_id != care_provider.pk:
+        return _(
+            "A case already exists for this BSN. Contact the service point before starting an "
+            "application."
+        )
+    if active is not None:
+        return _(
+            "There is already an active application for this BSN. "
+            "Ask the service point before starting a second one."
+        )
+    assert waiting is not None and waiting.earliest_reapplication is not None
+    return _(
+        "The table rejected an earlier application for this client; a new application is "
+        "possible from %(date)s."
+    ) % {"date": waiting.earliest_reapplication.strftime("%d-%m-%Y")}
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -92,11 +152,21 @@ def application_create(
     household_children: int = 0,
     current_facility: str = "",
 ) -> Application:
-    """A new draft application for a new client, by an applicant worker of `care_provider`."""
+    """A new draft application by an applicant worker of `care_provider`. A person who had a
+    client record in this region before gets a new one linked to the earlier record."""
     if actor is not None and not rules.can_create_application(actor, care_provider.pk):
         raise PermissionDenied(_("You can only apply on behalf of your own care organisation."))
     region = care_provider.region
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
+    identity = _identity_errors(
+        {
+            "bsn": bsn,
+            "first_name": first_name,
+            "last_name": last_name,
+            "date_of_birth": date_of_birth,
+        },
+        errors,
+    )
     if support_provider.region_id != region.pk or not support_provider.provides_ambulant_support:
         errors["support_provider"] = _(
             "Choose an ambulant care provider of this region that gives woonbegeleiding."
@@ -107,26 +177,28 @@ def application_create(
         errors["care_provider"] = _("Only a care provider can submit an application.")
     if source not in region.admitted_sources:
         errors["source"] = _("This region does not admit clients from this kind of care.")
-    if Application.objects.filter(bsn=bsn, state__in=ACTIVE_STATES).exists():
-        errors["bsn"] = _(
-            "There is already an active application for this BSN. "
-            "Ask the service point before starting a second one."
-        )
+    if "bsn" not in errors:
+        refusal = _earlier_case_refusal(bsn=identity["bsn"], care_provider=care_provider)
+        if refusal:
+            errors["bsn"] = refusal
     if errors:
         raise ValidationError(errors)
+    bsn = identity["bsn"]
+    previous = Client.objects.filter(region=region, bsn=bsn).order_by("-created_at", "-pk").first()
     client = Client(
         region=region,
         case_number=_next_case_number(region.slug, timezone.localdate().year),
-        first_name=first_name,
-        last_name=last_name,
+        first_name=identity["first_name"],
+        last_name=identity["last_name"],
         bsn=bsn,
-        date_of_birth=date_of_birth,
+        date_of_birth=identity["date_of_birth"],
         source=source,
         care_provider=care_provider,
         support_provider=support_provider,
         municipality_of_origin=municipality_of_origin,
         household_adults=household_adults,
         household_children=household_children,
+        previous_client=previous,
     )
     client.full_clean()
     client.save()
@@ -140,12 +212,17 @@ def application_create(
         raise ValidationError(
             {"bsn": _("There is already an active application for this BSN.")}
         ) from exc
+    changes: dict[str, Any] = {
+        "fields": ["first_name", "last_name", "bsn", "date_of_birth", "source"]
+    }
+    if previous is not None:
+        changes["previous_client"] = previous.pk
     audit.record_change(
         actor=actor,
         action="application.create",
         obj=application,
         client=client,
-        changes={"fields": ["first_name", "last_name", "bsn", "date_of_birth", "source"]},
+        changes=changes,
     )
     return application
 
@@ -205,7 +282,7 @@ def application_update(*, actor: User, application: Application, **fields: Any) 
         raise TypeError(f"Not editable: {sorted(unknown)}")
     client = application.client
     region = client.region
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     support = fields.get("support_provider")
     if support is not None and (
         support.region_id != region.pk or not support.provides_ambulant_support
@@ -218,6 +295,7 @@ def application_update(*, actor: User, application: Application, **fields: Any) 
         errors["municipality_of_origin"] = _("Choose a municipality of this region.")
     if "source" in fields and fields["source"] not in region.admitted_sources:
         errors["source"] = _("This region does not admit clients from this kind of care.")
+    fields = _identity_errors(dict(fields), errors)
     if errors:
         raise ValidationError(errors)
     changed_client = [

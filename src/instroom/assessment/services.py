@@ -252,13 +252,15 @@ def decision_record(
     application = item.application
     application.decided_at = decision.decided_at
     application.urgency = decision.urgency
+    # Kept on the application, so a new application for this BSN waits until then.
+    application.earliest_reapplication = decision.earliest_reapplication
     transition_case(
         application,
         actor=actor,
         to=OUTCOME_STATE[outcome],
         action=f"decision.{outcome}",
         changes={"decision": decision.pk},
-        update_fields=("decided_at", "urgency"),
+        update_fields=("decided_at", "urgency", "earliest_reapplication"),
         note=decision.reasoning,
     )
     client = application.client

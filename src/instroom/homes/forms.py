@@ -5,16 +5,25 @@ from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.models import Municipality, Neighbourhood, Region
+from instroom.validation import AmountFormField, AvailableFromFormField, WholeNumberFormField
 
 from .models import Home
 from .services import HOME_FIELDS
-from .validators import normalise_postcode
+from .validators import NUMBER_RANGES, normalise_postcode
 
 
 class HomeForm(NLDesignFormMixin, forms.ModelForm):
     class Meta:
         model = Home
         fields = HOME_FIELDS
+        # The one validation layer (also the API's and the import's): bounded, exact parsing.
+        field_classes = {
+            "house_number": WholeNumberFormField,
+            "rooms": WholeNumberFormField,
+            "floor": WholeNumberFormField,
+            "rent_eur": AmountFormField,
+            "available_from": AvailableFromFormField,
+        }
         widgets = {
             "available_from": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -30,6 +39,9 @@ class HomeForm(NLDesignFormMixin, forms.ModelForm):
             municipality__region=region
         ).select_related("municipality")
         neighbourhood.label_from_instance = lambda n: f"{n.municipality} – {n}"  # type: ignore[method-assign,assignment]
+        for name, (low, high) in NUMBER_RANGES.items():
+            field: Any = self.fields[name]
+            field.min_value, field.max_value = low, high
         self.style_widgets()
 
     def clean_postcode(self) -> str:

@@ -6,20 +6,21 @@ converted here and every problem is reported with its line number; nothing is sa
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from instroom import validation
 from instroom.regions.models import Municipality, Neighbourhood, Region
 
 from .constants import HomeType
 from .services import RowError
-from .validators import normalise_postcode
+from .validators import NUMBER_RANGES
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
@@ -169,15 +170,21 @@ class _Places:
                 self.neighbourhoods.setdefault((n.municipality_id, n.name.lower()), n)
 
 
+def _checked(function: Callable[..., Any], value: Any, **kwargs: Any) -> Any:
+    """The one validation layer's answer, as the row error the import reports."""
+    try:
+        return function(value, **kwargs)
+    except ValidationError as exc:
+        raise ValueError(" ".join(exc.messages)) from None
+
+
 def _convert(column: Column, text: str, places: _Places, row: dict[str, Any]) -> Any:
     kind = column.kind
     if kind == "text":
         return text
     if kind == "int":
-        try:
-            return int(Decimal(text.replace(",", ".")))
-        except InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text}) from None
+        low, high = NUMBER_RANGES[column.field]
+        return _checked(validation.parse_whole_number, text, min_value=low, max_value=high)
     if kind == "bool":
         if text.lower() in TRUE:
             return True
@@ -185,27 +192,21 @@ def _convert(column: Column, text: str, places: _Places, row: dict[str, Any]) ->
             return False
         raise ValueError(_("Write ja or nee, not “%(value)s”.") % {"value": text})
     if kind == "money":
-        cleaned = text.replace("€", "").replace(" ", "")
-        if "," in cleaned:
-            cleaned = cleaned.replace(".", "").replace(",", ".")
-        try:
-            return Decimal(cleaned).quantize(Decimal("0.01"))
-        except InvalidOperation:
-            raise ValueError(
-                _("“%(value)s” is not an amount; write e.g. 712,50.") % {"value": text}
-            ) from None
+        low, high = NUMBER_RANGES[column.field]
+        return _checked(
+            validation.parse_amount, text, min_value=low, max_value=high, decimal_comma=True
+        )
     if kind == "date":
-        for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
-            try:
-                return datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
+        if len(text) <= 30:
+            for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
+                try:
+                    day = datetime.strptime(text, pattern).date()
+                except ValueError:
+                    continue
+                return _checked(validation.validate_available_from, day)
         raise ValueError(_("“%(value)s” is not a date; write e.g. 2027-02-01.") % {"value": text})
     if kind == "postcode":
-        try:
-            return normalise_postcode(text)
-        except ValidationError as exc:
-            raise ValueError(exc.messages[0]) from None
+        return _checked(validation.normalise_postcode, text)
     if kind == "municipality":
         municipality = places.municipalities.get(text.lower())
         if municipality is None:
@@ -263,7 +264,10 @@ def parse_homes(
             if isinstance(value, datetime):
                 value = value.date()
             if isinstance(value, date) and column.kind == "date":
-                fields[column.field] = value
+                try:
+                    fields[column.field] = _checked(validation.validate_available_from, value)
+                except ValueError as exc:
+                    errors.append(RowError(line, column.names[0], str(exc)))
                 continue
             text = _cell_text(value)
             if not text:

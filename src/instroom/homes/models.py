@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from instroom.regions.models import Municipality, Neighbourhood, Organisation, Region
 
 from .constants import HomeState, HomeType
-from .validators import validate_house_number_suffix, validate_postcode
+from .validators import (
+    FLOOR_RANGE,
+    HOUSE_NUMBER_RANGE,
+    RENT_RANGE,
+    ROOMS_RANGE,
+    validate_house_number_suffix,
+    validate_postcode,
+)
 
 
 class Home(models.Model):
@@ -31,7 +36,11 @@ class Home(models.Model):
     )
     street = models.CharField(_("street"), max_length=120)
     house_number = models.PositiveIntegerField(
-        _("house number"), validators=[MinValueValidator(1), MaxValueValidator(99999)]
+        _("house number"),
+        validators=[
+            MinValueValidator(HOUSE_NUMBER_RANGE[0]),
+            MaxValueValidator(HOUSE_NUMBER_RANGE[1]),
+        ],
     )
     house_number_suffix = models.CharField(
         _("addition"), max_length=6, blank=True, validators=[validate_house_number_suffix]
@@ -57,12 +66,13 @@ class Home(models.Model):
     )
     home_type = models.CharField(_("type"), max_length=20, choices=HomeType.choices)
     rooms = models.PositiveSmallIntegerField(
-        _("rooms"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+        _("rooms"),
+        validators=[MinValueValidator(ROOMS_RANGE[0]), MaxValueValidator(ROOMS_RANGE[1])],
     )
     floor = models.SmallIntegerField(
         _("floor"),
         default=0,
-        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        validators=[MinValueValidator(FLOOR_RANGE[0]), MaxValueValidator(FLOOR_RANGE[1])],
         help_text=_("0 is the ground floor."),
     )
     has_lift = models.BooleanField(_("lift"), default=False)
@@ -71,7 +81,7 @@ class Home(models.Model):
         _("net rent per month (€)"),
         max_digits=7,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("2500.00"))],
+        validators=[MinValueValidator(RENT_RANGE[0]), MaxValueValidator(RENT_RANGE[1])],
     )
     pets_allowed = models.BooleanField(_("pets allowed"), default=False)
     available_from = models.DateField(_("available from"))

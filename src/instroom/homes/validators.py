@@ -1,24 +1,27 @@
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.nl import postcode as nl_postcode
+
+from instroom import validation
+
+# The bounds of the numbers a corporation enters: the model, the form, the API and the import.
+HOUSE_NUMBER_RANGE = (1, 99999)
+ROOMS_RANGE = (1, 12)
+FLOOR_RANGE = (0, 60)
+RENT_RANGE = (Decimal("1.00"), Decimal("2500.00"))
+NUMBER_RANGES = {
+    "house_number": HOUSE_NUMBER_RANGE,
+    "rooms": ROOMS_RANGE,
+    "floor": FLOOR_RANGE,
+    "rent_eur": RENT_RANGE,
+}
 
 
 def normalise_postcode(value: str) -> str:
     """'2011ab', 'NL-2011 AB' → '2011 AB'; raises ValidationError when it is no Dutch postcode."""
-    try:
-        return str(nl_postcode.validate(value.strip()))
-    except StdnumError:
-        raise ValidationError(
-            _(
-                "“%(value)s” is not a Dutch postcode: write four digits and two letters, "
-                "e.g. 2011 AB."
-            ),
-            code="postcode",
-            params={"value": value},
-        ) from None
+    return validation.normalise_postcode(value)
 
 
 def validate_postcode(value: str) -> None:

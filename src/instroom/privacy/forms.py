@@ -1,17 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from instroom.applications.models import validate_bsn
 from instroom.forms import DateInput, NLDesignFormMixin
+from instroom.validation import BSNFormField, DateOfBirthFormField, NameFormField
 
 
 class CorrectForm(NLDesignFormMixin, forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
-    bsn = forms.CharField(
-        label=_("BSN"), max_length=9, min_length=9, required=False, validators=[validate_bsn]
+    first_name = NameFormField(label=_("First name"), required=False)
+    last_name = NameFormField(label=_("Last name"), required=False)
+    date_of_birth = DateOfBirthFormField(
+        label=_("Date of birth"), required=False, widget=DateInput()
     )
+    bsn = BSNFormField(label=_("BSN"), required=False)
     reason = forms.CharField(
         label=_("Reason (the client's request)"), widget=forms.Textarea(attrs={"rows": 2})
     )

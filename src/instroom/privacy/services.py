@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instroom import validation
 from instroom.accounts.models import User
 from instroom.applications.constants import ACTIVE_STATES, ENDED_STATES
 from instroom.applications.models import Application, Client, Exclusion
@@ -89,7 +90,31 @@ def client_correct(*, actor: User, client: Client, reason: str, **fields: Any) -
     unknown = set(fields) - CORRECTABLE
     if unknown:
         raise TypeError(f"Not correctable here: {sorted(unknown)}")
-    changed = [k for k, v in fields.items() if v not in (None, "") and getattr(client, k) != v]
+    fields = {k: v for k, v in fields.items() if v not in (None, "")}
+    errors: dict[str, Any] = {}
+    checks: dict[str, Callable[[Any], Any]] = {
+        "bsn": validation.normalise_bsn,
+        "first_name": validation.normalise_name,
+        "last_name": validation.normalise_name,
+        "date_of_birth": validation.validate_date_of_birth,
+    }
+    for key in list(fields):
+        try:
+            fields[key] = checks[key](fields[key])
+        except ValidationError as exc:
+            errors[key] = exc.messages
+    if (
+        "bsn" in fields
+        and fields["bsn"] != client.bsn
+        and client.applications.filter(state__in=ACTIVE_STATES).exists()
+        and Application.objects.filter(bsn=fields["bsn"], state__in=ACTIVE_STATES)
+        .exclude(client=client)
+        .exists()
+    ):
+        errors["bsn"] = _("Another active case has this BSN; resolve that case first.")
+    if errors:
+        raise ValidationError(errors)
+    changed = [k for k, v in fields.items() if getattr(client, k) != v]
     for key in changed:
         setattr(client, key, fields[key])
     client.full_clean()
