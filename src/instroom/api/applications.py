@@ -14,7 +14,15 @@ from instroom.accounts.models import User
 from instroom.api import fields
 from instroom.applications import selectors, services
 from instroom.applications.completeness import missing_parts
-from instroom.applications.constants import ContractForm
+from instroom.applications.constants import (
+    HOUSEHOLD_ADULTS,
+    HOUSEHOLD_CHILDREN,
+    ROOMS_NEEDED,
+    SUPPORT_MONTHS,
+    BudgetManagement,
+    ContractForm,
+    DossierWeight,
+)
 from instroom.applications.models import Application, Client
 from instroom.assessment import selectors as assessment_selectors
 from instroom.assessment import services as assessment_services
@@ -103,8 +111,12 @@ class ApplicationCreateSerializer(serializers.Serializer):
     bsn = fields.BSNField()
     date_of_birth = fields.DateOfBirthField()
     source = serializers.CharField()  # type: ignore[assignment]
-    household_adults = fields.WholeNumberField(min_value=1, max_value=10, default=1)
-    household_children = fields.WholeNumberField(min_value=0, max_value=15, default=0)
+    household_adults = fields.WholeNumberField(
+        min_value=HOUSEHOLD_ADULTS[0], max_value=HOUSEHOLD_ADULTS[1], default=1
+    )
+    household_children = fields.WholeNumberField(
+        min_value=HOUSEHOLD_CHILDREN[0], max_value=HOUSEHOLD_CHILDREN[1], default=0
+    )
     current_facility = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -112,17 +124,19 @@ class ApplicationUpdateSerializer(serializers.Serializer):
     current_facility = serializers.CharField(required=False, allow_blank=True)
     pets = serializers.BooleanField(required=False)
     pets_note = serializers.CharField(required=False, allow_blank=True)
-    rooms_min = fields.WholeNumberField(required=False, min_value=1, max_value=8)
+    rooms_min = fields.WholeNumberField(
+        required=False, min_value=ROOMS_NEEDED[0], max_value=ROOMS_NEEDED[1]
+    )
     needs_ground_floor_or_lift = serializers.BooleanField(required=False)
     needs_wheelchair_access = serializers.BooleanField(required=False)
     yearly_income_eur = fields.AmountField(
         required=False, max_digits=9, decimal_places=2, min_value=0, max_value=9_999_999
     )
-    budget_management = serializers.ChoiceField(
-        required=False, choices=["none", "voluntary", "budgetbeheer", "bewind"]
+    budget_management = serializers.ChoiceField(required=False, choices=BudgetManagement.choices)
+    expected_support_months = fields.WholeNumberField(
+        required=False, min_value=SUPPORT_MONTHS[0], max_value=SUPPORT_MONTHS[1]
     )
-    expected_support_months = fields.WholeNumberField(required=False, min_value=1, max_value=120)
-    dossier_weight = serializers.ChoiceField(required=False, choices=["light", "medium", "heavy"])
+    dossier_weight = serializers.ChoiceField(required=False, choices=DossierWeight.choices)
     history_nuisance = serializers.BooleanField(required=False)
     history_arrears = serializers.BooleanField(required=False)
     history_eviction = serializers.BooleanField(required=False)
@@ -302,7 +316,13 @@ class DecisionSerializer(serializers.Serializer):
     contract_form = serializers.ChoiceField(
         choices=ContractForm.choices, required=False, allow_blank=True, default=""
     )
-    support_months = serializers.IntegerField(required=False, allow_null=True, default=None)
+    support_months = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=SUPPORT_MONTHS[0],
+        max_value=SUPPORT_MONTHS[1],
+    )
     urgency = serializers.ChoiceField(
         choices=Urgency.choices, required=False, default=Urgency.NORMAL
     )

@@ -102,3 +102,10 @@ class MotivationFileType(models.TextChoices):
 
 
 MOTIVATION_MAX_BYTES = 5 * 1024 * 1024
+
+# The bounds of what an application states: the forms, the API and the database's check
+# constraints all read them here (inclusive).
+HOUSEHOLD_ADULTS = (1, 10)
+HOUSEHOLD_CHILDREN = (0, 15)
+ROOMS_NEEDED = (1, 8)
+SUPPORT_MONTHS = (1, 120)

@@ -13,7 +13,16 @@ from instroom.validation import (
     NameFormField,
 )
 
-from .constants import MOTIVATION_MAX_BYTES, BudgetManagement, DossierWeight, ExclusionReason
+from .constants import (
+    HOUSEHOLD_ADULTS,
+    HOUSEHOLD_CHILDREN,
+    MOTIVATION_MAX_BYTES,
+    ROOMS_NEEDED,
+    SUPPORT_MONTHS,
+    BudgetManagement,
+    DossierWeight,
+    ExclusionReason,
+)
 
 
 def _region_choices(form: forms.Form, region: Region) -> None:
@@ -68,17 +77,21 @@ class IdentityForm(NLDesignFormMixin, forms.Form):
 
 class HouseholdForm(NLDesignFormMixin, forms.Form):
     household_adults = forms.IntegerField(
-        label=_("Adults in the household"), min_value=1, max_value=10
+        label=_("Adults in the household"),
+        min_value=HOUSEHOLD_ADULTS[0],
+        max_value=HOUSEHOLD_ADULTS[1],
     )
     household_children = forms.IntegerField(
-        label=_("Children in the household"), min_value=0, max_value=15
+        label=_("Children in the household"),
+        min_value=HOUSEHOLD_CHILDREN[0],
+        max_value=HOUSEHOLD_CHILDREN[1],
     )
     pets = forms.BooleanField(label=_("The household has pets"), required=False)
     pets_note = forms.CharField(label=_("Which pets"), max_length=200, required=False)
     rooms_min = forms.IntegerField(
         label=_("Rooms needed (at least)"),
-        min_value=1,
-        max_value=8,
+        min_value=ROOMS_NEEDED[0],
+        max_value=ROOMS_NEEDED[1],
         help_text=_("Living room included: a one-room flat is 1."),
     )
     needs_ground_floor_or_lift = forms.BooleanField(
@@ -166,8 +179,8 @@ class SupportForm(NLDesignFormMixin, forms.Form):
     )
     expected_support_months = forms.IntegerField(
         label=_("Expected months of woonbegeleiding after moving in"),
-        min_value=1,
-        max_value=120,
+        min_value=SUPPORT_MONTHS[0],
+        max_value=SUPPORT_MONTHS[1],
         help_text=_(
             "Up to the region's support period: three-party contract; longer: the home is "
             "rented to the care provider first."

@@ -20,6 +20,10 @@ from instroom.regions.models import (
 
 from .constants import (
     ACTIVE_STATES,
+    HOUSEHOLD_ADULTS,
+    HOUSEHOLD_CHILDREN,
+    ROOMS_NEEDED,
+    SUPPORT_MONTHS,
     BudgetManagement,
     CaseState,
     ContractForm,
@@ -86,6 +90,16 @@ class Client(models.Model):
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         ordering = ["case_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household_adults__range=HOUSEHOLD_ADULTS),
+                name="client_household_adults_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(household_children__range=HOUSEHOLD_CHILDREN),
+                name="client_household_children_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.case_number
@@ -194,12 +208,21 @@ class Application(models.Model):
             models.Index(fields=["state"], name="application_state"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(rooms_min__isnull=True) | Q(rooms_min__range=ROOMS_NEEDED),
+                name="application_rooms_min_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_support_months__isnull=True)
+                | Q(expected_support_months__range=SUPPORT_MONTHS),
+                name="application_support_months_range",
+            ),
             models.UniqueConstraint(
                 fields=["bsn"],
                 condition=Q(state__in=sorted(ACTIVE_STATES)),
                 name="one_active_application_per_bsn",
                 violation_error_message=_("This client already has an active application."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from instroom.applications.constants import ContractForm
+from instroom.applications.constants import SUPPORT_MONTHS, ContractForm
 from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.models import AssessmentTable
 
@@ -43,7 +43,10 @@ class DecisionForm(NLDesignFormMixin, forms.Form):
         choices=[("", _("(choose)")), *ContractForm.choices],
     )
     support_months = forms.IntegerField(
-        label=_("Months of support (approve)"), required=False, min_value=1, max_value=120
+        label=_("Months of support (approve)"),
+        required=False,
+        min_value=SUPPORT_MONTHS[0],
+        max_value=SUPPORT_MONTHS[1],
     )
     urgency = forms.TypedChoiceField(
         label=_("Urgency (approve)"),

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from instroom.applications.constants import ContractForm
+from instroom.applications.constants import SUPPORT_MONTHS, ContractForm
 from instroom.applications.models import Application
 from instroom.regions.models import AssessmentTable
 
@@ -164,6 +164,13 @@ class Decision(models.Model):
                 name="deferral_says_what_is_missing",
             ),
             models.CheckConstraint(condition=~Q(reasoning=""), name="decision_has_reasoning"),
+            models.CheckConstraint(
+                condition=Q(support_months__isnull=True) | Q(support_months__range=SUPPORT_MONTHS),
+                name="decision_support_months_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgency__in=Urgency.values), name="decision_urgency_known"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from instroom.accounts.constants import Role
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
 from instroom.accounts.selectors import users_with_role
-from instroom.applications.constants import CaseState, ContractForm
+from instroom.applications.constants import SUPPORT_MONTHS, CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
 from instroom.audit import services as audit
@@ -224,6 +224,12 @@ def decision_record(
             errors["contract_form"] = _("Choose the contract form.")
         if not support_months:
             errors["support_months"] = _("Enter the months of support.")
+        elif not SUPPORT_MONTHS[0] <= support_months <= SUPPORT_MONTHS[1]:
+            errors["support_months"] = _(
+                "Enter between %(low)d and %(high)d months of support."
+            ) % {"low": SUPPORT_MONTHS[0], "high": SUPPORT_MONTHS[1]}
+        if urgency not in Urgency.values:
+            errors["urgency"] = _("Choose an urgency from the list.")
     elif outcome == Outcome.REJECT:
         if earliest_reapplication is None:
             errors["earliest_reapplication"] = _("Enter the earliest date of a new application.")

@@ -112,9 +112,13 @@ class Home(models.Model):
                 name="home_one_live_offer_per_address",
                 violation_error_message=_("This address is already on offer."),
             ),
-            models.CheckConstraint(condition=Q(rooms__gte=1), name="home_rooms_positive"),
-            models.CheckConstraint(condition=Q(rent_eur__gt=0), name="home_rent_positive"),
-            models.CheckConstraint(condition=Q(floor__gte=0), name="home_floor_not_negative"),
+            # The bounds the form, the API and the import check (homes/validators.py).
+            models.CheckConstraint(condition=Q(rooms__range=ROOMS_RANGE), name="home_rooms_range"),
+            models.CheckConstraint(condition=Q(rent_eur__range=RENT_RANGE), name="home_rent_range"),
+            models.CheckConstraint(condition=Q(floor__range=FLOOR_RANGE), name="home_floor_range"),
+            models.CheckConstraint(
+                condition=Q(house_number__range=HOUSE_NUMBER_RANGE), name="home_house_number_range"
+            ),
         ]
 
     def __str__(self) -> str:
