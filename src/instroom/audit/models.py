@@ -68,6 +68,19 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit log cannot be deleted.")
 
+    @property
+    def action_label(self) -> Any:
+        """The action as people read it (the audit vocabulary's label)."""
+        from .timeline import label_for
+
+        return label_for(self.action)
+
+    @property
+    def roles_label(self) -> Any:
+        from .timeline import roles_label
+
+        return roles_label(self.actor_roles)
+
 
 class EventNote(models.Model):
     """The "why" of a change (a reason, a decision's reasoning), kept beside the event.

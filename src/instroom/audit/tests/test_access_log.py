@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from instroom.applications import services
 from instroom.applications.tests.factories import make_application
@@ -120,5 +121,11 @@ def test_coordinator_filters_the_access_log(client, cast) -> None:
     page = client.get("/audit/access-log/", {"user": "care_a", "kind": "access"}).content.decode()
     assert "care_a" in page and "client.view" in page
     assert "application.create" not in page
+    # People read the action and the role by their names; the code stays only as a tooltip.
+    from instroom.audit.timeline import label_for
+
+    with translation.override("nl"):
+        assert str(label_for("client.view")) in page
+        assert ">client.view<" not in page and "applicant_worker" not in page
     empty = client.get("/audit/access-log/", {"user": "nobody-at-all"}).content.decode()
     assert "care_a" not in empty
