@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.db.utils import load_backend
 from django.test import Client
 from django.utils import timezone
 
 from instroom.applications.tests.factories import make_application
 from instroom.conf import base
+from instroom.middleware import is_database_busy, server_error
 
 
 def _sqlite_options(**overrides: Any) -> dict[str, Any]:
@@ -171,3 +172,46 @@ def test_a_database_that_stays_busy_answers_try_again(tmp_path, cast, sqlite_onl
     assert api.json() == {"detail": BUSY}
     # Nothing was broken: once the lock is gone the same page opens.
     assert after.status_code == 200
+
+
+class _PgError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("exc", "busy"),
+    [
+        (OperationalError("database is locked"), True),
+        (OperationalError("database table is locked: x"), True),
+        (OperationalError("no such table: x"), False),
+        (RuntimeError("database is locked"), False),
+    ],
+)
+def test_what_counts_as_a_busy_database(exc, busy) -> None:
+    assert is_database_busy(exc) is busy
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "busy"), [("40001", True), ("40P01", True), ("55P03", True), ("23505", False)]
+)
+def test_postgres_conflicts_count_as_busy(sqlstate, busy) -> None:
+    exc = OperationalError("could not serialize access")
+    exc.__cause__ = _PgError(sqlstate)
+    assert is_database_busy(exc) is busy
+
+
+def test_a_busy_database_outside_a_view_is_a_503_too(rf) -> None:
+    """A middleware that writes (the session) after the view: Django's handler500 sees it."""
+    request = rf.get("/api/v1/clients/")
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        busy = server_error(request)
+    try:
+        raise ValueError("a real bug")
+    except ValueError:
+        bug = server_error(request)
+    assert busy.status_code == 503 and busy["Retry-After"]
+    assert bug.status_code == 500
