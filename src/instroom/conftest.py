@@ -4,11 +4,13 @@ alice/bob pattern (Healthchecks' hc/test.py): every page and endpoint is tried b
 """
 
 import os
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.signals import got_request_exception
 from hypothesis import settings
 
 from instroom.accounts.constants import Role
@@ -103,6 +105,45 @@ def build_cast() -> Cast:
         ),
         nobody=make_user("nobody", None, None),
     )
+
+
+# --- A server error in any view fails the test that caused it ---------------------------------
+# Django's test client re-raises a view's exception, but a test may catch it, and a page opened by
+# the browser tests (live server) or by the API fuzzer never raises in the test at all. Every
+# unhandled exception goes through `got_request_exception`, whichever way the request came.
+
+_server_errors: list[str] = []
+
+
+def _record_server_error(sender: Any, request: Any = None, **kwargs: Any) -> None:
+    path = getattr(request, "path", "?")
+    method = getattr(request, "method", "?")
+    _server_errors.append(f"{method} {path}\n{traceback.format_exc()}")
+
+
+got_request_exception.connect(_record_server_error, dispatch_uid="instroom-tests-server-errors")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "allow_server_error: the test provokes an unhandled exception in a view on purpose",
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    _server_errors.clear()
+    result = yield
+    errors = list(_server_errors)
+    _server_errors.clear()
+    if errors and item.get_closest_marker("allow_server_error") is None:
+        pytest.fail(
+            f"{len(errors)} unhandled exception(s) in a view (a 500 for the user):\n\n"
+            + "\n".join(errors),
+            pytrace=False,
+        )
+    return result
 
 
 @pytest.fixture(autouse=True)

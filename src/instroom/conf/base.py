@@ -6,6 +6,7 @@ Environment variables (all optional unless noted):
     DJANGO_SECRET_KEY     required in production
     DJANGO_DEBUG          "1"/"true" to turn debugging on (off by default)
     DJANGO_ALLOWED_HOSTS  comma-separated host names (127.0.0.1,localhost)
+    INSTROOM_SQLITE_TIMEOUT seconds a write waits for another on SQLite (20); then 503
     INSTROOM_NODE_MODULES where `npm ci` put the front-end packages (<checkout>/node_modules)
     EMAIL_URL-like settings follow in the issues that send e-mail.
 """
@@ -25,11 +26,26 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    value = env(name)
+    """A yes/no setting. A value it does not know is refused rather than read as "no": a typo
+    such as "ture" must not quietly switch a safeguard (the second factor) off."""
+    value = env(name).strip().lower()
     if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"{name}={env(name)!r} is not a yes/no value: use one of "
+        f"{'/'.join(TRUE_WORDS)} or {'/'.join(FALSE_WORDS)}."
+    )
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -97,6 +113,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database too busy to take a write: 503 "try again in a few seconds", not a 500.
+    "instroom.middleware.DatabaseBusyMiddleware",
     # Last, so that it sees the authenticated user and the resolved URL.
     "instroom.policy.middleware.PolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -134,6 +152,17 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# Several people (and the demo's worker) write to SQLite at once: readers never wait for the
+# writer (WAL), a writer waits up to INSTROOM_SQLITE_TIMEOUT seconds for another instead of failing
+# at once (then 503, instroom/middleware.py), and a transaction takes the write lock when it
+# begins (IMMEDIATE), so two that read and then write cannot deadlock into "database is locked".
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": float(env("INSTROOM_SQLITE_TIMEOUT", "20")),
+    "transaction_mode": "IMMEDIATE",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from instroom.reporting import views as reporting_views
 
+# A busy database outside a view is a 503 too (instroom/middleware.py).
+handler500 = "instroom.middleware.server_error"
+
 admin.site.site_header = "Instroom — configuratie"
 
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""Deny by default: a URL without a rule in `policy.rules.URL_RULES` answers 403."""
+"""Deny by default: a URL without a rule in `policy.rules.URL_RULES` answers 403; and no answer
+is kept in a browser's or proxy's cache."""
 
 import logging
 from collections.abc import Callable
@@ -8,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect as redirect_to
+from django.utils.cache import add_never_cache_headers
 
 from . import rules
 
@@ -35,7 +37,12 @@ class PolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Pages and API answers may show personal data: a shared computer's browser must not
+        # keep them (`Cache-Control: no-store`). Static files never get here (WhiteNoise answers
+        # them earlier) and keep their own long caching.
+        add_never_cache_headers(response)
+        return response
 
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any

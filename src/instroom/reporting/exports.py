@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from instroom.pdf import render_pdf
 from instroom.regions.models import Region
+from instroom.spreadsheet import safe_record, safe_row
 
 from . import charts, monitoring, publication
 from .publication import Audience, Report
@@ -59,6 +60,7 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 def xlsx_bytes(report: Report) -> bytes:
+    """Every row through `safe_row`: no text from the configuration becomes a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -66,29 +68,29 @@ def xlsx_bytes(report: Report) -> bytes:
     about = book.active
     about.title = _sheet_title(_("About"), set())
     used = {about.title}
-    about.append([_("Report"), report.region.name])
-    about.append([_("Period"), report.period.label])
-    about.append([_("Made on"), timezone.localtime().strftime("%d-%m-%Y %H:%M")])
+    about.append(safe_row([_("Report"), report.region.name]))
+    about.append(safe_row([_("Period"), report.period.label]))
+    about.append(safe_row([_("Made on"), timezone.localtime().strftime("%d-%m-%Y %H:%M")]))
     for note in report.notes:
-        about.append([note])
+        about.append(safe_row([note]))
     if report.quota_error:
-        about.append([report.quota_error])
+        about.append(safe_row([report.quota_error]))
     bold = Font(bold=True)
     for table in report.tables:
         sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append([table.title])
+        sheet.append(safe_row([table.title]))
         sheet["A1"].font = bold
-        sheet.append([table.row_header, *table.columns])
+        sheet.append(safe_row([table.row_header, *table.columns]))
         for cell in sheet[2]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([row.label, *row.cells])
+            sheet.append(safe_row([row.label, *row.cells]))
             if row.is_total:
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold
         if table.note:
             sheet.append([])
-            sheet.append([table.note])
+            sheet.append(safe_row([table.note]))
         sheet.column_dimensions["A"].width = 36
     buffer = io.BytesIO()
     book.save(buffer)
@@ -137,10 +139,11 @@ def open_data(
 
 
 def open_data_csv(records: list[dict[str, Any]]) -> str:
+    """The records as CSV, each text neutralised (`safe_record`); the JSON keeps them raw."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=OPEN_FIELDS, delimiter=";", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(safe_record(record) for record in records)
     return buffer.getvalue()
 
 

@@ -14,6 +14,7 @@ from instroom.forms import NLDesignFormMixin
 from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.pdf import pdf_response
 from instroom.regions.models import Region
+from instroom.spreadsheet import safe_row
 
 from . import forecasting
 from .forecast_inputs import calibrate
@@ -159,7 +160,7 @@ def scenario_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="prognose-{scenario.pk}.csv"'
     writer = csv.writer(response, delimiter=";")
     for row in forecasting.csv_rows(scenario):
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
     return response
 
 

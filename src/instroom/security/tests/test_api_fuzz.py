@@ -7,6 +7,7 @@ Generated ids would almost never name a real object, so path parameters are draw
 time from the objects of a small world in every state; otherwise only the 404 path is tried.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -101,6 +102,41 @@ def world(cast) -> dict[str, list[Any]]:
         "/api/v1/agenda-items/": list(AgendaItem.objects.values_list("pk", flat=True)),
         "/api/v1/regions/": [cast.region.slug, cast.other_region.slug],
     }
+
+
+def _endpoints_in_the_urlconf() -> set[tuple[str, str]]:
+    """(path with `{}` for each parameter, method) of every API view in the URL patterns."""
+    from instroom.api import urls
+
+    found = set()
+    for pattern in urls.urlpatterns:
+        if pattern.name == "schema":  # the schema itself, not an operation of the API
+            continue
+        route = str(pattern.pattern).lstrip("^").rstrip("$")
+        path = "/api/" + re.sub(r"\(\?P<\w+>[^)]*\)|<[^>]+>", "{}", route)
+        actions = getattr(pattern.callback, "actions", None)
+        methods = (
+            set(actions)
+            if actions
+            else {
+                m
+                for m in ("get", "post", "put", "patch", "delete")
+                if hasattr(pattern.callback.cls, m)
+            }
+        )
+        found |= {(path, method.upper()) for method in methods}
+    return found
+
+
+def test_the_fuzzer_reaches_every_endpoint_of_the_api(schema) -> None:
+    """An endpoint left out of the OpenAPI schema would never be fuzzed."""
+    operations = {
+        (re.sub(r"\{[^}]+\}", "{}", op.path), op.method.upper())
+        for op in (result.ok() for result in schema.get_all_operations())
+    }
+    urlconf = _endpoints_in_the_urlconf()
+    assert len(urlconf) > 15
+    assert urlconf <= operations, sorted(urlconf - operations)
 
 
 # Ids a client may send in the URL that are no ids: each must be a 4xx, never a 500.
