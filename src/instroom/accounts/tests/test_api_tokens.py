@@ -43,7 +43,7 @@ def test_a_corporation_users_token_list_shows_a_prefix_and_the_new_key_once(
     profile = client.get(reverse("accounts:profile"), **lang).content.decode()
     assert heading in profile
     made = client.post(reverse("accounts:api_token"), **lang)
-    assert made.status_code == 200 and made["Cache-Control"] == "private, no-store"
+    assert made.status_code == 200 and "no-store" in made["Cache-Control"]
     key = made.context["new_key"]
     assert len(key) >= 40 and key in made.content.decode() and shown_once in made.content.decode()
     token = ApiToken.objects.get(user=user)
