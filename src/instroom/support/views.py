@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
@@ -96,13 +97,14 @@ def prepare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     match = selectors.awaiting_contract(actor=request.user).filter(pk=pk).first()
     if match is None:
         raise Http404
-    try:
-        contract = services.contract_prepare(actor=request.user, match=match)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("support:contracts")
-    messages.success(request, _("The contract is drawn up. Download it for signing."))
-    return redirect("support:contract", pk=contract.pk)
+    return _post(
+        request,
+        None,
+        lambda d: services.contract_prepare(actor=request.user, match=match),
+        done=_("The contract is drawn up. Download it for signing."),
+        then=lambda contract: redirect("support:contract", pk=contract.pk),
+        back=redirect("support:contracts"),
+    )
 
 
 def _support_workers(contract: Contract) -> Any:
@@ -202,25 +204,51 @@ def document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 
 def _post(
     request: AuthenticatedHttpRequest,
-    pk: int,
-    key: str,
-    form: django_forms.Form,
-    action: Any,
+    form: django_forms.Form | None,
+    action: Callable[[dict[str, Any]], Any],
+    *,
     done: str,
-    page: str = "contract",
+    then: HttpResponse | Callable[[Any], HttpResponse],
+    again: Callable[[django_forms.Form], HttpResponse] | None = None,
+    back: HttpResponse | None = None,
 ) -> HttpResponse:
-    """Validate the form, call the service; on a refusal show the page (contract or signal)
-    again with the input kept and the reason beside the field."""
+    """The one way a support page handles a post. Check the form (None: a button without
+    input), call the service with its data; on success say `done` and go on to `then` (or
+    `then(what the service returned)`). On invalid input or a refusal (ValidationError),
+    `again(form)` shows the page again with the input kept and the reason beside the field; a
+    post from a page without its own form says the reason in a message and goes `back`. A
+    PermissionDenied from the service is left to Django: 403."""
+    if form is None:
+        form = django_forms.Form(request.POST)
     if form.is_valid():
         try:
-            action(form.cleaned_data)
+            result = action(form.cleaned_data)
         except ValidationError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, done)
-            return redirect(f"support:{page}", pk=pk)
-    show = contract_detail if page == "contract" else signal_detail
-    return show(request, pk, bound={key: form})
+            if done:
+                messages.success(request, done)
+            return then if isinstance(then, HttpResponse) else then(result)
+    if again is not None:
+        return again(form)
+    if back is None:
+        raise TypeError("_post needs `again` or `back` to answer a refusal")
+    messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return back
+
+
+def _on_contract(
+    request: AuthenticatedHttpRequest, pk: int, key: str
+) -> Callable[[django_forms.Form], HttpResponse]:
+    """Show the contract page again with this form bound (see `_post`)."""
+    return lambda form: contract_detail(request, pk, bound={key: form})
+
+
+def _on_signal(
+    request: AuthenticatedHttpRequest, pk: int, key: str
+) -> Callable[[django_forms.Form], HttpResponse]:
+    """Show the signal page again with this form bound (see `_post`)."""
+    return lambda form: signal_detail(request, pk, bound={key: form})
 
 
 @require_POST
@@ -228,11 +256,11 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     return _post(
         request,
-        pk,
-        "sign",
         SignForm(request.POST, prefix="sign"),
         lambda d: services.contract_sign(actor=request.user, contract=contract, **d),
-        _("The signing is recorded; the home counts for the quota."),
+        done=_("The signing is recorded; the home counts for the quota."),
+        then=redirect("support:contract", pk=pk),
+        again=_on_contract(request, pk, "sign"),
     )
 
 
@@ -241,33 +269,29 @@ def sign_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     return _post(
         request,
-        pk,
-        "sign_undo",
         ReasonForm(request.POST, prefix="undo"),
         lambda d: services.contract_sign_undo(
             actor=request.user, contract=contract, reason=d["reason"]
         ),
-        _("The signing is taken back; the placement no longer counts."),
+        done=_("The signing is taken back; the placement no longer counts."),
+        then=redirect("support:contract", pk=pk),
+        again=_on_contract(request, pk, "sign_undo"),
     )
 
 
 @require_POST
 def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
-    form = ReasonForm(request.POST, prefix="withdraw")
-    if form.is_valid():
-        try:
-            services.contract_withdraw(
-                actor=request.user, contract=contract, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(
-                request, _("The contract is withdrawn; the home and the client are free again.")
-            )
-            return redirect("support:contracts")
-    return contract_detail(request, pk, bound={"withdraw": form})
+    return _post(
+        request,
+        ReasonForm(request.POST, prefix="withdraw"),
+        lambda d: services.contract_withdraw(
+            actor=request.user, contract=contract, reason=d["reason"]
+        ),
+        done=_("The contract is withdrawn; the home and the client are free again."),
+        then=redirect("support:contracts"),
+        again=_on_contract(request, pk, "withdraw"),
+    )
 
 
 @require_POST
@@ -275,11 +299,11 @@ def move_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     return _post(
         request,
-        pk,
-        "move_in",
         MoveInForm(request.POST, prefix="move"),
         lambda d: services.contract_move_in(actor=request.user, contract=contract, **d),
-        _("The move is recorded; the support meetings are created."),
+        done=_("The move is recorded; the support meetings are created."),
+        then=redirect("support:contract", pk=pk),
+        again=_on_contract(request, pk, "move_in"),
     )
 
 
@@ -296,11 +320,11 @@ def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     return _post(
         request,
-        pk,
-        "assign",
         form,
         lambda d: services.contract_assign(actor=request.user, contract=contract, **d),
-        _("Saved."),
+        done=_("Saved."),
+        then=redirect("support:contract", pk=pk),
+        again=_on_contract(request, pk, "assign"),
     )
 
 
@@ -309,11 +333,11 @@ def orientation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     return _post(
         request,
-        pk,
-        "orientation",
         OrientationForm(request.POST, prefix="orientation"),
         lambda d: services.orientation_add(actor=request.user, client=contract.client, **d),
-        _("The activity is added."),
+        done=_("The activity is added."),
+        then=redirect("support:contract", pk=pk),
+        again=_on_contract(request, pk, "orientation"),
     )
 
 
@@ -325,9 +349,14 @@ def orientation_remove(request: AuthenticatedHttpRequest, pk: int, activity: int
     ).first()
     if item is None:
         raise Http404
-    services.orientation_remove(actor=request.user, activity=item)
-    messages.success(request, _("The activity is removed."))
-    return redirect("support:contract", pk=pk)
+    return _post(
+        request,
+        None,
+        lambda d: services.orientation_remove(actor=request.user, activity=item),
+        done=_("The activity is removed."),
+        then=redirect("support:contract", pk=pk),
+        back=redirect("support:contract", pk=pk),
+    )
 
 
 @require_POST
@@ -335,11 +364,11 @@ def final(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     return _post(
         request,
-        pk,
-        "final",
         FinalForm(request.POST, prefix="final"),
         lambda d: services.contract_final_decide(actor=request.user, contract=contract, **d),
-        _("The final evaluation is recorded."),
+        done=_("The final evaluation is recorded."),
+        then=redirect("support:contract", pk=pk),
+        again=_on_contract(request, pk, "final"),
     )
 
 
@@ -408,16 +437,14 @@ def meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = MeetingPlanForm(request.POST, prefix="plan")
-    if form.is_valid():
-        try:
-            services.meeting_plan(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("The meeting is planned; it is in your calendar feed."))
-            return redirect("support:meeting", pk=pk)
-    return meeting_detail(request, pk, bound={"plan": form})
+    return _post(
+        request,
+        MeetingPlanForm(request.POST, prefix="plan"),
+        lambda d: services.meeting_plan(actor=request.user, meeting=meeting, **d),
+        done=_("The meeting is planned; it is in your calendar feed."),
+        then=redirect("support:meeting", pk=pk),
+        again=lambda form: meeting_detail(request, pk, bound={"plan": form}),
+    )
 
 
 @require_POST
@@ -429,22 +456,21 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         questions=services.checklist_for(meeting),
         handover=meeting.kind == MeetingKind.HANDOVER,
     )
-    if form.is_valid():
-        try:
-            services.meeting_record(
-                actor=request.user,
-                meeting=meeting,
-                held_on=form.cleaned_data["held_on"],
-                notes=form.cleaned_data["notes"],
-                attendees=form.cleaned_data["attendees"],
-                answers=form.answers(),
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("The meeting is recorded."))
-            return redirect("support:contract", pk=meeting.contract_id)
-    return meeting_detail(request, pk, bound={"record": form})
+    return _post(
+        request,
+        form,
+        lambda d: services.meeting_record(
+            actor=request.user,
+            meeting=meeting,
+            held_on=d["held_on"],
+            notes=d["notes"],
+            attendees=d["attendees"],
+            answers=form.answers(),
+        ),
+        done=_("The meeting is recorded."),
+        then=redirect("support:contract", pk=meeting.contract_id),
+        again=lambda form: meeting_detail(request, pk, bound={"record": form}),
+    )
 
 
 # -- signals, time-out --------------------------------------------------------------------------
@@ -453,18 +479,14 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def signal_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
-    form = SignalForm(request.POST, prefix="signal")
-    if form.is_valid():
-        try:
-            signal = services.signal_report(
-                actor=request.user, contract=contract, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("The signal is reported; the parties are informed."))
-            return redirect("support:signal", pk=signal.pk)
-    return contract_detail(request, pk, bound={"signal": form})
+    return _post(
+        request,
+        SignalForm(request.POST, prefix="signal"),
+        lambda d: services.signal_report(actor=request.user, contract=contract, **d),
+        done=_("The signal is reported; the parties are informed."),
+        then=lambda signal: redirect("support:signal", pk=signal.pk),
+        again=_on_contract(request, pk, "signal"),
+    )
 
 
 def _signal(request: AuthenticatedHttpRequest, pk: int) -> Signal:
@@ -512,12 +534,11 @@ def signal_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signal = _signal(request, pk)
     return _post(
         request,
-        pk,
-        "plan",
         ActionPlanForm(request.POST, prefix="plan"),
         lambda d: services.signal_plan(actor=request.user, signal=signal, **d),
-        _("The action plan is saved."),
-        page="signal",
+        done=_("The action plan is saved."),
+        then=redirect("support:signal", pk=pk),
+        again=_on_signal(request, pk, "plan"),
     )
 
 
@@ -526,12 +547,11 @@ def signal_escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signal = _signal(request, pk)
     return _post(
         request,
-        pk,
-        "escalate",
         EscalateForm(request.POST, prefix="escalate"),
         lambda d: services.signal_escalate(actor=request.user, signal=signal, **d),
-        _("The case is on the agenda of the case table."),
-        page="signal",
+        done=_("The case is on the agenda of the case table."),
+        then=redirect("support:signal", pk=pk),
+        again=_on_signal(request, pk, "escalate"),
     )
 
 
@@ -545,12 +565,11 @@ def signal_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     return _post(
         request,
-        pk,
-        "close",
         form,
         lambda d: services.signal_close(actor=request.user, signal=signal, **d),
-        _("The signal is closed."),
-        page="signal",
+        done=_("The signal is closed."),
+        then=redirect("support:signal", pk=pk),
+        again=_on_signal(request, pk, "close"),
     )
 
 
@@ -559,11 +578,11 @@ def timeout_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     return _post(
         request,
-        pk,
-        "timeout",
         TimeOutForm(request.POST, prefix="timeout"),
         lambda d: services.timeout_start(actor=request.user, contract=contract, **d),
-        _("The time-out is recorded."),
+        done=_("The time-out is recorded."),
+        then=redirect("support:contract", pk=pk),
+        again=_on_contract(request, pk, "timeout"),
     )
 
 
@@ -576,11 +595,11 @@ def timeout_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404
     return _post(
         request,
-        timeout.contract_id,
-        "timeout_end",
         TimeOutEndForm(request.POST, prefix="tend"),
         lambda d: services.timeout_end(actor=request.user, timeout=timeout, **d),
-        _("The end of the time-out is recorded."),
+        done=_("The end of the time-out is recorded."),
+        then=redirect("support:contract", pk=timeout.contract_id),
+        again=_on_contract(request, timeout.contract_id, "timeout_end"),
     )
 
 
@@ -588,34 +607,31 @@ def timeout_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def case_table(request: AuthenticatedHttpRequest) -> HttpResponse:
-    sessions, waiting = selectors.case_table(actor=request.user)
     regions = Region.objects.filter(
         pk__in=rules.actor_context(request.user).regions(Role.COORDINATOR)
     )
-    form = CaseTableSessionForm(request.POST or None, prefix="session")
-    status = 200
-    if request.method == "POST":
-        region = regions.filter(pk=request.POST.get("region") or 0).first() or regions.first()
-        if region is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                session = services.case_table_session_create(
-                    actor=request.user, region=region, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                _apply(form, exc)
-            else:
-                messages.success(
-                    request, _("The session is planned; waiting cases are on its agenda.")
-                )
-                return redirect("support:case_table_session", pk=session.pk)
-        status = 400
-    return render(
+
+    def page(form: django_forms.Form, status: int = 200) -> HttpResponse:
+        sessions, waiting = selectors.case_table(actor=request.user)
+        return render(
+            request,
+            "support/case_table.html",
+            {"sessions": sessions[:100], "waiting": waiting, "form": form, "regions": regions},
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page(CaseTableSessionForm(prefix="session"))
+    region = regions.filter(pk=request.POST.get("region") or 0).first() or regions.first()
+    if region is None:
+        raise PermissionDenied
+    return _post(
         request,
-        "support/case_table.html",
-        {"sessions": sessions[:100], "waiting": waiting, "form": form, "regions": regions},
-        status=status,
+        CaseTableSessionForm(request.POST, prefix="session"),
+        lambda d: services.case_table_session_create(actor=request.user, region=region, **d),
+        done=_("The session is planned; waiting cases are on its agenda."),
+        then=lambda session: redirect("support:case_table_session", pk=session.pk),
+        again=lambda form: page(form, status=400),
     )
 
 
@@ -629,9 +645,14 @@ def _session(request: AuthenticatedHttpRequest, pk: int) -> CaseTableSession:
 def case_table_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     if request.method == "POST" and request.POST.get("close"):
-        services.case_table_close(actor=request.user, session=session)
-        messages.success(request, _("The session is closed; undecided cases move to the next one."))
-        return redirect("support:case_table")
+        return _post(
+            request,
+            None,
+            lambda d: services.case_table_close(actor=request.user, session=session),
+            done=_("The session is closed; undecided cases move to the next one."),
+            then=redirect("support:case_table"),
+            back=redirect("support:case_table_session", pk=pk),
+        )
     items = session.items.select_related("signal__contract__client", "signal__contract__home")
     return render(
         request,
@@ -659,49 +680,62 @@ def case_table_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     item = CaseTableItem.objects.filter(pk=pk, signal__contract__region_id__in=regions).first()
     if item is None:
         raise Http404
-    form = CaseTableDecisionForm(request.POST, prefix="decide")
     back = (
-        reverse("support:case_table_session", args=[item.session_id])
+        redirect("support:case_table_session", pk=item.session_id)
         if item.session_id
-        else reverse("support:case_table")
+        else redirect("support:case_table")
     )
-    if not form.is_valid():
-        messages.error(request, _("Write down what the table decided."))
-        return redirect(back)
-    try:
-        services.case_table_decide(
-            actor=request.user,
-            item=item,
-            decision=form.cleaned_data["decision"],
-            outcome=form.cleaned_data["outcome"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The decision is recorded."))
-    return redirect(back)
+    return _post(
+        request,
+        CaseTableDecisionForm(request.POST, prefix="decide"),
+        lambda d: services.case_table_decide(
+            actor=request.user, item=item, decision=d["decision"], outcome=d["outcome"]
+        ),
+        done=_("The decision is recorded."),
+        then=back,
+        back=back,
+    )
 
 
 # -- calendar ---------------------------------------------------------------------------------
 
 
 def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    feed_url = ""
-    if request.method == "POST":
-        if request.POST.get("revoke"):
-            services.calendar_feed_revoke(actor=request.user)
-            messages.success(request, _("The calendar address no longer works."))
-            return redirect("support:calendar")
-        token = services.calendar_feed_create(actor=request.user)
-        feed_url = request.build_absolute_uri(reverse("support:calendar_feed", args=[token]))
-    return render(
+    def page(token: str = "") -> HttpResponse:
+        # A new secret address is shown once, on this answer to the post (only its hash is kept).
+        feed_url = (
+            request.build_absolute_uri(reverse("support:calendar_feed", args=[token]))
+            if token
+            else ""
+        )
+        return render(
+            request,
+            "support/calendar.html",
+            {
+                "feed": getattr(request.user, "calendar_feed", None) if not feed_url else None,
+                "feed_url": feed_url,
+                "count": selectors.feed_meetings(request.user).count(),
+            },
+        )
+
+    if request.method != "POST":
+        return page()
+    if request.POST.get("revoke"):
+        return _post(
+            request,
+            None,
+            lambda d: services.calendar_feed_revoke(actor=request.user),
+            done=_("The calendar address no longer works."),
+            then=redirect("support:calendar"),
+            back=redirect("support:calendar"),
+        )
+    return _post(
         request,
-        "support/calendar.html",
-        {
-            "feed": getattr(request.user, "calendar_feed", None) if not feed_url else None,
-            "feed_url": feed_url,
-            "count": selectors.feed_meetings(request.user).count(),
-        },
+        None,
+        lambda d: services.calendar_feed_create(actor=request.user),
+        done="",
+        then=page,
+        back=redirect("support:calendar"),
     )
 
 
