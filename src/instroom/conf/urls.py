@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from instroom.reporting import views as reporting_views
+from instroom.reporting.home import home
 
 admin.site.site_header = "Instroom — configuratie"
 
 urlpatterns = [
-    path("", reporting_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", reporting_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("instroom.accounts.urls")),

@@ -1,4 +1,4 @@
-"""Deny by default: a URL without a rule in `policy.rules.URL_RULES` answers 403."""
+"""Deny by default: a URL without a rule in `policy.url_rules.URL_RULES` answers 403."""
 
 import logging
 from collections.abc import Callable
