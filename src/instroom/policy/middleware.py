@@ -1,5 +1,5 @@
-"""Deny by default: a URL without a rule in `policy.rules.URL_RULES` answers 403; and no answer
-is kept in a browser's or proxy's cache."""
+"""Deny by default: a URL without a rule in `policy.url_rules.URL_RULES` answers 403; and no
+answer is kept in a browser's or proxy's cache."""
 
 import logging
 from collections.abc import Callable

@@ -1,8 +1,8 @@
 """The one place that answers "may this user see or do this?" — and how much they may see.
 
 Three layers, all here:
-1. URL rules: every URL name of the project maps to a rule (a test enforces it); the
-   middleware and the API permission class refuse anything without one.
+1. URL rules: every URL name of the project maps to a rule (the table: `url_rules.py`; a
+   test enforces it); the middleware and the API permission class refuse anything without one.
 2. Object rules: which clients a user may see (`client_scope`), which actions they may take.
 3. Data minimisation: how much of a client a user may see (`client_detail_level`).
 """
@@ -150,157 +150,9 @@ SIGNAL_REPORTER = has_role(
 )
 
 
-# Every URL name of the project, with who may reach it. Keep in step with the urls.py files:
-# `policy/tests/test_url_coverage.py` fails for any URL missing here.
-URL_RULES: dict[str, Rule] = {
-    "set_language": PUBLIC,
-    "home": SIGNED_IN,
-    "healthz": PUBLIC,
-    "accounts:login": PUBLIC,
-    "accounts:logout": PUBLIC,
-    "accounts:profile": SIGNED_IN,
-    "accounts:task_done": SIGNED_IN,
-    "accounts:api_token": CASE_WORKER,
-    "accounts:otp_setup": SIGNED_IN,
-    "accounts:otp_verify": SIGNED_IN,
-    "accounts:reauth": SIGNED_IN,
-    "accounts:sso_start": PUBLIC,
-    "accounts:sso_callback": PUBLIC,
-    "regions:list": SIGNED_IN,
-    "regions:detail": SIGNED_IN,
-    "applications:list": CASE_WORKER,
-    "applications:create": APPLICANT,
-    "applications:client": CASE_WORKER,
-    "applications:step": APPLICANT,
-    "applications:motivation": CASE_WORKER,
-    "applications:submit": APPLICANT,
-    "applications:withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
-    "applications:check_queue": COORDINATOR,
-    "applications:return": COORDINATOR,
-    "applications:complete": COORDINATOR,
-    "audit:access_log": COORDINATOR,
-    # privacy: the client's rights (object access: the coordinator of the client's region)
-    "privacy:client": COORDINATOR,
-    "privacy:export_json": COORDINATOR,
-    "privacy:export_pdf": COORDINATOR,
-    "privacy:correct": COORDINATOR,
-    "privacy:erase": COORDINATOR,
-    # assessment (object access: policy.rules.can_see_session, is_chair)
-    "assessment:sessions": CASE_WORKER,
-    "assessment:session": CASE_WORKER,
-    "assessment:agenda_add": COORDINATOR,
-    "assessment:publish": COORDINATOR,
-    "assessment:close": CASE_WORKER,
-    "assessment:agenda_pdf": CASE_WORKER,
-    "assessment:minutes_pdf": CASE_WORKER,
-    "assessment:agenda_remove": COORDINATOR,
-    "assessment:invite": COORDINATOR,
-    "assessment:decide": CASE_WORKER,
-    "api:schema": SIGNED_IN,
-    "api:region-list": SIGNED_IN,
-    "api:region-detail": SIGNED_IN,
-    "api:me": SIGNED_IN,
-    "api:client-list": CASE_WORKER,
-    "api:client-detail": CASE_WORKER,
-    "api:application-list": CASE_WORKER,
-    "api:application-detail": CASE_WORKER,
-    "api:application-preferences": APPLICANT,
-    "api:application-consent": APPLICANT,
-    "api:application-submit": APPLICANT,
-    "api:application-return": COORDINATOR,
-    "api:application-complete": COORDINATOR,
-    "api:application-withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
-    # homes (object access: policy.rules.home_scope, can_manage_home)
-    "homes:list": HOME_READER,
-    "homes:create": CORPORATION,
-    "homes:detail": HOME_READER,
-    "homes:edit": CORPORATION,
-    "homes:withdraw": CORPORATION,
-    "homes:reopen": CORPORATION,
-    "homes:import": CORPORATION,
-    "homes:import_template": CORPORATION,
-    "api:home-list": HOME_READER,
-    "api:home-detail": HOME_READER,
-    "api:home-withdraw": CORPORATION,
-    # matching (object access: match_scope, can_propose, can_decide_for_client, is coordinator)
-    "matching:ranking": HOME_READER,
-    "matching:snapshot": HOME_READER,
-    "matching:propose": CORPORATION,
-    "matching:list": MATCH_READER,
-    "matching:detail": MATCH_READER,
-    "matching:provider_decide": APPLICANT,
-    "matching:client_decide": APPLICANT,
-    "matching:cancel": has_role(Role.CORPORATION_STAFF, Role.COORDINATOR),
-    "matching:refusals": COORDINATOR,
-    "matching:review": COORDINATOR,
-    "matching:parking_end": COORDINATOR,
-    "matching:batch": COORDINATOR,
-    "matching:batch_run": COORDINATOR,
-    "matching:batch_confirm": COORDINATOR,
-    "api:home-ranking": HOME_READER,
-    "api:match-list": MATCH_READER,
-    "api:match-detail": MATCH_READER,
-    # distribution (object access: policy.rules.distribution_view)
-    "distribution:index": DISTRIBUTION_READER,
-    "distribution:realisation": DISTRIBUTION_READER,
-    "distribution:placements": COORDINATOR,
-    "distribution:placement_undo": COORDINATOR,
-    # forecast (object access: reporting.forecasting.can_forecast; aggregates only)
-    "forecast:index": REGION_READER,
-    "forecast:region": REGION_READER,
-    "forecast:scenario": REGION_READER,
-    "forecast:run": REGION_READER,
-    "forecast:csv": REGION_READER,
-    "forecast:pdf": REGION_READER,
-    # support (object access: contract_scope, can_manage_contract, can_support, ...)
-    "support:contracts": SUPPORT_PARTY,
-    "support:contract": SUPPORT_PARTY,
-    "support:prepare": CONTRACT_PARTY,
-    "support:document": SUPPORT_PARTY,
-    "support:sign": CONTRACT_PARTY,
-    "support:sign_undo": CONTRACT_PARTY,
-    "support:withdraw": CONTRACT_PARTY,
-    "support:move_in": CONTRACT_PARTY,
-    "support:assign": SUPPORTER,
-    "support:orientation_add": SUPPORT_PARTY,
-    "support:orientation_remove": SUPPORT_PARTY,
-    "support:final": has_role(Role.CORPORATION_STAFF, Role.COORDINATOR, Role.SUPPORT_WORKER),
-    "support:meetings": SUPPORTER,
-    "support:meeting": SUPPORT_PARTY,
-    "support:meeting_plan": SUPPORTER,
-    "support:meeting_record": SUPPORTER,
-    "support:signal_report": SIGNAL_REPORTER,
-    "support:signal": SUPPORT_PARTY,
-    "support:signal_plan": SIGNAL_REPORTER,
-    "support:signal_escalate": SIGNAL_REPORTER,
-    "support:signal_close": SIGNAL_REPORTER,
-    "support:timeout_start": SUPPORTER,
-    "support:timeout_end": SUPPORTER,
-    "support:case_table": COORDINATOR,
-    "support:case_table_session": COORDINATOR,
-    "support:case_table_decide": COORDINATOR,
-    "support:case_table_pdf": COORDINATOR,
-    "support:calendar": has_role(Role.SUPPORT_WORKER),
-    # The feed is fetched by calendar programs: the secret in the address is the credential.
-    "support:calendar_feed": PUBLIC,
-    # reports (object access: reporting.report_views.viewer; aggregates only)
-    "reports:index": REPORT_READER,
-    "reports:dashboard": REPORT_READER,
-    "reports:pdf": REPORT_EXPORTER,
-    "reports:xlsx": REPORT_EXPORTER,
-    "reports:open_data_csv": REPORT_EXPORTER,
-    "reports:open_data_json": REPORT_EXPORTER,
-    "api:session-list": CASE_WORKER,
-    "api:session-agenda": COORDINATOR,
-    "api:agendaitem-decision": CASE_WORKER,
-}
-# Whole namespaces with one rule (third-party URL sets whose names we do not choose).
-NAMESPACE_RULES: dict[str, Rule] = {
-    "admin": ADMIN_SITE,
-}
-
-
 def rule_for(view_name: str, namespaces: list[str] | tuple[str, ...] = ()) -> Rule | None:
+    from .url_rules import NAMESPACE_RULES, URL_RULES  # the tables are made of the rules above
+
     if view_name in URL_RULES:
         return URL_RULES[view_name]
     for namespace in namespaces:

@@ -188,7 +188,12 @@ class CaseTableSessionForm(NLDesignFormMixin, forms.Form):
 
 
 class CaseTableDecisionForm(NLDesignFormMixin, forms.Form):
-    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.CharField(
+        label=_("Decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        # Posted from the session's list, so the reason is said in a message, not beside a field.
+        error_messages={"required": _("Write down what the table decided.")},
+    )
     outcome = forms.ChoiceField(
         label=_("Close the signal with this outcome"),
         choices=[("", _("(not yet: back to the action plan)")), *SignalOutcome.choices],

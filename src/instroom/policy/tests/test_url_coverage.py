@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 
-from instroom.policy import rules
+from instroom.policy import rules, url_rules
 from instroom.policy.urlwalk import walk
 
 
@@ -14,7 +14,7 @@ def test_every_url_has_an_explicit_rule() -> None:
     assert len(routes) > 20  # the walk really sees the project (admin included)
     missing = [r for r in routes if rules.rule_for(r.view_name, r.namespaces) is None]
     assert not missing, (
-        "URLs without a policy rule (add them to policy.rules.URL_RULES):\n"
+        "URLs without a policy rule (add them to policy.url_rules.URL_RULES):\n"
         + "\n".join(f"  {r.view_name}  /{r.pattern}" for r in missing)
     )
 
@@ -22,14 +22,14 @@ def test_every_url_has_an_explicit_rule() -> None:
 def test_every_own_url_is_named() -> None:
     """Rules are keyed by URL name, so an unnamed URL outside a namespace rule is unguardable."""
     unnamed = [
-        r for r in walk() if not r.named and not set(r.namespaces) & set(rules.NAMESPACE_RULES)
+        r for r in walk() if not r.named and not set(r.namespaces) & set(url_rules.NAMESPACE_RULES)
     ]
     assert not unnamed, [r.pattern for r in unnamed]
 
 
 def test_rules_name_no_url_that_does_not_exist() -> None:
     names = {r.view_name for r in walk()}
-    stale = set(rules.URL_RULES) - names
+    stale = set(url_rules.URL_RULES) - names
     assert not stale, f"Rules for URLs that no longer exist: {sorted(stale)}"
 
 

@@ -1,0 +1,79 @@
+"""Writes of the support stage, one module per area; import them from here
+(`from instroom.support import services; services.contract_sign(...)`).
+
+Each function checks the policy, validates the step against the state tables, changes the data
+and writes the audit record in one transaction (the case's state moves with it).
+
+- `contracts.py`    the contract: drawn up, signed, the move, the people around the client, the
+                    final evaluation
+- `orientation.py`  the soft landing: orientation activities
+- `meetings.py`     support meetings and their checklist
+- `signals.py`      signals and the case table
+- `timeouts.py`     time-out
+- `calendar.py`     the secret address of the calendar feed
+- `daily.py`        the daily job: reminders and escalations
+- `retention.py`    what goes when a client's file is anonymised
+- `common.py`       the region's support settings and the helpers the areas share
+"""
+
+from .calendar import calendar_feed_create, calendar_feed_revoke, calendar_feed_user
+from .common import STANDARD_CHECKLIST, settings_for
+from .contracts import (
+    contract_assign,
+    contract_final_decide,
+    contract_move_in,
+    contract_prepare,
+    contract_sign,
+    contract_sign_undo,
+    contract_terms,
+    contract_withdraw,
+    document_values,
+)
+from .daily import support_follow_up
+from .meetings import checklist_for, meeting_attention, meeting_plan, meeting_record
+from .orientation import orientation_add, orientation_remove
+from .retention import anonymise_client
+from .signals import (
+    case_table_close,
+    case_table_decide,
+    case_table_session_create,
+    signal_close,
+    signal_escalate,
+    signal_plan,
+    signal_report,
+)
+from .timeouts import timeout_end, timeout_start
+
+__all__ = [
+    "STANDARD_CHECKLIST",
+    "anonymise_client",
+    "calendar_feed_create",
+    "calendar_feed_revoke",
+    "calendar_feed_user",
+    "case_table_close",
+    "case_table_decide",
+    "case_table_session_create",
+    "checklist_for",
+    "contract_assign",
+    "contract_final_decide",
+    "contract_move_in",
+    "contract_prepare",
+    "contract_sign",
+    "contract_sign_undo",
+    "contract_terms",
+    "contract_withdraw",
+    "document_values",
+    "meeting_attention",
+    "meeting_plan",
+    "meeting_record",
+    "orientation_add",
+    "orientation_remove",
+    "settings_for",
+    "signal_close",
+    "signal_escalate",
+    "signal_plan",
+    "signal_report",
+    "support_follow_up",
+    "timeout_end",
+    "timeout_start",
+]

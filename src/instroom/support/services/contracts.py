@@ -1,0 +1,488 @@
+"""The contract: drawn up, signed (the placement counts), the move, the people around the
+client, the final evaluation."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from instroom.accounts.constants import Role
+from instroom.accounts.models import User
+from instroom.accounts.notifications import notify
+from instroom.accounts.selectors import users_with_role
+from instroom.applications.constants import CaseState, ContractForm
+from instroom.applications.models import Application
+from instroom.applications.services import transition_case
+from instroom.audit import services as audit
+from instroom.dates import add_months
+from instroom.distribution import services as distribution
+from instroom.matching import services as matching
+from instroom.matching.constants import MatchState
+from instroom.matching.models import Match
+from instroom.pdf import render_pdf
+from instroom.policy import rules
+from instroom.regions.constants import OrganisationType
+from instroom.regions.models import Organisation
+
+from .. import contract_text
+from ..constants import OPEN_MEETING_STATES, ContractState, FinalOutcome, MeetingKind
+from ..models import Contract, Meeting
+from .common import (
+    _cancel_open_meetings,
+    _coordinators,
+    _date,
+    _locked,
+    _move,
+    _support_workers,
+    _today,
+    _url,
+    settings_for,
+)
+
+
+def contract_terms(application: Application) -> tuple[str, int]:
+    """The form and support period the table decided; the region's rule when it said nothing."""
+    from instroom.assessment.models import Decision
+
+    decision = (
+        Decision.objects.filter(item__application=application, outcome="approve")
+        .order_by("-decided_at")
+        .first()
+    )
+    months = application.client.region.support_months
+    if decision is not None and decision.contract_form:
+        return decision.contract_form, decision.support_months or months
+    return application.contract_form or ContractForm.THREE_PARTY, months
+
+
+def document_values(contract: Contract) -> dict[str, str]:
+    client, home = contract.client, contract.home
+    return {
+        "region": contract.region.name,
+        "case_number": client.case_number,
+        "tenant": client.full_name,
+        "date_of_birth": _date(client.date_of_birth),
+        "address": home.address,
+        "municipality": home.municipality.name,
+        "rent": formats.number_format(home.rent_eur, 2),
+        "corporation": home.corporation.name,
+        "support_provider": client.support_provider.name,
+        "support_months": str(contract.support_months),
+        "start_date": _date(contract.planned_move_in_on or contract.key_handover_on),
+    }
+
+
+def _make_document(contract: Contract) -> None:
+    """Fill the region's text and store the PDF with the case (in Dutch: the contract's
+    language). The BSN is not in it: the parties do not need it."""
+    config = settings_for(contract.region_id)
+    if contract.form == ContractForm.THREE_PARTY:
+        text = config.three_party_text or contract_text.STANDARD_THREE_PARTY
+    else:
+        text = config.care_lease_text or contract_text.STANDARD_CARE_LEASE
+    with override("nl"):
+        values = document_values(contract)
+        pdf = render_pdf(
+            "support/contract_pdf.html",
+            {
+                "contract": contract,
+                "articles": contract_text.fill(text, values),
+                "values": values,
+                "signed_on": _date(contract.signed_on),
+                "key_handover_on": _date(contract.key_handover_on),
+            },
+        )
+    name = f"overeenkomst-{contract.client.case_number}.pdf"
+    if contract.document:
+        contract.document.delete(save=False)
+    contract.document.save(name, ContentFile(pdf), save=False)
+    contract.document_made_at = timezone.now()
+    contract.save(update_fields=["document", "document_made_at"])
+
+
+@transaction.atomic
+def contract_prepare(*, actor: Any, match: Match) -> Contract:
+    """The corporation draws up the agreement for an accepted match, in the form the table
+    decided; the PDF is made for signing."""
+    match = (
+        Match.objects.select_for_update()
+        .select_related("home", "client", "application")
+        .get(pk=match.pk)
+    )
+    contract = getattr(match, "contract", None)
+    if not rules.can_propose(actor, match.home):
+        raise PermissionDenied(_("Only the corporation of the home draws up the contract."))
+    if contract is not None:
+        raise ValidationError(_("A contract has already been drawn up for this offer."))
+    if match.state != MatchState.ACCEPTED:
+        raise ValidationError(_("A contract follows a match the client has accepted."))
+    form, months = contract_terms(match.application)
+    contract = Contract.objects.create(
+        match=match,
+        application=match.application,
+        client=match.client,
+        home=match.home,
+        region_id=match.region_id,
+        form=form,
+        support_months=months,
+        prepared_by=actor,
+    )
+    audit.record_change(
+        actor=actor,
+        action="contract.prepare",
+        obj=contract,
+        client=contract.client,
+        region_id=contract.region_id,
+        changes={"form": form, "support_months": months},
+    )
+    _make_document(contract)
+    notify(
+        users=_support_workers(contract),
+        subject=_("Contract drawn up for case %(case)s: plan the signing")
+        % {"case": contract.client.case_number},
+        url=_url(contract),
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_sign(
+    *,
+    actor: Any,
+    contract: Contract,
+    signed_on: date,
+    key_handover_on: date,
+    planned_move_in_on: date,
+) -> Contract:
+    """All three parties signed: the placement counts for the quota from this day, the warm
+    handover is due before the move."""
+    contract = _locked(contract)
+    if not rules.can_manage_contract(actor, contract):
+        raise PermissionDenied(_("Only the corporation of the home records the signing."))
+    errors: dict[str, str] = {}
+    if signed_on > _today():
+        errors["signed_on"] = _("The signing date cannot be in the future.")
+    elif signed_on < contract.prepared_at.date():
+        errors["signed_on"] = _("The contract was drawn up on %(date)s: it was signed later.") % {
+            "date": _date(contract.prepared_at.date())
+        }
+    if key_handover_on < signed_on:
+        errors["key_handover_on"] = _("The keys are handed over on or after the signing.")
+    if planned_move_in_on < signed_on:
+        errors["planned_move_in_on"] = _("The move is on or after the signing.")
+    if errors:
+        raise ValidationError(errors)
+    home = contract.home
+    placement = distribution.placement_record(
+        actor=actor,
+        region=contract.region,
+        municipality=home.municipality,
+        corporation=home.corporation,
+        placed_on=signed_on,
+        neighbourhood=home.neighbourhood,
+        complex_code=home.complex_code,
+        reference=_("Contract %(case)s") % {"case": contract.client.case_number},
+        client=contract.client,
+        by_signing=True,
+    )
+    _move(
+        contract,
+        actor=actor,
+        to=ContractState.SIGNED,
+        action="contract.sign",
+        signed_on=signed_on,
+        key_handover_on=key_handover_on,
+        planned_move_in_on=planned_move_in_on,
+        placement=placement,
+    )
+    transition_case(
+        contract.application, actor=actor, to=CaseState.CONTRACTED, action="case.contract"
+    )
+    config = settings_for(contract.region_id)
+    Meeting.objects.create(
+        contract=contract,
+        kind=MeetingKind.HANDOVER,
+        due_on=max(signed_on, planned_move_in_on - timedelta(days=config.handover_days_before)),
+    )
+    _make_document(contract)
+    for users in (_support_workers(contract), _coordinators(contract.region_id)):
+        notify(
+            users=users,
+            subject=_("Contract signed for case %(case)s: plan the warm handover")
+            % {"case": contract.client.case_number},
+            url=_url(contract),
+        )
+    return contract
+
+
+@transaction.atomic
+def contract_sign_undo(*, actor: Any, contract: Contract, reason: str) -> Contract:
+    """Take back a signing recorded by mistake (before the move): the placement is undone."""
+    contract = _locked(contract)
+    if not rules.can_manage_contract(actor, contract):
+        raise PermissionDenied(_("Only the corporation of the home records the signing."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the signing is taken back.")})
+    if contract.state != ContractState.SIGNED:
+        raise ValidationError(_("Only a signing before the move can be taken back."))
+    placement = contract.placement
+    _move(
+        contract,
+        actor=actor,
+        to=ContractState.PREPARED,
+        action="contract.sign_undo",
+        note=reason,
+        signed_on=None,
+        key_handover_on=None,
+        planned_move_in_on=None,
+        placement=None,
+    )
+    if placement is not None:
+        distribution.placement_undo(
+            actor=actor, placement=placement, reason=reason, by_signing=True
+        )
+    _cancel_open_meetings(contract, actor=actor)
+    transition_case(
+        contract.application,
+        actor=actor,
+        to=CaseState.MATCHING,
+        action="case.contract_undo",
+        note=reason,
+    )
+    _make_document(contract)
+    return contract
+
+
+@transaction.atomic
+def contract_withdraw(*, actor: Any, contract: Contract, reason: str) -> Contract:
+    """The prepared contract will not be signed: the offer is cancelled, home and client free."""
+    contract = _locked(contract)
+    if not rules.can_manage_contract(actor, contract):
+        raise PermissionDenied(_("Only the corporation of the home withdraws the contract."))
+    if contract.state != ContractState.PREPARED:
+        raise ValidationError(_("Only a contract that has not been signed can be withdrawn."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the contract is withdrawn.")})
+    _move(
+        contract,
+        actor=actor,
+        to=ContractState.TERMINATED,
+        action="contract.withdraw",
+        note=reason,
+        ended_on=_today(),
+    )
+    matching.match_cancel(actor=actor, match=contract.match, note=reason)
+    return contract
+
+
+def _meeting_plan_for(contract: Contract, moved_in_on: date) -> list[Meeting]:
+    """The region's schedule: introduction at the move, evaluations at the configured months
+    within the support period, the final evaluation at its end."""
+    config = settings_for(contract.region_id)
+    meetings = [
+        Meeting(contract=contract, kind=MeetingKind.INTRODUCTION, months=0, due_on=moved_in_on)
+    ]
+    for months in sorted(set(config.evaluation_months)):
+        if 0 < months < contract.support_months:
+            meetings.append(
+                Meeting(
+                    contract=contract,
+                    kind=MeetingKind.EVALUATION,
+                    months=months,
+                    due_on=add_months(moved_in_on, months),
+                )
+            )
+    meetings.append(
+        Meeting(
+            contract=contract,
+            kind=MeetingKind.FINAL,
+            months=contract.support_months,
+            due_on=add_months(moved_in_on, contract.support_months),
+        )
+    )
+    return meetings
+
+
+@transaction.atomic
+def contract_move_in(*, actor: Any, contract: Contract, moved_in_on: date) -> Contract:
+    """The client lives in the home: support starts and the meetings are created."""
+    contract = _locked(contract)
+    if not rules.can_manage_contract(actor, contract):
+        raise PermissionDenied(_("Only the corporation of the home records the move."))
+    if contract.state != ContractState.SIGNED:
+        raise ValidationError(_("The move follows the signing of the contract."))
+    if moved_in_on > _today():
+        raise ValidationError({"moved_in_on": _("Record the move once it has happened.")})
+    if contract.signed_on and moved_in_on < contract.signed_on:
+        raise ValidationError(
+            {
+                "moved_in_on": _("The move is on or after the signing (%(date)s).")
+                % {"date": _date(contract.signed_on)}
+            }
+        )
+    ends = add_months(moved_in_on, contract.support_months)
+    _move(
+        contract,
+        actor=actor,
+        to=ContractState.HOUSED,
+        action="contract.move_in",
+        moved_in_on=moved_in_on,
+        support_ends_on=ends,
+    )
+    transition_case(contract.application, actor=actor, to=CaseState.HOUSED, action="case.move_in")
+    Meeting.objects.bulk_create(_meeting_plan_for(contract, moved_in_on))
+    notify(
+        users=_support_workers(contract),
+        subject=_("Case %(case)s moved in: the support meetings are ready to be planned")
+        % {"case": contract.client.case_number},
+        url=_url(contract),
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_assign(
+    *,
+    actor: Any,
+    contract: Contract,
+    support_worker: User | None,
+    welfare_organisation: Organisation | None,
+    welfare_contact: str,
+) -> Contract:
+    """Name the support worker and the welfare or district-team contact (the soft landing)."""
+    contract = _locked(contract)
+    if not rules.can_support(actor, contract):
+        raise PermissionDenied(_("Only the support provider names the people around the client."))
+    errors: dict[str, str] = {}
+    if (
+        support_worker is not None
+        and not users_with_role(
+            Role.SUPPORT_WORKER, organisation_id=contract.client.support_provider_id
+        )
+        .filter(pk=support_worker.pk)
+        .exists()
+    ):
+        errors["support_worker"] = _("Choose a support worker of %(provider)s.") % {
+            "provider": contract.client.support_provider.name
+        }
+    if welfare_organisation is not None and (
+        welfare_organisation.region_id != contract.region_id
+        or welfare_organisation.type != OrganisationType.WELFARE
+    ):
+        errors["welfare_organisation"] = _("Choose a welfare organisation of this region.")
+    if welfare_contact.strip() and welfare_organisation is None:
+        errors["welfare_organisation"] = _("Choose the organisation the contact works for.")
+    if errors:
+        raise ValidationError(errors)
+    contract.support_worker = support_worker
+    contract.welfare_organisation = welfare_organisation
+    contract.welfare_contact = welfare_contact.strip()
+    contract.save(update_fields=["support_worker", "welfare_organisation", "welfare_contact"])
+    audit.record_change(
+        actor=actor,
+        action="contract.assign",
+        obj=contract,
+        client=contract.client,
+        region_id=contract.region_id,
+        changes={
+            "support_worker": support_worker.pk if support_worker else None,
+            "welfare_organisation": welfare_organisation.slug if welfare_organisation else None,
+        },
+    )
+    if welfare_organisation is not None:
+        notify(
+            users=users_with_role(Role.WELFARE, organisation_id=welfare_organisation.pk),
+            subject=_("Case %(case)s is handed over to you for the soft landing")
+            % {"case": contract.client.case_number},
+            url=_url(contract),
+        )
+    return contract
+
+
+@transaction.atomic
+def contract_final_decide(
+    *,
+    actor: Any,
+    contract: Contract,
+    outcome: str,
+    note: str,
+    new_end: date | None = None,
+    today: date | None = None,
+) -> Contract:
+    """The final evaluation: convert to a regular lease, extend the support, or end it."""
+    today = today or _today()
+    contract = _locked(contract)
+    if not rules.can_decide_final(actor, contract):
+        raise PermissionDenied(
+            _("The support worker or the corporation records the final evaluation.")
+        )
+    if contract.state != ContractState.HOUSED:
+        raise ValidationError(_("The final evaluation is for a client living in the home."))
+    if outcome not in FinalOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the final evaluation.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Explain the outcome in a few words.")})
+    if outcome == FinalOutcome.EXTEND:
+        current = contract.support_ends_on or today
+        if new_end is None or new_end <= current:
+            raise ValidationError(
+                {"new_end": _("Choose a new end date after %(date)s.") % {"date": _date(current)}}
+            )
+        contract.support_ends_on = new_end
+        contract.final_outcome = outcome
+        contract.final_note = note.strip()
+        contract.save(update_fields=["support_ends_on", "final_outcome", "final_note"])
+        audit.record_change(
+            actor=actor,
+            action="contract.extend",
+            obj=contract,
+            client=contract.client,
+            region_id=contract.region_id,
+            changes={"support_ends_on": new_end.isoformat()},
+            note=note,
+        )
+        # The next final evaluation is due at the new end.
+        final = contract.meetings.filter(
+            kind=MeetingKind.FINAL, state__in=OPEN_MEETING_STATES
+        ).first()
+        if final is not None:
+            final.due_on = new_end
+            final.reminded_at = final.escalated_at = None
+            final.save(update_fields=["due_on", "reminded_at", "escalated_at"])
+        else:
+            Meeting.objects.create(
+                contract=contract,
+                kind=MeetingKind.FINAL,
+                months=contract.support_months,
+                due_on=new_end,
+            )
+        return contract
+    to, case_to, action = (
+        (ContractState.CONVERTED, CaseState.COMPLETED, "contract.convert")
+        if outcome == FinalOutcome.CONVERT
+        else (ContractState.ENDED, CaseState.ENDED, "contract.end")
+    )
+    _move(
+        contract,
+        actor=actor,
+        to=to,
+        action=action,
+        note=note,
+        final_outcome=outcome,
+        final_note=note.strip(),
+        ended_on=today,
+    )
+    _cancel_open_meetings(contract, actor=actor)
+    transition_case(contract.application, actor=actor, to=case_to, action=f"case.{outcome}")
+    notify(
+        users=_coordinators(contract.region_id),
+        subject=_("Final evaluation of case %(case)s: %(outcome)s")
+        % {"case": contract.client.case_number, "outcome": FinalOutcome(outcome).label},
+        url=_url(contract),
+    )
+    return contract

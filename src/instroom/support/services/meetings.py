@@ -1,0 +1,131 @@
+"""Support meetings: planned, held with the region's checklist, and when they need attention."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from instroom.policy import rules
+from instroom.statemachine import transition
+
+from ..constants import (
+    MEETING_MACHINE,
+    OPEN_MEETING_STATES,
+    ChecklistAnswer,
+    MeetingKind,
+    MeetingState,
+)
+from ..models import ChecklistQuestion, Meeting, MeetingAnswer
+from .common import _today
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_for_update()
+        .select_related("contract__client", "contract__home")
+        .get(pk=meeting.pk)
+    )
+
+
+@transaction.atomic
+def meeting_plan(
+    *, actor: Any, meeting: Meeting, planned_at: datetime, location: str = ""
+) -> Meeting:
+    meeting = _locked_meeting(meeting)
+    if not rules.can_support(actor, meeting.contract):
+        raise PermissionDenied(_("Only the support provider plans the meetings."))
+    if meeting.state not in OPEN_MEETING_STATES:
+        raise ValidationError(_("This meeting has been held or cancelled already."))
+    return transition(
+        meeting,
+        machine=MEETING_MACHINE,
+        to=MeetingState.PLANNED,
+        actor=actor,
+        action="meeting.plan",
+        fields={"planned_at": planned_at, "location": location.strip()},
+        changes={"planned_at": planned_at.isoformat()},
+    )
+
+
+def checklist_for(meeting: Meeting) -> list[ChecklistQuestion]:
+    if meeting.kind == MeetingKind.HANDOVER:
+        return []
+    return [
+        q
+        for q in ChecklistQuestion.objects.filter(region_id=meeting.contract.region_id, active=True)
+        if q.asked_at(meeting.kind)
+    ]
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    held_on: date,
+    notes: str,
+    attendees: str = "",
+    answers: dict[int, tuple[str, str]] | None = None,
+) -> Meeting:
+    """Record a meeting as held, with the checklist answered; recording again corrects it."""
+    meeting = _locked_meeting(meeting)
+    if not rules.can_support(actor, meeting.contract):
+        raise PermissionDenied(_("Only the support provider records the meetings."))
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."))
+    errors: dict[str, Any] = {}
+    if held_on > _today():
+        errors["held_on"] = _("Record a meeting once it has been held.")
+    questions = checklist_for(meeting)
+    answers = answers or {}
+    missing = [q for q in questions if answers.get(q.pk, ("", ""))[0] not in ChecklistAnswer.values]
+    if missing:
+        errors["__all__"] = _("Answer every question of the checklist; missing: %(questions)s") % {
+            "questions": "; ".join(q.text for q in missing)
+        }
+    if meeting.kind == MeetingKind.HANDOVER and not attendees.strip():
+        errors["attendees"] = _(
+            "Say who took part: residential care, support worker, corporation, district team."
+        )
+    if errors:
+        raise ValidationError(errors)
+    transition(
+        meeting,
+        machine=MEETING_MACHINE,
+        to=MeetingState.HELD,
+        actor=actor,
+        action="meeting.correct" if meeting.state == MeetingState.HELD else "meeting.record",
+        fields={
+            "held_on": held_on,
+            "notes": notes.strip(),
+            "attendees": attendees.strip(),
+            "recorded_by": actor,
+        },
+        changes={"held_on": held_on.isoformat(), "kind": meeting.kind},
+    )
+    meeting.answers.all().delete()
+    MeetingAnswer.objects.bulk_create(
+        MeetingAnswer(
+            meeting=meeting,
+            question=q,
+            question_text=q.text,
+            answer=answers[q.pk][0],
+            note=answers[q.pk][1].strip()[:500],
+        )
+        for q in questions
+    )
+    return meeting
+
+
+def meeting_attention(meeting: Meeting, today: date, plan_days_before: int) -> str:
+    """Why a meeting needs the support worker now: "unplanned", "overdue" or ""."""
+    if meeting.state not in OPEN_MEETING_STATES:
+        return ""
+    moment = meeting.planned_at.date() if meeting.planned_at else meeting.due_on
+    if today > moment:
+        return "overdue"
+    if meeting.planned_at is None and today >= meeting.due_on - timedelta(days=plan_days_before):
+        return "unplanned"
+    return ""

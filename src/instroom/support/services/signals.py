@@ -1,0 +1,303 @@
+"""Signals about a tenancy, and the case table that decides on the escalated ones (a
+terminating outcome ends the support and the case)."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from instroom.accounts.notifications import notify
+from instroom.applications.constants import CaseState
+from instroom.applications.services import transition_case
+from instroom.audit import services as audit
+from instroom.policy import rules
+from instroom.regions.models import Region
+from instroom.statemachine import transition
+
+from ..constants import (
+    ENDING_OUTCOMES,
+    SIGNAL_MACHINE,
+    SUPPORT_STATES,
+    CaseTableStatus,
+    ContractState,
+    Severity,
+    SignalKind,
+    SignalOutcome,
+    SignalState,
+)
+from ..models import CaseTableItem, CaseTableSession, Contract, Signal
+from .common import (
+    _cancel_open_meetings,
+    _coordinators,
+    _corporation_staff,
+    _locked,
+    _move,
+    _support_workers,
+    _today,
+)
+
+
+def _signal_move(
+    signal: Signal, *, actor: Any, to: str, action: str, note: str = "", **fields: Any
+) -> None:
+    transition(
+        signal, machine=SIGNAL_MACHINE, to=to, actor=actor, action=action, fields=fields, note=note
+    )
+
+
+def _reporter_organisation(actor: Any, contract: Contract) -> int | None:
+    ctx = rules.actor_context(actor)
+    for grant in ctx.grants:
+        if grant.region_id == contract.region_id:
+            return grant.organisation_id
+    return None
+
+
+@transaction.atomic
+def signal_report(
+    *, actor: Any, contract: Contract, kind: str, severity: str, description: str
+) -> Signal:
+    contract = _locked(contract)
+    if not rules.can_report_signal(actor, contract):
+        raise PermissionDenied(_("You may not report signals about this tenancy."))
+    if contract.state not in SUPPORT_STATES:
+        raise ValidationError(_("Signals are reported while the client lives in the home."))
+    errors: dict[str, str] = {}
+    if kind not in SignalKind.values:
+        errors["kind"] = _("Choose the kind of signal.")
+    if severity not in Severity.values:
+        errors["severity"] = _("Choose the severity.")
+    if not description.strip():
+        errors["description"] = _("Describe what happened.")
+    if errors:
+        raise ValidationError(errors)
+    signal = Signal.objects.create(
+        contract=contract,
+        kind=kind,
+        severity=severity,
+        description=description.strip(),
+        reported_by=actor,
+        reporter_organisation_id=_reporter_organisation(actor, contract),
+    )
+    audit.record_change(
+        actor=actor,
+        action="signal.report",
+        obj=signal,
+        client=contract.client,
+        region_id=contract.region_id,
+        changes={"kind": kind, "severity": severity},
+    )
+    subject = _("Signal about case %(case)s: %(kind)s (%(severity)s)") % {
+        "case": contract.client.case_number,
+        "kind": signal.get_kind_display(),
+        "severity": signal.get_severity_display(),
+    }
+    url = reverse("support:signal", args=[signal.pk])
+    audiences = [_support_workers(contract), _corporation_staff(contract)]
+    if severity in (Severity.HIGH, Severity.CRITICAL):
+        audiences.append(_coordinators(contract.region_id))
+    for users in audiences:
+        notify(
+            users=[u for u in users if u.pk != getattr(actor, "pk", None)], subject=subject, url=url
+        )
+    return signal
+
+
+@transaction.atomic
+def signal_plan(*, actor: Any, signal: Signal, action_plan: str) -> Signal:
+    signal = (
+        Signal.objects.select_for_update()
+        .select_related("contract__client", "contract__home")
+        .get(pk=signal.pk)
+    )
+    if not rules.can_report_signal(actor, signal.contract):
+        raise PermissionDenied(_("You may not work on this signal."))
+    if not action_plan.strip():
+        raise ValidationError({"action_plan": _("Write down the action plan.")})
+    _signal_move(
+        signal,
+        actor=actor,
+        to=SignalState.PLAN,
+        action="signal.plan",
+        action_plan=action_plan.strip(),
+        action_plan_at=timezone.now(),
+    )
+    return signal
+
+
+def _next_session(region_id: int, after: datetime) -> CaseTableSession | None:
+    return (
+        CaseTableSession.objects.filter(
+            region_id=region_id, status=CaseTableStatus.PLANNED, starts_at__gte=after
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def signal_escalate(*, actor: Any, signal: Signal, note: str) -> CaseTableItem:
+    """Put the case on the agenda of the next case table session (or the waiting list)."""
+    signal = (
+        Signal.objects.select_for_update()
+        .select_related("contract__client", "contract__home")
+        .get(pk=signal.pk)
+    )
+    if not rules.can_report_signal(actor, signal.contract):
+        raise PermissionDenied(_("You may not work on this signal."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say what the case table should decide.")})
+    _signal_move(signal, actor=actor, to=SignalState.ESCALATED, action="signal.escalate", note=note)
+    session = _next_session(signal.contract.region_id, timezone.now())
+    item = CaseTableItem.objects.create(session=session, signal=signal, added_by=actor)
+    notify(
+        users=_coordinators(signal.contract.region_id),
+        subject=_("Case %(case)s is on the case table: %(kind)s")
+        % {"case": signal.contract.client.case_number, "kind": signal.get_kind_display()},
+        body=note,
+        url=reverse("support:case_table"),
+    )
+    return item
+
+
+@transaction.atomic
+def case_table_session_create(
+    *, actor: Any, region: Region, starts_at: datetime, location: str = ""
+) -> CaseTableSession:
+    """Plan a session; cases waiting for a session go on its agenda."""
+    if not rules.can_run_case_table(actor, region.pk):
+        raise PermissionDenied(_("Only the service point plans the case table."))
+    if starts_at < timezone.now():
+        raise ValidationError({"starts_at": _("Plan the session in the future.")})
+    session = CaseTableSession.objects.create(
+        region=region, starts_at=starts_at, location=location.strip()
+    )
+    CaseTableItem.objects.filter(
+        session__isnull=True, decided_at__isnull=True, signal__contract__region=region
+    ).update(session=session)
+    audit.record_change(actor=actor, action="casetable.plan", obj=session, region_id=region.pk)
+    return session
+
+
+@transaction.atomic
+def case_table_decide(
+    *, actor: Any, item: CaseTableItem, decision: str, outcome: str = "", note: str = ""
+) -> CaseTableItem:
+    """The table's decision on a case; with an outcome, the signal closes with it."""
+    item = (
+        CaseTableItem.objects.select_for_update()
+        .select_related("signal__contract__client")
+        .get(pk=item.pk)
+    )
+    region_id = item.signal.contract.region_id
+    if not rules.can_run_case_table(actor, region_id):
+        raise PermissionDenied(_("Only the service point records the case table's decisions."))
+    if item.decided_at is not None:
+        raise ValidationError(_("The table has already decided on this case."))
+    if not decision.strip():
+        raise ValidationError({"decision": _("Write down what the table decided.")})
+    item.decision = decision.strip()
+    item.decided_at = timezone.now()
+    item.decided_by = actor
+    item.save(update_fields=["decision", "decided_at", "decided_by"])
+    audit.record_change(
+        actor=actor,
+        action="casetable.decide",
+        obj=item,
+        client=item.signal.contract.client,
+        region_id=region_id,
+        note=decision,
+    )
+    contract = item.signal.contract
+    for users in (_support_workers(contract), _corporation_staff(contract)):
+        notify(
+            users=users,
+            subject=_("The case table decided on case %(case)s")
+            % {"case": contract.client.case_number},
+            url=reverse("support:signal", args=[item.signal_id]),
+        )
+    if outcome:
+        signal_close(actor=actor, signal=item.signal, outcome=outcome, note=note or decision)
+    else:
+        _signal_move(
+            item.signal,
+            actor=actor,
+            to=SignalState.PLAN,
+            action="signal.back_to_plan",
+            action_plan=f"{item.signal.action_plan}\n\n{_('Case table')}: {item.decision}".strip(),
+            action_plan_at=timezone.now(),
+        )
+    return item
+
+
+@transaction.atomic
+def case_table_close(*, actor: Any, session: CaseTableSession) -> CaseTableSession:
+    """Close a session; undecided cases move to the next planned session (or wait)."""
+    session = CaseTableSession.objects.select_for_update().get(pk=session.pk)
+    if not rules.can_run_case_table(actor, session.region_id):
+        raise PermissionDenied(_("Only the service point plans the case table."))
+    session.status = CaseTableStatus.CLOSED
+    session.closed_at = timezone.now()
+    session.save(update_fields=["status", "closed_at"])
+    later = _next_session(session.region_id, session.starts_at + timedelta(minutes=1))
+    session.items.filter(decided_at__isnull=True).update(session=later)
+    audit.record_change(
+        actor=actor, action="casetable.close", obj=session, region_id=session.region_id
+    )
+    return session
+
+
+@transaction.atomic
+def signal_close(*, actor: Any, signal: Signal, outcome: str, note: str) -> Signal:
+    """Close a signal with its outcome. Termination and return to care end the tenancy's
+    support and the case; only the service point records those."""
+    signal = (
+        Signal.objects.select_for_update()
+        .select_related("contract__client", "contract__home")
+        .get(pk=signal.pk)
+    )
+    contract = signal.contract
+    if outcome not in SignalOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    if outcome in ENDING_OUTCOMES:
+        if not rules.can_run_case_table(actor, contract.region_id):
+            raise PermissionDenied(
+                _("Only the service point ends a tenancy, after the case table.")
+            )
+    elif not rules.can_report_signal(actor, contract):
+        raise PermissionDenied(_("You may not work on this signal."))
+    if not note.strip():
+        raise ValidationError({"note": _("Explain the outcome in a few words.")})
+    _signal_move(
+        signal,
+        actor=actor,
+        to=SignalState.CLOSED,
+        action="signal.close",
+        note=note,
+        outcome=outcome,
+        outcome_note=note.strip(),
+        closed_at=timezone.now(),
+    )
+    if outcome in ENDING_OUTCOMES:
+        contract = _locked(contract)
+        _move(
+            contract,
+            actor=actor,
+            to=ContractState.TERMINATED,
+            action=f"contract.{outcome}",
+            note=note,
+            ended_on=_today(),
+        )
+        _cancel_open_meetings(contract, actor=actor)
+        transition_case(
+            contract.application,
+            actor=actor,
+            to=CaseState.TERMINATED,
+            action=f"case.{outcome}",
+            note=note,
+        )
+    return signal
