@@ -12,6 +12,7 @@ from instroom.applications.models import Client
 from instroom.policy import rules
 from instroom.regions import selectors as region_selectors
 
+from .actors import actor_of
 from .serializers import ClientSerializer, MeSerializer, RegionSerializer
 
 
@@ -64,21 +65,21 @@ class ClientViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         clients = (
-            Client.objects.filter(rules.client_scope(request.user))
+            Client.objects.filter(rules.client_scope(actor_of(request)))
             .select_related("municipality_of_origin", "care_provider", "support_provider")
             .order_by("pk")
         )
         page = self.paginate_queryset(clients) or []
-        views = [application_selectors.minimise(request.user, c) for c in page]
+        views = [application_selectors.minimise(actor_of(request), c) for c in page]
         application_selectors.log_reads(
-            actor=request.user, views=views, action="client.list", purpose="API"
+            actor=actor_of(request), views=views, action="client.list", purpose="API"
         )
         return self.get_paginated_response(ClientSerializer(views, many=True).data)
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         try:
             view = application_selectors.client_get(
-                actor=request.user, pk=int(pk or 0), purpose="API"
+                actor=actor_of(request), pk=int(pk or 0), purpose="API"
             )
         except (Client.DoesNotExist, ValueError):
             raise NotFound from None

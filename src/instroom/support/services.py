@@ -19,10 +19,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from instroom.accounts.constants import Role
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
-from instroom.accounts.selectors import users_with_role
 from instroom.applications.constants import CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
@@ -33,7 +31,7 @@ from instroom.matching import services as matching
 from instroom.matching.constants import MatchState
 from instroom.matching.models import Match
 from instroom.pdf import render_pdf
-from instroom.policy import rules
+from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation, Region
 from instroom.statemachine import transition, transition_many
@@ -114,15 +112,15 @@ def _support_workers(contract: Contract) -> Any:
     worker = contract.support_worker
     if worker is not None and worker.is_active:
         return [worker]
-    return users_with_role(Role.SUPPORT_WORKER, organisation_id=contract.client.support_provider_id)
+    return audience.support_workers_of(contract.client.support_provider_id)
 
 
 def _coordinators(region_id: int) -> Any:
-    return users_with_role(Role.COORDINATOR, region_id=region_id)
+    return audience.coordinators_of(region_id)
 
 
 def _corporation_staff(contract: Contract) -> Any:
-    return users_with_role(Role.CORPORATION_STAFF, organisation_id=contract.home.corporation_id)
+    return audience.corporation_staff_of(contract.home.corporation_id)
 
 
 def _locked(contract: Contract) -> Contract:
@@ -238,7 +236,7 @@ def contract_prepare(*, actor: Any, match: Match) -> Contract:
         .get(pk=match.pk)
     )
     contract = getattr(match, "contract", None)
-    if not rules.can_propose(actor, match.home):
+    if not rules.may_prepare_contract(actor, match):
         raise PermissionDenied(_("Only the corporation of the home draws up the contract."))
     if contract is not None:
         raise ValidationError(_("A contract has already been drawn up for this offer."))
@@ -484,9 +482,7 @@ def contract_assign(
     errors: dict[str, str] = {}
     if (
         support_worker is not None
-        and not users_with_role(
-            Role.SUPPORT_WORKER, organisation_id=contract.client.support_provider_id
-        )
+        and not audience.support_workers_of(contract.client.support_provider_id)
         .filter(pk=support_worker.pk)
         .exists()
     ):
@@ -519,7 +515,7 @@ def contract_assign(
     )
     if welfare_organisation is not None:
         notify(
-            users=users_with_role(Role.WELFARE, organisation_id=welfare_organisation.pk),
+            users=audience.welfare_workers_of(welfare_organisation.pk),
             subject=_("Case %(case)s is handed over to you for the soft landing")
             % {"case": contract.client.case_number},
             url=_url(contract),
@@ -787,11 +783,7 @@ def _signal_move(
 
 
 def _reporter_organisation(actor: Any, contract: Contract) -> int | None:
-    ctx = rules.actor_context(actor)
-    for grant in ctx.grants:
-        if grant.region_id == contract.region_id:
-            return grant.organisation_id
-    return None
+    return rules.acting_organisation(actor, contract.region_id)
 
 
 @transaction.atomic
@@ -1140,7 +1132,7 @@ def _hash(token: str) -> str:
 def calendar_feed_create(*, actor: User) -> str:
     """A new secret address for the actor's meetings; the old one stops working. The secret
     is shown once: only its hash is kept."""
-    if not rules.actor_context(actor).has(Role.SUPPORT_WORKER):
+    if not rules.may_subscribe_to_calendar(actor):
         raise PermissionDenied(_("Calendar feeds are for support workers."))
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(

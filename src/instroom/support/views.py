@@ -11,14 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from instroom import statemachine
-from instroom.accounts.constants import Role
-from instroom.accounts.selectors import users_with_role
 from instroom.audit import services as audit
 from instroom.http import AuthenticatedHttpRequest
 from instroom.pdf import pdf_response
-from instroom.policy import rules
+from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
-from instroom.regions.models import Organisation, Region
+from instroom.regions.models import Organisation
 
 from . import calendar, selectors, services
 from .constants import (
@@ -47,7 +45,6 @@ from .forms import (
     TimeOutForm,
 )
 from .models import (
-    CaseTableItem,
     CaseTableSession,
     Contract,
     Meeting,
@@ -106,7 +103,7 @@ def prepare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _support_workers(contract: Contract) -> Any:
-    return users_with_role(Role.SUPPORT_WORKER, organisation_id=contract.client.support_provider_id)
+    return audience.support_workers_of(contract.client.support_provider_id)
 
 
 def contract_detail(
@@ -589,9 +586,7 @@ def timeout_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def case_table(request: AuthenticatedHttpRequest) -> HttpResponse:
     sessions, waiting = selectors.case_table(actor=request.user)
-    regions = Region.objects.filter(
-        pk__in=rules.actor_context(request.user).regions(Role.COORDINATOR)
-    )
+    regions = selectors.coordinated_regions(actor=request.user)
     form = CaseTableSessionForm(request.POST or None, prefix="session")
     status = 200
     if request.method == "POST":
@@ -655,8 +650,7 @@ def case_table_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def case_table_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    regions = rules.actor_context(request.user).regions(Role.COORDINATOR)
-    item = CaseTableItem.objects.filter(pk=pk, signal__contract__region_id__in=regions).first()
+    item = selectors.case_table_item_get(actor=request.user, pk=pk)
     if item is None:
         raise Http404
     form = CaseTableDecisionForm(request.POST, prefix="decide")
