@@ -33,13 +33,13 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """Who the caller is and which roles they hold."""
-    ctx = rules.actor_context(request.user)
+    grants = rules.grants_of(request.user)
     from instroom.regions.models import Organisation
 
     orgs = {
         o.pk: o
         for o in Organisation.objects.filter(
-            pk__in=[g.organisation_id for g in ctx.grants]
+            pk__in=[g.organisation_id for g in grants]
         ).select_related("region")
     }
     data = {
@@ -51,7 +51,7 @@ def me(request: Request) -> Response:
                 "organisation": orgs[g.organisation_id].name,
                 "region": orgs[g.organisation_id].region.slug,
             }
-            for g in ctx.grants
+            for g in grants
         ],
     }
     return Response(MeSerializer(data).data)

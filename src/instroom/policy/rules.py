@@ -128,6 +128,12 @@ def scope_for(user: User | AnonymousUser | None) -> Scope:
     return actor_context(user).scope
 
 
+def grants_of(user: User | AnonymousUser | None) -> list[Grant]:
+    """The user's active memberships (role, organisation, region), e.g. to tell them who they
+    are. Never a decision: ask a question below."""
+    return list(actor_context(user).grants)
+
+
 def roles_of(user: User | AnonymousUser | None) -> frozenset[str]:
     """The role codes a user holds: recorded with each change in the audit log, and shown
     (as labels) where a user asks who they are. Never a decision: ask a question below."""
@@ -397,6 +403,43 @@ def needs_second_factor(user: User | AnonymousUser) -> bool:
 def second_factor_missing(user: User | AnonymousUser) -> bool:
     """Signed in with a password only, while the role demands a second factor."""
     return needs_second_factor(user) and not user.is_verified()  # type: ignore[union-attr]
+
+
+# The main menu: the entries each role finds there. The menu only hides links a user has no use
+# for; the URL rules and the questions below decide access.
+MENU: dict[str, frozenset[str]] = {
+    "clients": frozenset({Role.COORDINATOR, Role.APPLICANT_WORKER, Role.SUPPORT_WORKER}),
+    "sessions": frozenset({Role.COORDINATOR, Role.TABLE_MEMBER, Role.POLICE}),
+    "homes": frozenset({Role.COORDINATOR, Role.CORPORATION_STAFF}),
+    "distribution": frozenset(
+        {Role.COORDINATOR, Role.MUNICIPALITY, Role.CORPORATION_STAFF, Role.ADMINISTRATOR}
+    ),
+    "forecast": frozenset({Role.COORDINATOR, Role.MUNICIPALITY, Role.ADMINISTRATOR}),
+    "monitoring": frozenset({Role.COORDINATOR, Role.MUNICIPALITY, Role.CORPORATION_STAFF}),
+    "offers": frozenset(
+        {Role.COORDINATOR, Role.CORPORATION_STAFF, Role.APPLICANT_WORKER, Role.SUPPORT_WORKER}
+    ),
+    "contracts": frozenset(
+        {
+            Role.COORDINATOR,
+            Role.CORPORATION_STAFF,
+            Role.APPLICANT_WORKER,
+            Role.SUPPORT_WORKER,
+            Role.WELFARE,
+        }
+    ),
+    "meetings": frozenset({Role.COORDINATOR, Role.SUPPORT_WORKER}),
+    # case table, refusals, batch matching, the pool, the check queue and the access log
+    "service_point": frozenset({Role.COORDINATOR}),
+}
+
+
+def menu_for(user: User | AnonymousUser | None) -> dict[str, bool]:
+    """Which entries of the main menu the user sees (none, signed out or without a role)."""
+    roles = actor_context(user).roles
+    if not roles:
+        return {}
+    return {entry: bool(roles & allowed) for entry, allowed in MENU.items()}
 
 
 def can_use_api_tokens(user: User) -> bool:
