@@ -132,7 +132,7 @@ def _locked(contract: Contract) -> Contract:
 
 
 def _move(
-    contract: Contract, *, actor: Any, to: str, action: str, note: str = "", **fields: Any
+    contract: Contract, *, actor: User, to: str, action: str, note: str = "", **fields: Any
 ) -> None:
     transition(
         contract,
@@ -146,7 +146,7 @@ def _move(
     )
 
 
-def _cancel_open_meetings(contract: Contract, *, actor: Any) -> None:
+def _cancel_open_meetings(contract: Contract, *, actor: User) -> None:
     """The support ends or goes back to before the signing: the meetings still open lapse."""
     transition_many(
         contract.meetings.filter(state__in=OPEN_MEETING_STATES).select_related("contract__client"),
@@ -227,7 +227,7 @@ def _make_document(contract: Contract) -> None:
 
 
 @transaction.atomic
-def contract_prepare(*, actor: Any, match: Match) -> Contract:
+def contract_prepare(*, actor: User, match: Match) -> Contract:
     """The corporation draws up the agreement for an accepted match, in the form the table
     decided; the PDF is made for signing."""
     match = (
@@ -274,7 +274,7 @@ def contract_prepare(*, actor: Any, match: Match) -> Contract:
 @transaction.atomic
 def contract_sign(
     *,
-    actor: Any,
+    actor: User,
     contract: Contract,
     signed_on: date,
     key_handover_on: date,
@@ -342,7 +342,7 @@ def contract_sign(
 
 
 @transaction.atomic
-def contract_sign_undo(*, actor: Any, contract: Contract, reason: str) -> Contract:
+def contract_sign_undo(*, actor: User, contract: Contract, reason: str) -> Contract:
     """Take back a signing recorded by mistake (before the move): the placement is undone."""
     contract = _locked(contract)
     if not rules.can_manage_contract(actor, contract):
@@ -380,7 +380,7 @@ def contract_sign_undo(*, actor: Any, contract: Contract, reason: str) -> Contra
 
 
 @transaction.atomic
-def contract_withdraw(*, actor: Any, contract: Contract, reason: str) -> Contract:
+def contract_withdraw(*, actor: User, contract: Contract, reason: str) -> Contract:
     """The prepared contract will not be signed: the offer is cancelled, home and client free."""
     contract = _locked(contract)
     if not rules.can_manage_contract(actor, contract):
@@ -430,7 +430,7 @@ def _meeting_plan_for(contract: Contract, moved_in_on: date) -> list[Meeting]:
 
 
 @transaction.atomic
-def contract_move_in(*, actor: Any, contract: Contract, moved_in_on: date) -> Contract:
+def contract_move_in(*, actor: User, contract: Contract, moved_in_on: date) -> Contract:
     """The client lives in the home: support starts and the meetings are created."""
     contract = _locked(contract)
     if not rules.can_manage_contract(actor, contract):
@@ -469,7 +469,7 @@ def contract_move_in(*, actor: Any, contract: Contract, moved_in_on: date) -> Co
 @transaction.atomic
 def contract_assign(
     *,
-    actor: Any,
+    actor: User,
     contract: Contract,
     support_worker: User | None,
     welfare_organisation: Organisation | None,
@@ -526,7 +526,7 @@ def contract_assign(
 @transaction.atomic
 def contract_final_decide(
     *,
-    actor: Any,
+    actor: User,
     contract: Contract,
     outcome: str,
     note: str,
@@ -614,7 +614,7 @@ def contract_final_decide(
 
 @transaction.atomic
 def orientation_add(
-    *, actor: Any, client: Any, on: date, description: str, organised_by: str = ""
+    *, actor: User, client: Any, on: date, description: str, organised_by: str = ""
 ) -> OrientationActivity:
     if not rules.can_add_orientation(actor, client):
         raise PermissionDenied(_("You may not record activities for this client."))
@@ -639,7 +639,7 @@ def orientation_add(
 
 
 @transaction.atomic
-def orientation_remove(*, actor: Any, activity: OrientationActivity) -> None:
+def orientation_remove(*, actor: User, activity: OrientationActivity) -> None:
     """Undo an activity entered by mistake; it stays in the audit log."""
     if not rules.can_add_orientation(actor, activity.client):
         raise PermissionDenied(_("You may not record activities for this client."))
@@ -669,7 +669,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def meeting_plan(
-    *, actor: Any, meeting: Meeting, planned_at: datetime, location: str = ""
+    *, actor: User, meeting: Meeting, planned_at: datetime, location: str = ""
 ) -> Meeting:
     meeting = _locked_meeting(meeting)
     if not rules.can_support(actor, meeting.contract):
@@ -700,7 +700,7 @@ def checklist_for(meeting: Meeting) -> list[ChecklistQuestion]:
 @transaction.atomic
 def meeting_record(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     held_on: date,
     notes: str,
@@ -775,20 +775,20 @@ def meeting_attention(meeting: Meeting, today: date, plan_days_before: int) -> s
 
 
 def _signal_move(
-    signal: Signal, *, actor: Any, to: str, action: str, note: str = "", **fields: Any
+    signal: Signal, *, actor: User, to: str, action: str, note: str = "", **fields: Any
 ) -> None:
     transition(
         signal, machine=SIGNAL_MACHINE, to=to, actor=actor, action=action, fields=fields, note=note
     )
 
 
-def _reporter_organisation(actor: Any, contract: Contract) -> int | None:
+def _reporter_organisation(actor: User, contract: Contract) -> int | None:
     return rules.acting_organisation(actor, contract.region_id)
 
 
 @transaction.atomic
 def signal_report(
-    *, actor: Any, contract: Contract, kind: str, severity: str, description: str
+    *, actor: User, contract: Contract, kind: str, severity: str, description: str
 ) -> Signal:
     contract = _locked(contract)
     if not rules.can_report_signal(actor, contract):
@@ -837,7 +837,7 @@ def signal_report(
 
 
 @transaction.atomic
-def signal_plan(*, actor: Any, signal: Signal, action_plan: str) -> Signal:
+def signal_plan(*, actor: User, signal: Signal, action_plan: str) -> Signal:
     signal = (
         Signal.objects.select_for_update()
         .select_related("contract__client", "contract__home")
@@ -869,7 +869,7 @@ def _next_session(region_id: int, after: datetime) -> CaseTableSession | None:
 
 
 @transaction.atomic
-def signal_escalate(*, actor: Any, signal: Signal, note: str) -> CaseTableItem:
+def signal_escalate(*, actor: User, signal: Signal, note: str) -> CaseTableItem:
     """Put the case on the agenda of the next case table session (or the waiting list)."""
     signal = (
         Signal.objects.select_for_update()
@@ -895,7 +895,7 @@ def signal_escalate(*, actor: Any, signal: Signal, note: str) -> CaseTableItem:
 
 @transaction.atomic
 def case_table_session_create(
-    *, actor: Any, region: Region, starts_at: datetime, location: str = ""
+    *, actor: User, region: Region, starts_at: datetime, location: str = ""
 ) -> CaseTableSession:
     """Plan a session; cases waiting for a session go on its agenda."""
     if not rules.can_run_case_table(actor, region.pk):
@@ -914,7 +914,7 @@ def case_table_session_create(
 
 @transaction.atomic
 def case_table_decide(
-    *, actor: Any, item: CaseTableItem, decision: str, outcome: str = "", note: str = ""
+    *, actor: User, item: CaseTableItem, decision: str, outcome: str = "", note: str = ""
 ) -> CaseTableItem:
     """The table's decision on a case; with an outcome, the signal closes with it."""
     item = (
@@ -964,7 +964,7 @@ def case_table_decide(
 
 
 @transaction.atomic
-def case_table_close(*, actor: Any, session: CaseTableSession) -> CaseTableSession:
+def case_table_close(*, actor: User, session: CaseTableSession) -> CaseTableSession:
     """Close a session; undecided cases move to the next planned session (or wait)."""
     session = CaseTableSession.objects.select_for_update().get(pk=session.pk)
     if not rules.can_run_case_table(actor, session.region_id):
@@ -981,7 +981,7 @@ def case_table_close(*, actor: Any, session: CaseTableSession) -> CaseTableSessi
 
 
 @transaction.atomic
-def signal_close(*, actor: Any, signal: Signal, outcome: str, note: str) -> Signal:
+def signal_close(*, actor: User, signal: Signal, outcome: str, note: str) -> Signal:
     """Close a signal with its outcome. Termination and return to care end the tenancy's
     support and the case; only the service point records those."""
     signal = (
@@ -1035,7 +1035,7 @@ def signal_close(*, actor: Any, signal: Signal, outcome: str, note: str) -> Sign
 @transaction.atomic
 def timeout_start(
     *,
-    actor: Any,
+    actor: User,
     contract: Contract,
     starts_on: date,
     ends_on: date,
@@ -1089,7 +1089,7 @@ def timeout_start(
 
 
 @transaction.atomic
-def timeout_end(*, actor: Any, timeout: TimeOut, ended_on: date, returned: bool) -> TimeOut:
+def timeout_end(*, actor: User, timeout: TimeOut, ended_on: date, returned: bool) -> TimeOut:
     timeout = (
         TimeOut.objects.select_for_update().select_related("contract__client").get(pk=timeout.pk)
     )
