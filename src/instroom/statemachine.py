@@ -11,7 +11,7 @@ else assigns a state (src/instroom/tests/test_statemachine.py checks the source 
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -21,6 +21,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from instroom.audit import services as audit
+
+if TYPE_CHECKING:
+    from instroom.accounts.models import User
 
 
 class TransitionError(ValidationError):
@@ -87,7 +90,7 @@ def _apply[M: models.Model](
     *,
     machine: Machine,
     to: str,
-    actor: Any,
+    actor: "User | None",
     action: str,
     changes: dict[str, Any] | None,
     fields: dict[str, Any],
@@ -137,7 +140,7 @@ def transition[M: models.Model](
     *,
     machine: Machine,
     to: str,
-    actor: Any,
+    actor: "User | None",
     action: str,
     changes: dict[str, Any] | None = None,
     fields: dict[str, Any] | None = None,
@@ -172,7 +175,7 @@ def transition_many[M: models.Model](
     *,
     machine: Machine,
     to: str,
-    actor: Any,
+    actor: "User | None",
     action: str,
     changes: dict[str, Any] | None = None,
     note: str = "",

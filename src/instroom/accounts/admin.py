@@ -60,7 +60,7 @@ class InstroomUserAdmin(UserAdmin):
             user = User.objects.get(pk=id)
             if user.pk != request.user.pk:
                 audit.record_change(
-                    actor=request.user,
+                    actor=request.user,  # type: ignore[arg-type]  # the admin site is for signed-in staff
                     action="user.password_set",
                     obj=user,
                     changes={"user": user.username},
@@ -88,7 +88,7 @@ class InstroomUserAdmin(UserAdmin):
         request: HttpRequest, action: str, membership: Membership, changes: dict[str, Any]
     ) -> None:
         audit.record_change(
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]  # the admin site is for signed-in staff
             action=action,
             obj=membership,
             region_id=membership.organisation.region_id,
@@ -141,7 +141,7 @@ class SecondFactorAdmin(RevokeOnlyAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit.record_change(
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]  # the admin site is for signed-in staff
             action="otp.remove",
             obj=obj.user,
             changes={"device": obj._meta.label_lower, "user": obj.user.username},

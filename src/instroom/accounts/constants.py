@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from instroom.regions.constants import OrganisationType
@@ -30,3 +31,9 @@ ROLE_ORGANISATION_TYPES: dict[str, frozenset[str]] = {
     Role.POLICE: frozenset({OrganisationType.POLICE}),
     Role.TABLE_MEMBER: frozenset(OrganisationType.values),
 }
+
+
+def role_label(code: str) -> Promise | None:
+    """A role code's translated name, e.g. as recorded with an audit event; None for a code that
+    names no role."""
+    return Role(code).label if code in Role.values else None

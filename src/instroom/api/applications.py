@@ -1,6 +1,6 @@
 """The intake and assessment operations in the API: the same services and policy as the pages."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -10,7 +10,6 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from instroom.accounts.models import User
 from instroom.api import fields
 from instroom.applications import selectors, services
 from instroom.applications.completeness import missing_parts
@@ -32,10 +31,7 @@ from instroom.policy import rules
 from instroom.policy.rules import PERSONAL_DETAIL
 from instroom.regions.models import Municipality, Organisation
 
-
-def _actor(request: Request) -> User:
-    """The policy let only signed-in users through to these views."""
-    return cast(User, request.user)
+from .actors import actor_of as _actor
 
 
 class ApplicationSummarySerializer(serializers.ModelSerializer):
@@ -165,7 +161,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
     queryset = Application.objects.none()  # for the schema; get_queryset scopes per caller
 
     def get_queryset(self) -> Any:
-        return selectors.application_list(actor=self.request.user)
+        return selectors.application_list(actor=_actor(self.request))
 
     def _get(self, pk: str | None) -> Application:
         try:
@@ -175,12 +171,12 @@ class ApplicationViewSet(viewsets.GenericViewSet):
 
     def _detail(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
         application.refresh_from_db()
-        view = selectors.minimise(self.request.user, application.client)
+        view = selectors.minimise(_actor(self.request), application.client)
         groups = view.groups_for(application)  # a draft: its writer and the service point only
         if view.level not in PERSONAL_DETAIL or not groups:
             raise Http404
         selectors.log_reads(
-            actor=self.request.user, views=[view], action="application.view", purpose="API"
+            actor=_actor(self.request), views=[view], action="application.view", purpose="API"
         )
         return Response(
             ApplicationDetailSerializer(application, context={"groups": groups}).data,
@@ -200,9 +196,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         data = ApplicationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
-        orgs = Organisation.objects.filter(
-            pk__in=rules.actor_context(request.user).organisations("applicant_worker")
-        )
+        orgs = selectors.care_providers_writing(actor=_actor(request))
         care_provider = get_object_or_404(orgs, slug=d.pop("care_provider"))
         region = care_provider.region
         d["support_provider"] = get_object_or_404(
@@ -337,7 +331,7 @@ class SessionViewSet(viewsets.GenericViewSet):
     queryset = Session.objects.none()
 
     def get_queryset(self) -> Any:
-        return assessment_selectors.session_list(actor=self.request.user)
+        return assessment_selectors.session_list(actor=_actor(self.request))
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -345,7 +339,7 @@ class SessionViewSet(viewsets.GenericViewSet):
 
     def _session(self, pk: str | None) -> Session:
         try:
-            return assessment_selectors.session_get(actor=self.request.user, pk=int(pk or 0))
+            return assessment_selectors.session_get(actor=_actor(self.request), pk=int(pk or 0))
         except (Session.DoesNotExist, ValueError):
             raise Http404 from None
 
@@ -357,7 +351,7 @@ class SessionViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         application = get_object_or_404(
             Application.objects.filter(
-                client__in=Client.objects.filter(rules.client_scope(request.user))
+                client__in=Client.objects.filter(rules.client_scope(_actor(request)))
             ),
             pk=data.validated_data["application"],
         )
@@ -373,7 +367,7 @@ class AgendaItemViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> Any:
         return AgendaItem.objects.filter(
-            session__in=assessment_selectors.session_list(actor=self.request.user)
+            session__in=assessment_selectors.session_list(actor=_actor(self.request))
         )
 
     @extend_schema(request=DecisionSerializer, responses=ApplicationSummarySerializer)

@@ -1,6 +1,6 @@
 """Home offers in the API: the same services, policy and validation as the pages."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -11,7 +11,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from instroom.accounts.models import User
 from instroom.api import fields
 from instroom.homes import selectors, services
 from instroom.homes.constants import HomeType
@@ -23,11 +22,9 @@ from instroom.homes.validators import (
     ROOMS_RANGE,
 )
 from instroom.policy import rules
-from instroom.regions.models import Municipality, Neighbourhood, Organisation
+from instroom.regions.models import Municipality, Neighbourhood
 
-
-def _actor(request: Request) -> User:
-    return cast(User, request.user)
+from .actors import actor_of as _actor
 
 
 class HomeSerializer(serializers.ModelSerializer):
@@ -133,7 +130,7 @@ class HomeViewSet(RankingMixin, viewsets.GenericViewSet):
     queryset = Home.objects.none()  # for the schema; get_queryset scopes per caller
 
     def get_queryset(self) -> Any:
-        return selectors.home_list(actor=self.request.user)
+        return selectors.home_list(actor=_actor(self.request))
 
     def _get(self, pk: str | None) -> Home:
         try:
@@ -168,8 +165,7 @@ class HomeViewSet(RankingMixin, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         data = HomeWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ids = rules.actor_context(request.user).organisations("corporation_staff")
-        corporations = Organisation.objects.filter(pk__in=ids)
+        corporations = selectors.corporations_offering(actor=_actor(request))
         slug = data.validated_data.get("corporation")
         corporation = corporations.filter(slug=slug).first() if slug else corporations.first()
         if corporation is None:
@@ -181,7 +177,7 @@ class HomeViewSet(RankingMixin, viewsets.GenericViewSet):
     @extend_schema(request=HomeWriteSerializer, responses=HomeSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         home = self._get(pk)
-        if not rules.can_manage_home(request.user, home):
+        if not rules.can_manage_home(_actor(request), home):
             raise PermissionDenied
         data = HomeWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)

@@ -12,6 +12,8 @@ from instroom.applications import selectors as client_selectors
 from instroom.matching import selectors
 from instroom.matching.models import Match
 
+from .actors import actor_of
+
 
 class MatchSerializer(serializers.ModelSerializer):
     home: Any = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -50,14 +52,18 @@ class MatchViewSet(viewsets.GenericViewSet):
     queryset = Match.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.match_list(actor=self.request.user)
+        return selectors.match_list(actor=actor_of(self.request))
 
     def _context(self, matches: list[Match]) -> dict[str, Any]:
         views = {
-            m.client_id: client_selectors.minimise(self.request.user, m.client) for m in matches
+            m.client_id: client_selectors.minimise(actor_of(self.request), m.client)
+            for m in matches
         }
         client_selectors.log_reads(
-            actor=self.request.user, views=list(views.values()), action="client.list", purpose="API"
+            actor=actor_of(self.request),
+            views=list(views.values()),
+            action="client.list",
+            purpose="API",
         )
         return {"views": views}
 

@@ -12,6 +12,7 @@ from instroom.applications.models import Client
 from instroom.policy import rules
 from instroom.regions import selectors as region_selectors
 
+from .actors import actor_of
 from .serializers import ClientSerializer, MeSerializer, RegionSerializer
 
 
@@ -32,13 +33,13 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """Who the caller is and which roles they hold."""
-    ctx = rules.actor_context(request.user)
+    grants = rules.grants_of(request.user)
     from instroom.regions.models import Organisation
 
     orgs = {
         o.pk: o
         for o in Organisation.objects.filter(
-            pk__in=[g.organisation_id for g in ctx.grants]
+            pk__in=[g.organisation_id for g in grants]
         ).select_related("region")
     }
     data = {
@@ -50,7 +51,7 @@ def me(request: Request) -> Response:
                 "organisation": orgs[g.organisation_id].name,
                 "region": orgs[g.organisation_id].region.slug,
             }
-            for g in ctx.grants
+            for g in grants
         ],
     }
     return Response(MeSerializer(data).data)
@@ -64,21 +65,21 @@ class ClientViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         clients = (
-            Client.objects.filter(rules.client_scope(request.user))
+            Client.objects.filter(rules.client_scope(actor_of(request)))
             .select_related("municipality_of_origin", "care_provider", "support_provider")
             .order_by("pk")
         )
         page = self.paginate_queryset(clients) or []
-        views = [application_selectors.minimise(request.user, c) for c in page]
+        views = [application_selectors.minimise(actor_of(request), c) for c in page]
         application_selectors.log_reads(
-            actor=request.user, views=views, action="client.list", purpose="API"
+            actor=actor_of(request), views=views, action="client.list", purpose="API"
         )
         return self.get_paginated_response(ClientSerializer(views, many=True).data)
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         try:
             view = application_selectors.client_get(
-                actor=request.user, pk=int(pk or 0), purpose="API"
+                actor=actor_of(request), pk=int(pk or 0), purpose="API"
             )
         except (Client.DoesNotExist, ValueError):
             raise NotFound from None

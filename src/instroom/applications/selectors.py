@@ -5,15 +5,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from instroom.accounts.models import User
 from instroom.audit import services as audit
 from instroom.policy import rules
 from instroom.policy.rules import PERSONAL_DETAIL, Audience, Detail, FieldGroup
+from instroom.regions.models import Organisation
 
 from .constants import CaseState
 from .models import Application, Client
 
 
-def application_list(*, actor: Any, state: str | None = None) -> QuerySet[Application]:
+def application_list(*, actor: User, state: str | None = None) -> QuerySet[Application]:
     qs = Application.objects.filter(
         client__in=Client.objects.filter(rules.client_scope(actor))
     ).select_related(
@@ -27,9 +29,29 @@ def application_list(*, actor: Any, state: str | None = None) -> QuerySet[Applic
     return qs.order_by("-state_changed_at", "-pk")
 
 
-def check_queue(*, actor: Any) -> QuerySet[Application]:
+def care_providers_writing(*, actor: User) -> QuerySet[Organisation]:
+    """The care providers the actor writes applications for."""
+    return Organisation.objects.filter(pk__in=rules.scope_for(actor).writing_organisations)
+
+
+def applications_to_complete(*, actor: User) -> QuerySet[Application]:
+    """Drafts and returned applications of the care providers the actor writes for."""
+    return application_list(actor=actor).filter(
+        client__care_provider_id__in=rules.scope_for(actor).writing_organisations,
+        state__in=[CaseState.DRAFT, CaseState.RETURNED],
+    )
+
+
+def supported_applications(*, actor: User) -> QuerySet[Application]:
+    """Applications that name the actor's organisation as the support provider."""
+    return application_list(actor=actor).filter(
+        client__support_provider_id__in=rules.scope_for(actor).supporting_organisations
+    )
+
+
+def check_queue(*, actor: User) -> QuerySet[Application]:
     """Submitted applications in the coordinator's regions, oldest first."""
-    regions = rules.actor_context(actor).regions("coordinator")
+    regions = rules.scope_for(actor).coordinated_regions
     return (
         Application.objects.filter(state=CaseState.SUBMITTED, client__region_id__in=regions)
         .select_related(
@@ -68,7 +90,7 @@ class ClientView:
         return group in groups
 
 
-def minimise(actor: Any, client: Client) -> ClientView:
+def minimise(actor: User, client: Client) -> ClientView:
     audiences = rules.client_audiences(actor, client)
     groups = rules.visible_groups(audiences)
     return ClientView(
@@ -80,7 +102,7 @@ def minimise(actor: Any, client: Client) -> ClientView:
     )
 
 
-def log_reads(*, actor: Any, views: list[ClientView], action: str, purpose: str) -> None:
+def log_reads(*, actor: User, views: list[ClientView], action: str, purpose: str) -> None:
     audit.record_access(
         actor=actor,
         clients=[v.client for v in views if v.level in PERSONAL_DETAIL],
@@ -89,7 +111,7 @@ def log_reads(*, actor: Any, views: list[ClientView], action: str, purpose: str)
     )
 
 
-def client_get(*, actor: Any, pk: int, purpose: str) -> ClientView:
+def client_get(*, actor: User, pk: int, purpose: str) -> ClientView:
     """One client for `actor`, or Client.DoesNotExist when out of their scope (a 404, so that
     the existence of a case is not revealed). The read is logged."""
     client = (
@@ -134,10 +156,10 @@ def lead_times(application: Application, *, today: Any = None) -> LeadTimes:
     )
 
 
-def awaiting_decision(*, actor: Any) -> list[tuple[Application, LeadTimes]]:
+def awaiting_decision(*, actor: User) -> list[tuple[Application, LeadTimes]]:
     """Complete, scheduled and deferred cases of the coordinator's regions, longest waiting
     first, with their lead times against the region's target."""
-    regions = rules.actor_context(actor).regions("coordinator")
+    regions = rules.scope_for(actor).coordinated_regions
     applications = (
         Application.objects.filter(
             client__region_id__in=regions,

@@ -13,12 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instroom import validation
-from instroom.accounts.constants import Role
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
-from instroom.accounts.selectors import users_with_role
 from instroom.audit import services as audit
-from instroom.policy import rules
+from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Municipality, Organisation
 from instroom.statemachine import TransitionError, allowed, lock, transition
@@ -511,7 +509,7 @@ def application_submit(*, actor: User, application: Application) -> Application:
     )
     client = application.client
     notify(
-        users=users_with_role(Role.COORDINATOR, region_id=client.region_id),
+        users=audience.coordinators_of(client.region_id),
         subject=(
             _("Resubmitted application to check: %(case)s")
             if resubmitted
@@ -541,7 +539,7 @@ def application_return(*, actor: User, application: Application, reason: str) ->
     )
     client = application.client
     notify(
-        users=users_with_role(Role.APPLICANT_WORKER, organisation_id=client.care_provider_id),
+        users=audience.applicant_workers_of(client.care_provider_id),
         subject=_("Application returned for completion: %(case)s") % {"case": client.case_number},
         body=_(
             "The service point asks you to complete the application. "

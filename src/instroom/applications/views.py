@@ -13,7 +13,6 @@ from instroom.audit.timeline import client_timeline
 from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.policy import rules
 from instroom.policy.rules import FieldGroup
-from instroom.regions.models import Organisation
 
 from . import selectors, services
 from .completeness import STEP_NAMES, STEPS, missing_parts
@@ -45,15 +44,13 @@ def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/list.html",
-        {"rows": rows, "can_create": rules.actor_context(request.user).has("applicant_worker")},
+        {"rows": rows, "can_create": rules.may_write_applications(request.user)},
     )
 
 
 def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1 of a new application: identity. Saving it creates the draft."""
-    orgs = Organisation.objects.filter(
-        pk__in=rules.actor_context(request.user).organisations("applicant_worker")
-    ).select_related("region")
+    orgs = selectors.care_providers_writing(actor=request.user).select_related("region")
     requested = int_param(request.POST.get("care_provider") or request.GET.get("org"))
     care_provider = (orgs.filter(pk=requested).first() if requested else None) or orgs.first()
     if care_provider is None:

@@ -5,20 +5,21 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from instroom.accounts.models import User
 from instroom.applications import selectors as application_selectors
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
 from instroom.applications.selectors import ClientView
 from instroom.policy import rules
+from instroom.regions.models import AssessmentTable
 
 from .models import AgendaItem, Session
 
 
-def session_list(*, actor: Any) -> QuerySet[Session]:
-    ctx = rules.actor_context(actor)
+def session_list(*, actor: User) -> QuerySet[Session]:
     return (
         Session.objects.filter(
-            Q(table__region_id__in=ctx.regions("coordinator"))
+            Q(table__region_id__in=rules.scope_for(actor).coordinated_regions)
             | Q(table__members__user=actor, table__members__active=True)
             | Q(items__invitations__user=actor)
         )
@@ -28,7 +29,13 @@ def session_list(*, actor: Any) -> QuerySet[Session]:
     )
 
 
-def session_get(*, actor: Any, pk: int) -> Session:
+def tables_planned_by(*, actor: User) -> QuerySet[AssessmentTable]:
+    """The tables whose sessions the actor plans (the service point of their region)."""
+    regions = rules.scope_for(actor).coordinated_regions
+    return AssessmentTable.objects.filter(region_id__in=regions).order_by("name")
+
+
+def session_get(*, actor: User, pk: int) -> Session:
     session = Session.objects.select_related("table", "table__region").get(pk=pk)
     if not rules.can_see_session(actor, session):
         raise Session.DoesNotExist
@@ -48,7 +55,7 @@ class AgendaRow:
         return self.view.groups_for(self.item.application)
 
 
-def agenda(*, actor: Any, session: Session, purpose: str) -> list[AgendaRow]:
+def agenda(*, actor: User, session: Session, purpose: str) -> list[AgendaRow]:
     """The cases of a session the actor may see: all for coordinators and members, only the
     invited case for someone invited. Each personal-data read is logged."""
     items = (
@@ -61,10 +68,7 @@ def agenda(*, actor: Any, session: Session, purpose: str) -> list[AgendaRow]:
         .prefetch_related("invitations__user")
         .order_by("position", "pk")
     )
-    full_view = (
-        rules.can_plan_sessions(actor, session.table.region_id)
-        or session.table.members.filter(user=actor, active=True).exists()
-    )
+    full_view = rules.may_read_whole_agenda(actor, session)
     rows = []
     for item in items:
         if not full_view and not any(inv.user_id == actor.pk for inv in item.invitations.all()):

@@ -11,15 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instroom.accounts.constants import Role
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
-from instroom.accounts.selectors import users_with_role
 from instroom.applications.constants import SUPPORT_MONTHS, CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
 from instroom.audit import services as audit
-from instroom.policy import rules
+from instroom.policy import audience, rules
 from instroom.regions.models import AssessmentTable
 
 from .constants import InvitationKind, Outcome, SessionStatus, Urgency
@@ -29,12 +27,6 @@ OUTCOME_STATE: dict[str, str] = {
     Outcome.APPROVE: CaseState.APPROVED,
     Outcome.REJECT: CaseState.REJECTED,
     Outcome.DEFER: CaseState.DEFERRED,
-}
-ROLE_INVITATION_KIND = {
-    Role.POLICE: InvitationKind.POLICE,
-    Role.CORPORATION_STAFF: InvitationKind.CORPORATION,
-    Role.APPLICANT_WORKER: InvitationKind.CARE,
-    Role.SUPPORT_WORKER: InvitationKind.CARE,
 }
 
 
@@ -136,11 +128,8 @@ def agenda_remove(*, actor: User, item: AgendaItem, reason: str) -> None:
 
 
 def _invitation_kind(user: User) -> str:
-    roles = rules.actor_context(user).roles
-    for role, kind in ROLE_INVITATION_KIND.items():
-        if role in roles:
-            return kind
-    return InvitationKind.OTHER
+    party = rules.invitable_party(user)
+    return InvitationKind(party) if party else InvitationKind.OTHER
 
 
 @transaction.atomic
@@ -150,7 +139,7 @@ def invite(*, actor: User, item: AgendaItem, user: User) -> Invitation:
     _require_open(item.session)
     if not item.is_open:
         raise ValidationError(_("This case is no longer on the agenda."))
-    if item.session.table.region_id not in rules.actor_context(user).regions():
+    if not rules.may_work_in_region(user, item.session.table.region_id):
         raise ValidationError({"user": _("Invite someone who works in this region.")})
     invitation, created = Invitation.objects.get_or_create(
         item=item, user=user, defaults={"kind": _invitation_kind(user)}
@@ -272,8 +261,8 @@ def decision_record(
     client = application.client
     notify(
         users=[
-            *users_with_role(Role.APPLICANT_WORKER, organisation_id=client.care_provider_id),
-            *users_with_role(Role.COORDINATOR, region_id=client.region_id),
+            *audience.applicant_workers_of(client.care_provider_id),
+            *audience.coordinators_of(client.region_id),
         ],
         subject=_("Decision on %(case)s: %(outcome)s")
         % {"case": client.case_number, "outcome": Outcome(outcome).label},
@@ -285,10 +274,7 @@ def decision_record(
 @transaction.atomic
 def session_close(*, actor: User, session: Session) -> None:
     """Close a session: every case decided or taken off; invitations and table access end."""
-    if not (
-        rules.can_plan_sessions(actor, session.table.region_id)
-        or rules.is_chair(actor, session.table_id)
-    ):
+    if not rules.may_close_session(actor, session):
         raise PermissionDenied(_("Only the service point or the chair closes a session."))
     _require_open(session)
     undecided = [

@@ -12,8 +12,7 @@ from instroom.accounts.models import User
 from instroom.applications.models import Application
 from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.pdf import pdf_response
-from instroom.policy import rules
-from instroom.regions.models import AssessmentTable
+from instroom.policy import audience, rules
 
 from . import selectors, services
 from .forms import DecisionForm, ReasonForm, SessionForm, default_start
@@ -21,8 +20,7 @@ from .models import AgendaItem, Session
 
 
 def _tables(request: AuthenticatedHttpRequest) -> Any:
-    regions = rules.actor_context(request.user).regions("coordinator")
-    return AssessmentTable.objects.filter(region_id__in=regions).order_by("name")
+    return selectors.tables_planned_by(actor=request.user)
 
 
 def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -64,23 +62,7 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     can_plan = rules.can_plan_sessions(request.user, session.table.region_id)
     chair = rules.is_chair(request.user, session.table_id)
     rows = selectors.agenda(actor=request.user, session=session, purpose="table session")
-    region_users = (
-        User.objects.filter(
-            memberships__organisation__region_id=session.table.region_id,
-            memberships__active=True,
-            memberships__role__in=[
-                "police",
-                "corporation_staff",
-                "support_worker",
-                "applicant_worker",
-            ],
-            is_active=True,
-        )
-        .distinct()
-        .order_by("last_name", "username")
-        if can_plan
-        else []
-    )
+    region_users = audience.invitable_to_cases(session.table.region_id) if can_plan else []
     return render(
         request,
         "assessment/session.html",

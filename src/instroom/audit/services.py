@@ -1,7 +1,7 @@
 """Writing to the audit log. Callers are services, inside their own transaction."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -9,18 +9,21 @@ from . import actions
 from .constants import EventKind
 from .models import AuditEvent, EventNote
 
+if TYPE_CHECKING:
+    from instroom.accounts.models import User
 
-def _roles_of(actor: Any) -> str:
+
+def _roles_of(actor: "User | None") -> str:
     if actor is None:
         return "system"
-    from instroom.policy.rules import actor_context
+    from instroom.policy.rules import roles_of
 
-    return ",".join(sorted(actor_context(actor).roles))
+    return ",".join(sorted(roles_of(actor)))
 
 
 def record_change(
     *,
-    actor: Any,
+    actor: "User | None",
     action: str,
     obj: models.Model,
     client: Any = None,
@@ -48,7 +51,9 @@ def record_change(
     return event
 
 
-def record_access(*, actor: Any, clients: Iterable[Any], action: str, purpose: str) -> None:
+def record_access(
+    *, actor: "User | None", clients: Iterable[Any], action: str, purpose: str
+) -> None:
     """Log that `actor` was shown personal data of these clients, and why."""
     actions.get(action)
     roles = _roles_of(actor)

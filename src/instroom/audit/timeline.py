@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from instroom.accounts.constants import Role
+from instroom.accounts.constants import role_label
 
 from . import actions
 from .constants import EventKind
@@ -28,11 +28,7 @@ def label_for(action: str) -> Promise | str:
 
 def roles_label(roles: str) -> Promise | str:
     """The acting roles as their translated names ("system" for set-up and scheduled jobs)."""
-    names = [
-        Role(code).label if code in Role.values else _("system")
-        for code in roles.split(",")
-        if code
-    ]
+    names = [role_label(code) or _("system") for code in roles.split(",") if code]
     return format_lazy("{}" + ", {}" * (len(names) - 1), *names) if names else ""
 
 

@@ -12,7 +12,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     form = AccessLogFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = selectors.event_list(
-        region_ids=rules.actor_context(request.user).regions("coordinator"), **filters
+        region_ids=rules.scope_for(request.user).coordinated_regions, **filters
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     template = (

@@ -82,6 +82,7 @@ def create_support_cases() -> int:
             break
         pool.remove(application)
         homes.remove(home)
+        assert worker is not None  # a match is only proposed for a client with a care worker
         matching.match_provider_decide(actor=worker, match=match, accept=True)
         matching.match_client_decide(actor=worker, match=match, accept=True)
         contract = services.contract_prepare(actor=staff, match=match)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from instroom.accounts.models import User
 from instroom.dates import add_months
 from instroom.policy import rules
 from instroom.regions.constants import ApportionmentMethod, FigureKind, OrganisationType
@@ -341,7 +342,7 @@ class VisibleRealisation:
     basis: list[Basis]
 
 
-def realisation_for(*, actor: Any, region: Region, year: int, today: date) -> VisibleRealisation:
+def realisation_for(*, actor: User, region: Region, year: int, today: date) -> VisibleRealisation:
     """The coordinator and administrator see everything in their region; a municipality user
     their own municipality (and its corporations) beside the region total; corporation staff
     their own corporation's rows (and the municipalities they lie in) beside the region total.

@@ -1,13 +1,13 @@
 """Writes of the distribution: record a placement (and undo it), with the audit record."""
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instroom.accounts.models import User
 from instroom.applications.models import Client
 from instroom.audit import services as audit
 from instroom.policy import rules
@@ -20,7 +20,7 @@ from .models import Placement
 @transaction.atomic
 def placement_record(
     *,
-    actor: Any,
+    actor: User,
     region: Region,
     municipality: Municipality,
     corporation: Organisation,
@@ -85,7 +85,7 @@ def placement_record(
 
 @transaction.atomic
 def placement_undo(
-    *, actor: Any, placement: Placement, reason: str, by_signing: bool = False
+    *, actor: User, placement: Placement, reason: str, by_signing: bool = False
 ) -> Placement:
     """Take back a placement recorded by mistake; it stays visible, struck through."""
     placement = Placement.objects.select_for_update().get(pk=placement.pk)

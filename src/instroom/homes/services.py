@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from instroom import validation
+from instroom.accounts.models import User
 from instroom.audit import services as audit
 from instroom.policy import rules
 from instroom.regions.constants import OrganisationType
@@ -87,7 +88,7 @@ def _save_new(home: Home) -> Home:
     return home
 
 
-def _corporation(actor: Any, corporation: Organisation) -> None:
+def _corporation(actor: User, corporation: Organisation) -> None:
     if corporation.type != OrganisationType.CORPORATION or not rules.can_offer_homes(
         actor, corporation.pk
     ):
@@ -95,7 +96,7 @@ def _corporation(actor: Any, corporation: Organisation) -> None:
 
 
 @transaction.atomic
-def home_create(*, actor: Any, corporation: Organisation, **fields: Any) -> Home:
+def home_create(*, actor: User, corporation: Organisation, **fields: Any) -> Home:
     _corporation(actor, corporation)
     unknown = set(fields) - set(HOME_FIELDS)
     if unknown:
@@ -115,7 +116,7 @@ def home_create(*, actor: Any, corporation: Organisation, **fields: Any) -> Home
 
 
 @transaction.atomic
-def home_update(*, actor: Any, home: Home, **fields: Any) -> Home:
+def home_update(*, actor: User, home: Home, **fields: Any) -> Home:
     home = Home.objects.select_for_update().get(pk=home.pk)
     if not rules.can_manage_home(actor, home):
         raise PermissionDenied(_("You may only change homes of your own corporation."))
@@ -148,7 +149,7 @@ def home_update(*, actor: Any, home: Home, **fields: Any) -> Home:
     return home
 
 
-def home_transition(home: Home, *, actor: Any, to: str, action: str, note: str = "") -> Home:
+def home_transition(home: Home, *, actor: User, to: str, action: str, note: str = "") -> Home:
     """Move a home to another state, or refuse with a translated reason."""
     return transition(
         home,
@@ -162,7 +163,7 @@ def home_transition(home: Home, *, actor: Any, to: str, action: str, note: str =
 
 
 @transaction.atomic
-def home_withdraw(*, actor: Any, home: Home, reason: str) -> Home:
+def home_withdraw(*, actor: User, home: Home, reason: str) -> Home:
     home = Home.objects.select_for_update().get(pk=home.pk)
     if not rules.can_manage_home(actor, home):
         raise PermissionDenied(_("You may only withdraw homes of your own corporation."))
@@ -182,7 +183,7 @@ def home_withdraw(*, actor: Any, home: Home, reason: str) -> Home:
 
 
 @transaction.atomic
-def home_reopen(*, actor: Any, home: Home) -> Home:
+def home_reopen(*, actor: User, home: Home) -> Home:
     """Undo a withdrawal: the home is on offer again."""
     home = Home.objects.select_for_update().get(pk=home.pk)
     if not rules.can_manage_home(actor, home):
@@ -214,7 +215,7 @@ class ImportRejected(Exception):
 
 @transaction.atomic
 def homes_import(
-    *, actor: Any, corporation: Organisation, rows: list[tuple[int, dict[str, Any]]]
+    *, actor: User, corporation: Organisation, rows: list[tuple[int, dict[str, Any]]]
 ) -> list[Home]:
     """Offer every row, or none: one bad row (or a duplicate address) rolls back the lot and
     the caller gets each bad row's line number and reason."""

@@ -19,8 +19,7 @@ from .models import Home
 
 
 def _corporations(request: AuthenticatedHttpRequest) -> list[Organisation]:
-    ids = rules.actor_context(request.user).organisations("corporation_staff")
-    return list(Organisation.objects.filter(pk__in=ids).select_related("region"))
+    return list(selectors.corporations_offering(actor=request.user).select_related("region"))
 
 
 def _corporation(request: AuthenticatedHttpRequest) -> Organisation:

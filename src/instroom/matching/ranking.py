@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from instroom.accounts.models import User
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application, Client
 from instroom.homes.models import Home
@@ -250,7 +251,7 @@ def why_not(home: Home, application: Application, *, today: date) -> list[core.R
     return list(evaluation.reasons(0))
 
 
-def snapshot_store(ranked: Ranked, *, actor: Any, purpose: str) -> RankingSnapshot:
+def snapshot_store(ranked: Ranked, *, actor: User | None, purpose: str) -> RankingSnapshot:
     evaluation = ranked.evaluation
     eligible = [
         {

@@ -1,17 +1,17 @@
 """Reads of the match point, scoped by the policy."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from instroom.accounts.models import User
 from instroom.homes.models import Home
 from instroom.policy import rules
+from instroom.regions.models import Region
 
-from .constants import ACTIVE_MATCH_STATES
-from .models import Match, Parking, RankingSnapshot, Refusal
+from .constants import ACTIVE_MATCH_STATES, MatchState
+from .models import BatchRun, Match, Parking, RankingSnapshot, Refusal
 
 
-def match_list(*, actor: Any, active: bool | None = None) -> QuerySet[Match]:
+def match_list(*, actor: User, active: bool | None = None) -> QuerySet[Match]:
     qs = Match.objects.filter(rules.match_scope(actor)).select_related(
         "home", "home__municipality", "home__corporation", "client", "client__care_provider"
     )
@@ -22,11 +22,19 @@ def match_list(*, actor: Any, active: bool | None = None) -> QuerySet[Match]:
     return qs.order_by("-state_changed_at", "-pk")
 
 
-def match_get(*, actor: Any, pk: int) -> Match:
+def offers_to_answer(*, actor: User) -> QuerySet[Match]:
+    """Offers waiting for the answer of the care provider the actor writes applications for."""
+    return match_list(actor=actor, active=True).filter(
+        client__care_provider_id__in=rules.scope_for(actor).writing_organisations,
+        state__in=[MatchState.PROPOSED, MatchState.PROVIDER_ACCEPTED],
+    )
+
+
+def match_get(*, actor: User, pk: int) -> Match:
     return match_list(actor=actor).get(pk=pk)
 
 
-def snapshot_get(*, actor: Any, pk: int) -> RankingSnapshot:
+def snapshot_get(*, actor: User, pk: int) -> RankingSnapshot:
     homes = Home.objects.filter(rules.home_scope(actor))
     return RankingSnapshot.objects.select_related("home", "created_by").get(pk=pk, home__in=homes)
 
@@ -39,19 +47,40 @@ def snapshots_of(home: Home, limit: int = 10) -> list[RankingSnapshot]:
     )
 
 
-def refusals_pending(*, actor: Any) -> QuerySet[Refusal]:
-    regions = rules.actor_context(actor).regions("coordinator")
+def refusals_of(*, actor: User) -> QuerySet[Refusal]:
+    """Refusals in the regions whose refusals the actor judges (the service point)."""
+    regions = rules.scope_for(actor).coordinated_regions
+    return Refusal.objects.filter(match__region_id__in=regions)
+
+
+def refusals_pending(*, actor: User) -> QuerySet[Refusal]:
     return (
-        Refusal.objects.filter(match__region_id__in=regions, review="pending")
+        refusals_of(actor=actor)
+        .filter(review="pending")
         .select_related("match", "match__home", "match__client", "application")
         .order_by("match__state_changed_at")
     )
 
 
-def parkings_active(*, actor: Any) -> QuerySet[Parking]:
-    regions = rules.actor_context(actor).regions("coordinator")
+def parkings_of(*, actor: User) -> QuerySet[Parking]:
+    """Parkings of the clients of the regions the actor coordinates."""
+    regions = rules.scope_for(actor).coordinated_regions
+    return Parking.objects.filter(application__client__region_id__in=regions)
+
+
+def parkings_active(*, actor: User) -> QuerySet[Parking]:
     return (
-        Parking.objects.filter(application__client__region_id__in=regions, ended_on__isnull=True)
+        parkings_of(actor=actor)
+        .filter(ended_on__isnull=True)
         .select_related("application__client")
         .order_by("until")
     )
+
+
+def batch_regions(*, actor: User) -> QuerySet[Region]:
+    """The regions the actor may run batch matching for, by name."""
+    return Region.objects.filter(pk__in=rules.scope_for(actor).coordinated_regions).order_by("name")
+
+
+def batch_runs_of(*, actor: User) -> QuerySet[BatchRun]:
+    return BatchRun.objects.filter(region_id__in=rules.scope_for(actor).coordinated_regions)

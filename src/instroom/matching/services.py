@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instroom.accounts.constants import Role
+from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
-from instroom.accounts.selectors import users_with_role
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
@@ -25,7 +24,7 @@ from instroom.dates import add_months
 from instroom.homes.constants import HomeState
 from instroom.homes.models import Home
 from instroom.homes.services import home_transition
-from instroom.policy import rules
+from instroom.policy import audience, rules
 from instroom.statemachine import transition
 
 from . import ranking
@@ -42,7 +41,9 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _move(match: Match, *, actor: Any, to: str, action: str, note: str = "", **fields: Any) -> None:
+def _move(
+    match: Match, *, actor: User, to: str, action: str, note: str = "", **fields: Any
+) -> None:
     transition(
         match, machine=MATCH_MACHINE, to=to, actor=actor, action=action, fields=fields, note=note
     )
@@ -61,28 +62,28 @@ def _url(match: Match) -> str:
 
 
 def _care_workers(match: Match) -> Any:
-    return users_with_role(Role.APPLICANT_WORKER, organisation_id=match.client.care_provider_id)
+    return audience.applicant_workers_of(match.client.care_provider_id)
 
 
 def _corporation_staff(match: Match) -> Any:
-    return users_with_role(Role.CORPORATION_STAFF, organisation_id=match.home.corporation_id)
+    return audience.corporation_staff_of(match.home.corporation_id)
 
 
 def _coordinators(region_id: int) -> Any:
-    return users_with_role(Role.COORDINATOR, region_id=region_id)
+    return audience.coordinators_of(region_id)
 
 
 @transaction.atomic
 def match_propose(
     *,
-    actor: Any,
+    actor: User,
     home: Home,
     application: Application,
     snapshot: RankingSnapshot | None = None,
 ) -> Match:
     """The corporation proposes one candidate for its home. Refused (with the reason) when the
     home or the client is no longer free, or a hard filter excludes the pair now."""
-    if not rules.can_propose(actor, home):
+    if not rules.may_propose_for_home(actor, home):
         raise PermissionDenied(_("You may only propose candidates for your own homes."))
     home = Home.objects.select_for_update().get(pk=home.pk)
     application = (
@@ -165,7 +166,7 @@ def match_propose(
     return match
 
 
-def _release(match: Match, home: Home, application: Application, *, actor: Any) -> None:
+def _release(match: Match, home: Home, application: Application, *, actor: User) -> None:
     """The home goes back on offer and the client back into the pool."""
     if home.state in (HomeState.PROPOSED, HomeState.LET):
         home_transition(home, actor=actor, to=HomeState.OPEN, action="home.release")
@@ -178,7 +179,7 @@ def _decline(
     home: Home,
     application: Application,
     *,
-    actor: Any,
+    actor: User,
     to: str,
     action: str,
     reason: str,
@@ -207,7 +208,7 @@ def _check_reason(reason: str, note: str) -> None:
 
 @transaction.atomic
 def match_provider_decide(
-    *, actor: Any, match: Match, accept: bool, reason: str = "", note: str = ""
+    *, actor: User, match: Match, accept: bool, reason: str = "", note: str = ""
 ) -> Match:
     match, home, application = _lock(match)
     if not rules.can_decide_for_client(actor, match):
@@ -253,7 +254,7 @@ def match_provider_decide(
 
 @transaction.atomic
 def match_client_decide(
-    *, actor: Any, match: Match, accept: bool, reason: str = "", note: str = ""
+    *, actor: User, match: Match, accept: bool, reason: str = "", note: str = ""
 ) -> Match:
     """The care worker records the client's answer after the viewing."""
     match, home, application = _lock(match)
@@ -298,7 +299,7 @@ def match_client_decide(
 
 
 @transaction.atomic
-def match_cancel(*, actor: Any, match: Match, note: str) -> Match:
+def match_cancel(*, actor: User, match: Match, note: str) -> Match:
     """End an active offer (for example: the home turned out not to be available)."""
     match, home, application = _lock(match)
     if not rules.can_cancel_match(actor, match):
@@ -324,7 +325,7 @@ def match_cancel(*, actor: Any, match: Match, note: str) -> Match:
 
 
 @transaction.atomic
-def refusal_review(*, actor: Any, refusal: Refusal, justified: bool, note: str = "") -> Refusal:
+def refusal_review(*, actor: User, refusal: Refusal, justified: bool, note: str = "") -> Refusal:
     """The coordinator judges a refusal; the region's consequence follows an unjustified one."""
     refusal = Refusal.objects.select_for_update().select_related("match").get(pk=refusal.pk)
     if not rules.can_review_refusals(actor, refusal.match.region_id):
@@ -356,7 +357,7 @@ def refusal_review(*, actor: Any, refusal: Refusal, justified: bool, note: str =
     return refusal
 
 
-def _park_if_due(application: Application, *, actor: Any) -> Parking | None:
+def _park_if_due(application: Application, *, actor: User) -> Parking | None:
     config = settings_for(application.client.region_id)
     since = Parking.objects.filter(application=application).order_by("-starts_on").first()
     unjustified = Refusal.objects.filter(application=application, review=Review.UNJUSTIFIED)
@@ -392,13 +393,13 @@ def _park_if_due(application: Application, *, actor: Any) -> Parking | None:
 
 
 def _care_workers_of(application: Application) -> Any:
-    return users_with_role(
-        Role.APPLICANT_WORKER, organisation_id=application.client.care_provider_id
-    )
+    return audience.applicant_workers_of(application.client.care_provider_id)
 
 
 @transaction.atomic
-def parking_end(*, actor: Any, parking: Parking, reason: str, today: date | None = None) -> Parking:
+def parking_end(
+    *, actor: User | None, parking: Parking, reason: str, today: date | None = None
+) -> Parking:
     """End a parking early (undo of a mistake, or new circumstances), or when it expires."""
     parking = Parking.objects.select_for_update().get(pk=parking.pk)
     application = (
@@ -406,7 +407,7 @@ def parking_end(*, actor: Any, parking: Parking, reason: str, today: date | None
         .select_related("client")
         .get(pk=parking.application_id)
     )
-    if actor is not None and not rules.can_review_refusals(actor, application.client.region_id):
+    if actor is not None and not rules.may_end_parking(actor, application.client.region_id):
         raise PermissionDenied(_("Only the service point ends a parking."))
     if parking.ended_on is not None:
         raise ValidationError(_("This parking has already ended."))
@@ -465,11 +466,11 @@ def matches_follow_up(*, today: date | None = None) -> dict[str, int]:
     return counts
 
 
-def batch_start(*, actor: Any, region: Any) -> BatchRun:
+def batch_start(*, actor: User, region: Any) -> BatchRun:
     """Queue a batch matching run for the region's open homes (the worker carries it out)."""
     from .tasks import batch_matching
 
-    if not rules.can_review_refusals(actor, region.pk):
+    if not rules.may_run_batch_matching(actor, region.pk):
         raise PermissionDenied(_("Only the service point runs batch matching."))
     batch_run = BatchRun.objects.create(region=region, started_by=actor)
     audit.record_change(actor=actor, action="batch.start", obj=batch_run, region_id=region.pk)
@@ -480,12 +481,12 @@ def batch_start(*, actor: Any, region: Any) -> BatchRun:
 
 @transaction.atomic
 def batch_confirm(
-    *, actor: Any, batch_run: BatchRun, selected: list[int]
+    *, actor: User, batch_run: BatchRun, selected: list[int]
 ) -> tuple[list[Match], list[str]]:
     """Turn the confirmed pairs into proposals of the ordinary offer workflow. Each pair stands
     on its own: one that is no longer possible is reported, the others go ahead."""
     batch_run = BatchRun.objects.select_for_update().get(pk=batch_run.pk)
-    if not rules.can_review_refusals(actor, batch_run.region_id):
+    if not rules.may_run_batch_matching(actor, batch_run.region_id):
         raise PermissionDenied(_("Only the service point confirms a batch."))
     if batch_run.status != BatchRun.Status.DONE:
         raise ValidationError(_("This run has no proposal to confirm."))

@@ -27,7 +27,7 @@ from .constants import (
     reason_text,
 )
 from .forms import DecideForm, NoteForm, ReviewForm
-from .models import BatchRun, Match, Parking, RankingSnapshot, Refusal
+from .models import BatchRun, Match, RankingSnapshot
 
 COMPONENT_LABELS = {
     "preference": gettext_lazy("Preference"),
@@ -105,7 +105,8 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "config": ranked.config,
             "show_all": show_all,
             "shown": SHOWN,
-            "can_propose": rules.can_propose(request.user, home) and home.state == HomeState.OPEN,
+            "can_propose": rules.may_propose_for_home(request.user, home)
+            and home.state == HomeState.OPEN,
             "earlier": selectors.snapshots_of(home),
             "distribution": distribution,
             "matches": Match.objects.filter(home=home)
@@ -164,7 +165,7 @@ def snapshot_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     home = _home(request, pk)
-    if not rules.can_propose(request.user, home):
+    if not rules.may_propose_for_home(request.user, home):
         raise PermissionDenied
     application = Application.objects.filter(
         pk=int_param(request.POST.get("application")), client__region_id=home.region_id
@@ -309,9 +310,7 @@ def refusals(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    refusal = Refusal.objects.filter(
-        pk=pk, match__region_id__in=rules.actor_context(request.user).regions("coordinator")
-    ).first()
+    refusal = selectors.refusals_of(actor=request.user).filter(pk=pk).first()
     if refusal is None:
         raise Http404
     form = ReviewForm(request.POST)
@@ -334,10 +333,7 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def parking_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    parking = Parking.objects.filter(
-        pk=pk,
-        application__client__region_id__in=rules.actor_context(request.user).regions("coordinator"),
-    ).first()
+    parking = selectors.parkings_of(actor=request.user).filter(pk=pk).first()
     if parking is None:
         raise Http404
     form = NoteForm(request.POST, prefix="end")
@@ -352,11 +348,7 @@ def parking_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _coordinator_region(request: AuthenticatedHttpRequest) -> Any:
-    from instroom.regions.models import Region
-
-    regions = Region.objects.filter(
-        pk__in=rules.actor_context(request.user).regions("coordinator")
-    ).order_by("name")
+    regions = selectors.batch_regions(actor=request.user)
     wanted = request.POST.get("region") or request.GET.get("region")
     return next((r for r in regions if r.slug == wanted), regions.first())
 
@@ -380,9 +372,7 @@ def batch(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _run(request: AuthenticatedHttpRequest, pk: int) -> BatchRun:
-    found = BatchRun.objects.filter(
-        pk=pk, region_id__in=rules.actor_context(request.user).regions("coordinator")
-    ).first()
+    found = selectors.batch_runs_of(actor=request.user).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found

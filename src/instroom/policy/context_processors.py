@@ -2,10 +2,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .rules import actor_context
+from .rules import menu_for
 
 
 def policy(request: HttpRequest) -> dict[str, Any]:
-    """Roles for the navigation; templates never decide access, they only hide dead links."""
-    user = getattr(request, "user", None)
-    return {"actor": actor_context(user)}
+    """The main menu's entries; templates never decide access, they only hide dead links."""
+    return {"menu": menu_for(getattr(request, "user", None))}

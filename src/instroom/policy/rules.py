@@ -3,19 +3,29 @@
 Three layers, all here:
 1. URL rules: every URL name of the project maps to a rule (the table: `url_rules.py`; a
    test enforces it); the middleware and the API permission class refuse anything without one.
-2. Object rules: which clients a user may see (`client_scope`), which actions they may take.
+2. Object rules: one named question per thing the product gates (`may_coordinate_region`,
+   `may_propose_for_home`, `can_support`, ...), and the scope a user works on (`scope_for`,
+   `client_scope`) that selectors filter by. Nothing outside `policy/` reads a role name
+   (`policy/tests/test_role_names.py`); who is told of what lives in `policy/audience.py`.
 3. Data minimisation: how much of a client a user may see (`client_detail_level`).
 """
+
+from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q
 
 from instroom.accounts.constants import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from instroom.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,23 @@ class Grant:
     organisation_type: str
     region_id: int
     represents_id: int | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user works on, named by what they do there rather than by role: the ids the
+    selectors filter by. A user may hold several at once."""
+
+    coordinated_regions: frozenset[int]  # the service point: every case of these regions
+    administered_regions: frozenset[int]  # configuration of these regions, no case content
+    writing_organisations: frozenset[int]  # care providers whose applications the user writes
+    supporting_organisations: frozenset[int]  # ambulant care providers whose clients they support
+    corporations: frozenset[int]  # corporations whose homes the user offers
+    welfare_organisations: frozenset[int]  # welfare organisations tenancies are handed over to
+    police_organisations: frozenset[int]  # police: a case only when invited to its session
+    represented_municipalities: frozenset[int]  # municipalities the user speaks for (aggregates)
+    sits_on_tables: bool  # assesses the cases on the agendas of their tables
+    regions: frozenset[int]  # every region the user works in, whatever they do there
 
 
 @dataclass
@@ -51,11 +78,26 @@ class ActorContext:
             g.represents_id for g in self.grants if g.role == Role.MUNICIPALITY and g.represents_id
         )
 
+    @cached_property
+    def scope(self) -> Scope:
+        return Scope(
+            coordinated_regions=self.regions(Role.COORDINATOR),
+            administered_regions=self.regions(Role.ADMINISTRATOR),
+            writing_organisations=self.organisations(Role.APPLICANT_WORKER),
+            supporting_organisations=self.organisations(Role.SUPPORT_WORKER),
+            corporations=self.organisations(Role.CORPORATION_STAFF),
+            welfare_organisations=self.organisations(Role.WELFARE),
+            police_organisations=self.organisations(Role.POLICE),
+            represented_municipalities=self.municipalities(),
+            sits_on_tables=self.has(Role.TABLE_MEMBER),
+            regions=self.regions(),
+        )
+
 
 _ANON = ActorContext()
 
 
-def actor_context(user: Any) -> ActorContext:
+def actor_context(user: User | AnonymousUser | None) -> ActorContext:
     """The user's active roles, read once per request and kept on the user object."""
     if user is None or not getattr(user, "is_authenticated", False):
         return _ANON
@@ -73,12 +115,29 @@ def actor_context(user: Any) -> ActorContext:
             m.organisation.represents_id,
         )
         for m in Membership.objects.filter(
-            user=user, active=True, organisation__active=True
+            user_id=cast(int, user.pk), active=True, organisation__active=True
         ).select_related("organisation")
     ]
     ctx = ActorContext(grants=grants, is_superuser=user.is_superuser)
-    user._instroom_actor = ctx
+    user._instroom_actor = ctx  # type: ignore[union-attr]
     return ctx
+
+
+def scope_for(user: User | AnonymousUser | None) -> Scope:
+    """What the user works on (nothing, signed out); selectors filter by it."""
+    return actor_context(user).scope
+
+
+def grants_of(user: User | AnonymousUser | None) -> list[Grant]:
+    """The user's active memberships (role, organisation, region), e.g. to tell them who they
+    are. Never a decision: ask a question below."""
+    return list(actor_context(user).grants)
+
+
+def roles_of(user: User | AnonymousUser | None) -> frozenset[str]:
+    """The role codes a user holds: recorded with each change in the audit log, and shown
+    (as labels) where a user asks who they are. Never a decision: ask a question below."""
+    return actor_context(user).roles
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +243,7 @@ SECOND_FACTOR_EXEMPT = frozenset(
 )
 
 
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: User | AnonymousUser) -> bool:
     from django.conf import settings
 
     if not settings.INSTROOM_2FA_REQUIRED or not getattr(user, "is_authenticated", False):
@@ -193,42 +252,97 @@ def needs_second_factor(user: Any) -> bool:
     return ctx.is_superuser or bool(ctx.roles & SECOND_FACTOR_ROLES)
 
 
-def second_factor_missing(user: Any) -> bool:
+def second_factor_missing(user: User | AnonymousUser) -> bool:
     """Signed in with a password only, while the role demands a second factor."""
-    return needs_second_factor(user) and not user.is_verified()
+    return needs_second_factor(user) and not user.is_verified()  # type: ignore[union-attr]
 
 
-def can_use_api_tokens(user: Any) -> bool:
+# The main menu: the entries each role finds there. The menu only hides links a user has no use
+# for; the URL rules and the questions below decide access.
+MENU: dict[str, frozenset[str]] = {
+    "clients": frozenset({Role.COORDINATOR, Role.APPLICANT_WORKER, Role.SUPPORT_WORKER}),
+    "sessions": frozenset({Role.COORDINATOR, Role.TABLE_MEMBER, Role.POLICE}),
+    "homes": frozenset({Role.COORDINATOR, Role.CORPORATION_STAFF}),
+    "distribution": frozenset(
+        {Role.COORDINATOR, Role.MUNICIPALITY, Role.CORPORATION_STAFF, Role.ADMINISTRATOR}
+    ),
+    "forecast": frozenset({Role.COORDINATOR, Role.MUNICIPALITY, Role.ADMINISTRATOR}),
+    "monitoring": frozenset({Role.COORDINATOR, Role.MUNICIPALITY, Role.CORPORATION_STAFF}),
+    "offers": frozenset(
+        {Role.COORDINATOR, Role.CORPORATION_STAFF, Role.APPLICANT_WORKER, Role.SUPPORT_WORKER}
+    ),
+    "contracts": frozenset(
+        {
+            Role.COORDINATOR,
+            Role.CORPORATION_STAFF,
+            Role.APPLICANT_WORKER,
+            Role.SUPPORT_WORKER,
+            Role.WELFARE,
+        }
+    ),
+    "meetings": frozenset({Role.COORDINATOR, Role.SUPPORT_WORKER}),
+    # case table, refusals, batch matching, the pool, the check queue and the access log
+    "service_point": frozenset({Role.COORDINATOR}),
+}
+
+
+def menu_for(user: User | AnonymousUser | None) -> dict[str, bool]:
+    """Which entries of the main menu the user sees (none, signed out or without a role)."""
+    roles = actor_context(user).roles
+    if not roles:
+        return {}
+    return {entry: bool(roles & allowed) for entry, allowed in MENU.items()}
+
+
+def can_use_api_tokens(user: User) -> bool:
     """Roles that work with cases may let their own software use the API as themselves."""
     return CASE_WORKER.allows(user)
 
 
-def can_revoke_others_api_tokens(user: Any) -> bool:
+def can_revoke_others_api_tokens(user: User) -> bool:
     """Administrators may revoke (never make, never read) other users' API tokens."""
     return ADMIN_SITE.allows(user)
 
 
-def can_manage_users(user: Any, region_id: int) -> bool:
+def can_manage_users(user: User, region_id: int) -> bool:
     ctx = actor_context(user)
-    return ctx.is_superuser or region_id in ctx.regions(Role.ADMINISTRATOR)
+    return ctx.is_superuser or region_id in ctx.scope.administered_regions
 
 
-def client_scope(user: Any) -> Q:
+def may_coordinate_region(user: User | AnonymousUser, region_id: int) -> bool:
+    """The service point of the region: sees every case of it and steers every step."""
+    return region_id in scope_for(user).coordinated_regions
+
+
+def may_work_in_region(user: User, region_id: int) -> bool:
+    """Holds any role in the region (e.g. to be invited to one of its table's cases)."""
+    return region_id in scope_for(user).regions
+
+
+def acting_organisation(user: User, region_id: int) -> int | None:
+    """The organisation the user acts for in this region (the first, if several)."""
+    for grant in actor_context(user).grants:
+        if grant.region_id == region_id:
+            return grant.organisation_id
+    return None
+
+
+def client_scope(user: User) -> Q:
     """A filter on Client: the clients this user may open. Nothing, when in doubt."""
     ctx = actor_context(user)
     scope = Q(pk__in=[])
-    if regions := ctx.regions(Role.COORDINATOR):
+    if regions := ctx.scope.coordinated_regions:
         scope |= Q(region_id__in=regions)
-    if orgs := ctx.organisations(Role.APPLICANT_WORKER):
+    if orgs := ctx.scope.writing_organisations:
         scope |= Q(care_provider_id__in=orgs)
-    if orgs := ctx.organisations(Role.SUPPORT_WORKER):
+    if orgs := ctx.scope.supporting_organisations:
         scope |= Q(support_provider_id__in=orgs)
     if ctx.grants:
         scope |= Q(pk__in=assessment_client_ids(user))
-    if orgs := ctx.organisations(Role.CORPORATION_STAFF):
+    if orgs := ctx.scope.corporations:
         # A corporation meets the person once the care provider has agreed to its proposal.
         scope |= Q(pk__in=corporation_client_ids(orgs))
-    if orgs := ctx.organisations(Role.WELFARE):
+    if orgs := ctx.scope.welfare_organisations:
         # Welfare and district teams meet the client once the case is handed over to them.
         scope |= Q(pk__in=welfare_client_ids(orgs))
     return scope
@@ -252,7 +366,7 @@ def corporation_client_ids(corporation_ids: frozenset[int]) -> Any:
     ).values("client_id")
 
 
-def assessment_client_ids(user: Any) -> Any:
+def assessment_client_ids(user: User) -> Any:
     """Clients on an open agenda of a table the user sits on, or of a case they are invited to
     (the only way police see a case): for that session only, until it is closed."""
     from django.apps import apps
@@ -265,7 +379,7 @@ def assessment_client_ids(user: Any) -> Any:
     ).values("application__client_id")
 
 
-def _assessment_ids(user: Any, ctx: ActorContext) -> frozenset[int]:
+def _assessment_ids(user: User, ctx: ActorContext) -> frozenset[int]:
     """Once per request (the context lives on the user object), so list pages stay flat."""
     if ctx.assessment_ids is None:
         ctx.assessment_ids = frozenset(
@@ -274,167 +388,247 @@ def _assessment_ids(user: Any, ctx: ActorContext) -> frozenset[int]:
     return ctx.assessment_ids
 
 
-def can_plan_sessions(user: Any, region_id: int) -> bool:
-    return region_id in actor_context(user).regions(Role.COORDINATOR)
+# -- assessment ---------------------------------------------------------------------------------
 
 
-def is_chair(user: Any, table_id: int) -> bool:
+def can_plan_sessions(user: User, region_id: int) -> bool:
+    return may_coordinate_region(user, region_id)
+
+
+def may_follow_sessions(user: User | AnonymousUser) -> bool:
+    """Has sessions to follow: plans them, sits on a table, or may be invited (police)."""
+    scope = scope_for(user)
+    return bool(scope.coordinated_regions or scope.sits_on_tables or scope.police_organisations)
+
+
+def is_chair(user: User, table_id: int) -> bool:
     from django.apps import apps
 
     member = apps.get_model("assessment", "TableMember")
     return member.objects.filter(user=user, table_id=table_id, is_chair=True, active=True).exists()
 
 
-def can_see_session(user: Any, session: Any) -> bool:
+def _sits_on(user: User, session: Any) -> bool:
+    return bool(session.table.members.filter(user=user, active=True).exists())
+
+
+def can_see_session(user: User, session: Any) -> bool:
     """Coordinators of the region, members of the table, and anyone invited to one of its cases."""
     if can_plan_sessions(user, session.table.region_id):
         return True
-    if session.table.members.filter(user=user, active=True).exists():
+    if _sits_on(user, session):
         return True
-    return session.items.filter(invitations__user=user).exists()
+    return bool(session.items.filter(invitations__user=user).exists())
 
 
-def can_create_application(user: Any, care_provider_id: int) -> bool:
-    return care_provider_id in actor_context(user).organisations(Role.APPLICANT_WORKER)
+def may_read_whole_agenda(user: User, session: Any) -> bool:
+    """Coordinators and members see every case of the agenda; someone invited only their case."""
+    return can_plan_sessions(user, session.table.region_id) or _sits_on(user, session)
 
 
-def can_edit_application(user: Any, client: Any) -> bool:
-    return client.care_provider_id in actor_context(user).organisations(Role.APPLICANT_WORKER)
+def may_close_session(user: User, session: Any) -> bool:
+    return can_plan_sessions(user, session.table.region_id) or is_chair(user, session.table_id)
 
 
-def can_check_applications(user: Any, region_id: int) -> bool:
-    return region_id in actor_context(user).regions(Role.COORDINATOR)
+def invitable_party(user: User) -> str | None:
+    """Whom an invited participant speaks for at the table, as `assessment.InvitationKind`
+    names it ("police", "corporation", "care"); None for anyone else."""
+    scope = scope_for(user)
+    if scope.police_organisations:
+        return "police"
+    if scope.corporations:
+        return "corporation"
+    if scope.writing_organisations or scope.supporting_organisations:
+        return "care"
+    return None
 
 
-def can_withdraw_application(user: Any, client: Any) -> bool:
+# -- applications and privacy ---------------------------------------------------------------------
+
+
+def may_write_applications(user: User | AnonymousUser) -> bool:
+    """Writes applications with clients for at least one care provider."""
+    return bool(scope_for(user).writing_organisations)
+
+
+def can_create_application(user: User, care_provider_id: int) -> bool:
+    return care_provider_id in scope_for(user).writing_organisations
+
+
+def can_edit_application(user: User, client: Any) -> bool:
+    return client.care_provider_id in scope_for(user).writing_organisations
+
+
+def can_check_applications(user: User, region_id: int) -> bool:
+    """The service point checks submitted applications: returns or completes them."""
+    return may_coordinate_region(user, region_id)
+
+
+def can_withdraw_application(user: User, client: Any) -> bool:
     return can_edit_application(user, client) or can_check_applications(user, client.region_id)
 
 
-def home_scope(user: Any) -> Q:
+def may_handle_privacy_requests(user: User, region_id: int) -> bool:
+    """The client's rights (access, correction, erasure) are handled by the service point of
+    the client's region, the controller's contact for the client."""
+    return may_coordinate_region(user, region_id)
+
+
+# -- homes and matching -------------------------------------------------------------------------
+
+
+def home_scope(user: User) -> Q:
     """A filter on Home: the corporation's own offers, and every offer in a coordinator's
     region. Care providers see a home only through a match (the matching stage)."""
-    ctx = actor_context(user)
     scope = Q(pk__in=[])
-    if orgs := ctx.organisations(Role.CORPORATION_STAFF):
+    if orgs := scope_for(user).corporations:
         scope |= Q(corporation_id__in=orgs)
-    if regions := ctx.regions(Role.COORDINATOR):
+    if regions := scope_for(user).coordinated_regions:
         scope |= Q(region_id__in=regions)
     return scope
 
 
-def can_offer_homes(user: Any, corporation_id: int) -> bool:
-    return corporation_id in actor_context(user).organisations(Role.CORPORATION_STAFF)
+def can_offer_homes(user: User, corporation_id: int) -> bool:
+    return corporation_id in scope_for(user).corporations
 
 
-def can_manage_home(user: Any, home: Any) -> bool:
+def can_manage_home(user: User, home: Any) -> bool:
     return can_offer_homes(user, home.corporation_id)
 
 
-def match_scope(user: Any) -> Q:
+def match_scope(user: User) -> Q:
     """A filter on Match: the corporation's homes, the care provider's clients (applicant and
     support workers), and the coordinator's region."""
-    ctx = actor_context(user)
+    mine = scope_for(user)
     scope = Q(pk__in=[])
-    if orgs := ctx.organisations(Role.CORPORATION_STAFF):
+    if orgs := mine.corporations:
         scope |= Q(home__corporation_id__in=orgs)
-    if orgs := ctx.organisations(Role.APPLICANT_WORKER):
+    if orgs := mine.writing_organisations:
         scope |= Q(client__care_provider_id__in=orgs)
-    if orgs := ctx.organisations(Role.SUPPORT_WORKER):
+    if orgs := mine.supporting_organisations:
         scope |= Q(client__support_provider_id__in=orgs)
-    if regions := ctx.regions(Role.COORDINATOR):
+    if regions := mine.coordinated_regions:
         scope |= Q(region_id__in=regions)
     return scope
 
 
-def can_propose(user: Any, home: Any) -> bool:
+def may_propose_for_home(user: User, home: Any) -> bool:
     """The corporation for its own homes; the service point when it confirms a batch run."""
-    return can_manage_home(user, home) or home.region_id in actor_context(user).regions(
-        Role.COORDINATOR
-    )
+    return can_manage_home(user, home) or may_coordinate_region(user, home.region_id)
 
 
-def can_decide_for_client(user: Any, match: Any) -> bool:
+def can_decide_for_client(user: User, match: Any) -> bool:
     """The client's own care provider answers the offer, and records the client's answer."""
-    return match.client.care_provider_id in actor_context(user).organisations(Role.APPLICANT_WORKER)
+    return match.client.care_provider_id in scope_for(user).writing_organisations
 
 
-def can_cancel_match(user: Any, match: Any) -> bool:
-    return can_manage_home(user, match.home) or match.region_id in actor_context(user).regions(
-        Role.COORDINATOR
-    )
+def can_cancel_match(user: User, match: Any) -> bool:
+    return can_manage_home(user, match.home) or may_coordinate_region(user, match.region_id)
 
 
-def can_review_refusals(user: Any, region_id: int) -> bool:
-    return region_id in actor_context(user).regions(Role.COORDINATOR)
+def can_review_refusals(user: User, region_id: int) -> bool:
+    return may_coordinate_region(user, region_id)
 
 
-def can_record_placements(user: Any, region_id: int) -> bool:
+def may_end_parking(user: User, region_id: int) -> bool:
+    """The service point ends a parking early (a mistake undone, or new circumstances)."""
+    return may_coordinate_region(user, region_id)
+
+
+def may_run_batch_matching(user: User, region_id: int) -> bool:
+    """The service point runs batch matching for its region and confirms its proposals."""
+    return may_coordinate_region(user, region_id)
+
+
+def can_record_placements(user: User, region_id: int) -> bool:
     """The service point records placements by hand; signing a contract records one too
     (`can_place_by_signing`)."""
-    return region_id in actor_context(user).regions(Role.COORDINATOR)
+    return may_coordinate_region(user, region_id)
 
 
-def can_place_by_signing(user: Any, region_id: int, corporation_id: int) -> bool:
+def can_place_by_signing(user: User, region_id: int, corporation_id: int) -> bool:
     """A corporation's signed contract counts as its placement."""
     return can_offer_homes(user, corporation_id) or can_record_placements(user, region_id)
 
 
-def contract_scope(user: Any) -> Q:
+# -- tenancy and support ------------------------------------------------------------------------
+
+
+def contract_scope(user: User) -> Q:
     """A filter on support.Contract: the parties of the match it follows (a contract has the
     same home, client and region), and the welfare organisation it is handed over to."""
     scope = match_scope(user)
-    if orgs := actor_context(user).organisations(Role.WELFARE):
+    if orgs := scope_for(user).welfare_organisations:
         scope |= Q(welfare_organisation_id__in=orgs)
     return scope
 
 
-def _coordinates(user: Any, region_id: int) -> bool:
-    return region_id in actor_context(user).regions(Role.COORDINATOR)
+def may_prepare_contract(user: User, match: Any) -> bool:
+    """The landlord (the home's corporation) draws up the contract of an accepted match; the
+    service point may do so on its behalf."""
+    return can_manage_home(user, match.home) or may_coordinate_region(user, match.home.region_id)
 
 
-def can_manage_contract(user: Any, contract: Any) -> bool:
+def can_manage_contract(user: User, contract: Any) -> bool:
     """The landlord (the home's corporation) prepares, signs and records the move; the service
     point may do so on its behalf."""
-    return can_manage_home(user, contract.home) or _coordinates(user, contract.region_id)
+    return can_manage_home(user, contract.home) or may_coordinate_region(user, contract.region_id)
 
 
-def can_support(user: Any, contract: Any) -> bool:
+def can_support(user: User, contract: Any) -> bool:
     """The ambulant care provider's support workers plan and record the meetings."""
-    orgs = actor_context(user).organisations(Role.SUPPORT_WORKER)
-    return contract.client.support_provider_id in orgs or _coordinates(user, contract.region_id)
+    orgs = scope_for(user).supporting_organisations
+    return contract.client.support_provider_id in orgs or may_coordinate_region(
+        user, contract.region_id
+    )
 
 
-def can_add_orientation(user: Any, client: Any) -> bool:
-    ctx = actor_context(user)
+def may_subscribe_to_calendar(user: User) -> bool:
+    """Support workers may follow their meetings in their own calendar program."""
+    return bool(scope_for(user).supporting_organisations)
+
+
+def can_add_orientation(user: User, client: Any) -> bool:
+    scope = scope_for(user)
     return (
-        client.care_provider_id in ctx.organisations(Role.APPLICANT_WORKER)
-        or client.support_provider_id in ctx.organisations(Role.SUPPORT_WORKER)
-        or _coordinates(user, client.region_id)
+        client.care_provider_id in scope.writing_organisations
+        or client.support_provider_id in scope.supporting_organisations
+        or may_coordinate_region(user, client.region_id)
         or (
-            bool(ctx.organisations(Role.WELFARE))
+            bool(scope.welfare_organisations)
             and client.contracts.filter(
-                welfare_organisation_id__in=ctx.organisations(Role.WELFARE)
+                welfare_organisation_id__in=scope.welfare_organisations
             ).exists()
         )
     )
 
 
-def can_report_signal(user: Any, contract: Any) -> bool:
-    ctx = actor_context(user)
+def can_report_signal(user: User, contract: Any) -> bool:
+    scope = scope_for(user)
     return (
         can_manage_contract(user, contract)
-        or contract.client.support_provider_id in ctx.organisations(Role.SUPPORT_WORKER)
-        or contract.welfare_organisation_id in ctx.organisations(Role.WELFARE)
+        or contract.client.support_provider_id in scope.supporting_organisations
+        or contract.welfare_organisation_id in scope.welfare_organisations
     )
 
 
-def can_decide_final(user: Any, contract: Any) -> bool:
+def can_decide_final(user: User, contract: Any) -> bool:
     """The final evaluation is a joint one: the support worker or the landlord records it."""
     return can_manage_contract(user, contract) or can_support(user, contract)
 
 
-def can_run_case_table(user: Any, region_id: int) -> bool:
-    return _coordinates(user, region_id)
+def can_run_case_table(user: User, region_id: int) -> bool:
+    return may_coordinate_region(user, region_id)
+
+
+# -- aggregates ---------------------------------------------------------------------------------
+
+
+def can_forecast(user: User, region_id: int) -> bool:
+    """The forecast is aggregates only: the service point, the region's administrators and
+    its municipalities."""
+    ctx = actor_context(user)
+    return region_id in ctx.regions(Role.COORDINATOR, Role.ADMINISTRATOR, Role.MUNICIPALITY)
 
 
 @dataclass(frozen=True)
@@ -451,7 +645,7 @@ class DistributionView:
         return self.everything or bool(self.municipality_ids or self.corporation_ids)
 
 
-def distribution_view(user: Any, region_id: int) -> DistributionView:
+def distribution_view(user: User, region_id: int) -> DistributionView:
     ctx = actor_context(user)
     everything = ctx.is_superuser or region_id in ctx.regions(Role.COORDINATOR, Role.ADMINISTRATOR)
     municipalities = frozenset(
@@ -619,7 +813,7 @@ APPLICATION_FIELD_GROUP: dict[str, FieldGroup] = {
 }
 
 
-def client_audiences(user: Any, client: Any) -> frozenset[Audience]:
+def client_audiences(user: User, client: Any) -> frozenset[Audience]:
     """Every relationship `user` has to `client` (none: the client is not theirs to see)."""
     ctx = actor_context(user)
     found: set[Audience] = set()
@@ -676,7 +870,7 @@ def detail_level(audiences: frozenset[Audience]) -> Detail:
     return Detail.PSEUDONYM if groups else Detail.NONE
 
 
-def client_detail_level(user: Any, client: Any) -> Detail:
+def client_detail_level(user: User, client: Any) -> Detail:
     return detail_level(client_audiences(user, client))
 
 

@@ -100,7 +100,7 @@ URL_RULES: dict[str, Rule] = {
     "api:home-list": HOME_READER,
     "api:home-detail": HOME_READER,
     "api:home-withdraw": CORPORATION,
-    # matching (object access: match_scope, can_propose, can_decide_for_client, is coordinator)
+    # matching (object access: match_scope, may_propose_for_home, can_decide_for_client, is coordinator)
     "matching:ranking": HOME_READER,
     "matching:snapshot": HOME_READER,
     "matching:propose": CORPORATION,
@@ -123,7 +123,7 @@ URL_RULES: dict[str, Rule] = {
     "distribution:realisation": DISTRIBUTION_READER,
     "distribution:placements": COORDINATOR,
     "distribution:placement_undo": COORDINATOR,
-    # forecast (object access: reporting.forecasting.can_forecast; aggregates only)
+    # forecast (object access: rules.can_forecast; aggregates only)
     "forecast:index": REGION_READER,
     "forecast:region": REGION_READER,
     "forecast:scenario": REGION_READER,

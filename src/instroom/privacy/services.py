@@ -29,7 +29,7 @@ CORRECTABLE = frozenset({"first_name", "last_name", "date_of_birth", "bsn"})
 
 
 def _require_coordinator(actor: User, client: Client) -> None:
-    if not rules.can_check_applications(actor, client.region_id):
+    if not rules.may_handle_privacy_requests(actor, client.region_id):
         raise PermissionDenied(_("Only the service point handles requests about personal data."))
 
 

@@ -20,7 +20,7 @@ from .forms import CorrectForm, EraseForm
 
 def _client(request: AuthenticatedHttpRequest, pk: int) -> Client:
     client = Client.objects.filter(pk=pk).select_related("region").first()
-    if client is None or not rules.can_check_applications(request.user, client.region_id):
+    if client is None or not rules.may_handle_privacy_requests(request.user, client.region_id):
         raise Http404
     return client
 

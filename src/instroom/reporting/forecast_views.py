@@ -13,6 +13,7 @@ from instroom.forecast.models import Scenario
 from instroom.forms import NLDesignFormMixin
 from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.pdf import pdf_response
+from instroom.policy import rules
 from instroom.regions.models import Region
 from instroom.spreadsheet import safe_row
 
@@ -48,15 +49,13 @@ class ScenarioForm(NLDesignFormMixin, forms.Form):
 
 def _region(request: AuthenticatedHttpRequest, slug: str) -> Region:
     region = get_object_or_404(Region, slug=slug)
-    if not forecasting.can_forecast(request.user, region.pk):
+    if not rules.can_forecast(request.user, region.pk):
         raise Http404
     return region
 
 
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    regions = [
-        r for r in Region.objects.order_by("name") if forecasting.can_forecast(request.user, r.pk)
-    ]
+    regions = [r for r in Region.objects.order_by("name") if rules.can_forecast(request.user, r.pk)]
     if not regions:
         raise PermissionDenied
     return redirect("forecast:region", slug=regions[0].slug)
@@ -97,7 +96,7 @@ def region_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 def _scenario(request: AuthenticatedHttpRequest, pk: int) -> Scenario:
     scenario = get_object_or_404(Scenario.objects.select_related("region"), pk=pk)
-    if not forecasting.can_forecast(request.user, scenario.region_id):
+    if not rules.can_forecast(request.user, scenario.region_id):
         raise Http404
     return scenario
 

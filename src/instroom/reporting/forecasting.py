@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instroom.accounts.models import User
 from instroom.audit import services as audit
 from instroom.forecast.models import Scenario
 from instroom.forecast.simulation import Inputs, simulate
@@ -30,12 +31,6 @@ EDITABLE = (
 )
 
 
-def can_forecast(user: Any, region_id: int) -> bool:
-    return region_id in rules.actor_context(user).regions(
-        "coordinator", "administrator", "municipality"
-    )
-
-
 def inputs_of(scenario: Scenario) -> Inputs:
     return Inputs(**scenario.inputs)
 
@@ -43,14 +38,14 @@ def inputs_of(scenario: Scenario) -> Inputs:
 @transaction.atomic
 def scenario_create(
     *,
-    actor: Any,
+    actor: User,
     region: Region,
     name: str,
     changes: dict[str, float],
     years: int = 10,
     runs: int = 1000,
 ) -> Scenario:
-    if not can_forecast(actor, region.pk):
+    if not rules.can_forecast(actor, region.pk):
         raise PermissionDenied(_("You may not make forecasts for this region."))
     if not name.strip():
         raise ValidationError({"name": _("Give the scenario a name.")})
@@ -96,10 +91,10 @@ def scenario_create(
     return scenario
 
 
-def scenario_run(*, actor: Any, scenario: Scenario) -> Scenario:
+def scenario_run(*, actor: User, scenario: Scenario) -> Scenario:
     from .tasks import forecast_scenario
 
-    if not can_forecast(actor, scenario.region_id):
+    if not rules.can_forecast(actor, scenario.region_id):
         raise PermissionDenied(_("You may not make forecasts for this region."))
     Scenario.objects.filter(pk=scenario.pk).update(status=Scenario.Status.QUEUED, progress=0)
     forecast_scenario.enqueue(scenario.pk)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from instroom.accounts.constants import Role
+from instroom.accounts.models import User
 from instroom.forms import NLDesignFormMixin
 from instroom.http import AuthenticatedHttpRequest
 from instroom.policy import rules
@@ -35,26 +35,16 @@ class Viewer:
         return self.audience == Audience.SERVICE_POINT
 
 
-def viewer(user: object, region: Region) -> Viewer | None:
+def viewer(user: User, region: Region) -> Viewer | None:
     """The service point sees everything of its region; a municipality its own municipality
     and the region, suppressed; a corporation its own homes. Anyone else: None."""
-    ctx = rules.actor_context(user)
-    if region.pk in ctx.regions(Role.COORDINATOR):
+    if rules.may_coordinate_region(user, region.pk):
         return Viewer(Audience.SERVICE_POINT, frozenset(), frozenset())
-    municipalities = frozenset(
-        g.represents_id
-        for g in ctx.grants
-        if g.role == Role.MUNICIPALITY and g.region_id == region.pk and g.represents_id
-    )
-    if municipalities:
-        return Viewer(Audience.PUBLISHED, municipalities, frozenset())
-    corporations = frozenset(
-        g.organisation_id
-        for g in ctx.grants
-        if g.role == Role.CORPORATION_STAFF and g.region_id == region.pk
-    )
-    if corporations:
-        return Viewer(Audience.CORPORATION, frozenset(), corporations)
+    own = rules.distribution_view(user, region.pk)  # the same "own part of the region" question
+    if own.municipality_ids:
+        return Viewer(Audience.PUBLISHED, own.municipality_ids, frozenset())
+    if own.corporation_ids:
+        return Viewer(Audience.CORPORATION, frozenset(), own.corporation_ids)
     return None
 
 

@@ -3,10 +3,13 @@ with counts below the threshold suppressed."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
+from instroom.accounts.models import User
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
+from instroom.policy import rules
+from instroom.regions.models import Municipality
 
 SUPPRESS_BELOW = 5
 
@@ -14,6 +17,11 @@ SUPPRESS_BELOW = 5
 def suppress(count: int) -> str:
     """A count as it may be shown outside the service point: "<5" for 1 to 4."""
     return f"<{SUPPRESS_BELOW}" if 0 < count < SUPPRESS_BELOW else str(count)
+
+
+def represented_municipalities(*, actor: User) -> QuerySet[Municipality]:
+    """The municipalities the actor speaks for (their figures, suppressed, beside the region's)."""
+    return Municipality.objects.filter(pk__in=rules.scope_for(actor).represented_municipalities)
 
 
 @dataclass(frozen=True)

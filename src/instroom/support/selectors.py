@@ -2,24 +2,24 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from instroom.accounts.constants import Role
+from instroom.accounts.models import User
 from instroom.audit import services as audit
 from instroom.dates import add_months
 from instroom.matching.constants import MatchState
 from instroom.matching.models import Match
 from instroom.policy import rules
+from instroom.regions.models import Region
 
 from .constants import OPEN_MEETING_STATES, SUPPORT_STATES
 from .models import CaseTableItem, CaseTableSession, Contract, Meeting, OrientationActivity, Signal
 from .services import meeting_attention, settings_for
 
 
-def contract_list(*, actor: Any) -> QuerySet[Contract]:
+def contract_list(*, actor: User) -> QuerySet[Contract]:
     return (
         Contract.objects.filter(rules.contract_scope(actor))
         .select_related("client", "home__municipality", "home__corporation", "support_worker")
@@ -27,7 +27,7 @@ def contract_list(*, actor: Any) -> QuerySet[Contract]:
     )
 
 
-def contract_get(*, actor: Any, pk: int) -> Contract:
+def contract_get(*, actor: User, pk: int) -> Contract:
     return (
         contract_list(actor=actor)
         .select_related(
@@ -37,11 +37,11 @@ def contract_get(*, actor: Any, pk: int) -> Contract:
     )
 
 
-def awaiting_contract(*, actor: Any) -> QuerySet[Match]:
+def awaiting_contract(*, actor: User) -> QuerySet[Match]:
     """Accepted matches without a contract, for whoever draws contracts up."""
-    ctx = rules.actor_context(actor)
-    scope = Q(home__corporation_id__in=ctx.organisations(Role.CORPORATION_STAFF)) | Q(
-        region_id__in=ctx.regions(Role.COORDINATOR)
+    mine = rules.scope_for(actor)
+    scope = Q(home__corporation_id__in=mine.corporations) | Q(
+        region_id__in=mine.coordinated_regions
     )
     return (
         Match.objects.filter(scope, state=MatchState.ACCEPTED, contract__isnull=True)
@@ -50,27 +50,27 @@ def awaiting_contract(*, actor: Any) -> QuerySet[Match]:
     )
 
 
-def meeting_get(*, actor: Any, pk: int) -> Meeting:
+def meeting_get(*, actor: User, pk: int) -> Meeting:
     return Meeting.objects.select_related(
         "contract__client", "contract__home", "contract__region"
     ).get(pk=pk, contract__in=Contract.objects.filter(rules.contract_scope(actor)))
 
 
-def signal_get(*, actor: Any, pk: int) -> Signal:
+def signal_get(*, actor: User, pk: int) -> Signal:
     return Signal.objects.select_related("contract__client", "contract__home", "reported_by").get(
         pk=pk, contract__in=Contract.objects.filter(rules.contract_scope(actor))
     )
 
 
-def my_meetings(*, actor: Any) -> QuerySet[Meeting]:
+def my_meetings(*, actor: User) -> QuerySet[Meeting]:
     """Open meetings of the support worker's contracts (their own first, then unassigned ones
     of their organisation); for a coordinator, every open meeting of the region."""
-    ctx = rules.actor_context(actor)
+    mine = rules.scope_for(actor)
     scope = Q(contract__support_worker=actor) | Q(
         contract__support_worker__isnull=True,
-        contract__client__support_provider_id__in=ctx.organisations(Role.SUPPORT_WORKER),
+        contract__client__support_provider_id__in=mine.supporting_organisations,
     )
-    if regions := ctx.regions(Role.COORDINATOR):
+    if regions := mine.coordinated_regions:
         scope |= Q(contract__region_id__in=regions)
     return (
         Meeting.objects.filter(
@@ -81,7 +81,7 @@ def my_meetings(*, actor: Any) -> QuerySet[Meeting]:
     )
 
 
-def feed_meetings(user: Any) -> QuerySet[Meeting]:
+def feed_meetings(user: User) -> QuerySet[Meeting]:
     """The meetings in a support worker's calendar: planned, of contracts assigned to them."""
     return (
         Meeting.objects.filter(
@@ -138,8 +138,27 @@ def orientation(contract: Contract) -> Orientation:
     )
 
 
-def case_table(*, actor: Any) -> tuple[QuerySet[CaseTableSession], QuerySet[CaseTableItem]]:
-    regions = rules.actor_context(actor).regions(Role.COORDINATOR)
+def coordinated_regions(*, actor: User) -> QuerySet[Region]:
+    """The regions the actor coordinates: runs their case table, follows their contracts."""
+    return Region.objects.filter(pk__in=rules.scope_for(actor).coordinated_regions)
+
+
+def case_table_item_get(*, actor: User, pk: int) -> CaseTableItem | None:
+    """A case of a case table the actor runs; None when out of their scope."""
+    regions = rules.scope_for(actor).coordinated_regions
+    return CaseTableItem.objects.filter(pk=pk, signal__contract__region_id__in=regions).first()
+
+
+def handed_over(*, actor: User) -> QuerySet[Contract]:
+    """Tenancies in support handed over to the actor's welfare organisation (soft landing)."""
+    return contract_list(actor=actor).filter(
+        welfare_organisation_id__in=rules.scope_for(actor).welfare_organisations,
+        state__in=SUPPORT_STATES,
+    )
+
+
+def case_table(*, actor: User) -> tuple[QuerySet[CaseTableSession], QuerySet[CaseTableItem]]:
+    regions = rules.scope_for(actor).coordinated_regions
     sessions = CaseTableSession.objects.filter(region_id__in=regions).order_by("-starts_at")
     waiting = CaseTableItem.objects.filter(
         signal__contract__region_id__in=regions, session__isnull=True, decided_at__isnull=True
@@ -147,12 +166,12 @@ def case_table(*, actor: Any) -> tuple[QuerySet[CaseTableSession], QuerySet[Case
     return sessions, waiting
 
 
-def session_get(*, actor: Any, pk: int) -> CaseTableSession:
-    regions = rules.actor_context(actor).regions(Role.COORDINATOR)
+def session_get(*, actor: User, pk: int) -> CaseTableSession:
+    regions = rules.scope_for(actor).coordinated_regions
     return CaseTableSession.objects.get(pk=pk, region_id__in=regions)
 
 
-def log_client_read(*, actor: Any, contracts: list[Contract], purpose: str) -> None:
+def log_client_read(*, actor: User, contracts: list[Contract], purpose: str) -> None:
     """Every page that shows a client's name logs it (who, when, which client, why)."""
     shown = [
         c.client
@@ -183,16 +202,15 @@ class ContractMix:
         return self.share is not None and self.share < self.target
 
 
-def contract_mix(*, actor: Any) -> list[ContractMix]:
+def contract_mix(*, actor: User) -> list[ContractMix]:
     """Signed contracts per form in the coordinator's regions, against the region's target."""
     from django.db.models import Count
 
     from instroom.applications.constants import ContractForm
-    from instroom.regions.models import Region
 
     from .constants import SIGNED_STATES
 
-    regions = Region.objects.filter(pk__in=rules.actor_context(actor).regions(Role.COORDINATOR))
+    regions = coordinated_regions(actor=actor)
     counts = {
         (row["region_id"], row["form"]): row["n"]
         for row in Contract.objects.filter(region__in=regions, state__in=SIGNED_STATES)

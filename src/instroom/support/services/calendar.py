@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instroom.accounts.constants import Role
 from instroom.accounts.models import User
 from instroom.audit import services as audit
 from instroom.policy import rules
@@ -24,7 +23,7 @@ def _hash(token: str) -> str:
 def calendar_feed_create(*, actor: User) -> str:
     """A new secret address for the actor's meetings; the old one stops working. The secret
     is shown once: only its hash is kept."""
-    if not rules.actor_context(actor).has(Role.SUPPORT_WORKER):
+    if not rules.may_subscribe_to_calendar(actor):
         raise PermissionDenied(_("Calendar feeds are for support workers."))
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(

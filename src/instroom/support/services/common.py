@@ -10,8 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from instroom.accounts.constants import Role
-from instroom.accounts.selectors import users_with_role
+from instroom.accounts.models import User
+from instroom.policy import audience
 from instroom.statemachine import transition, transition_many
 
 from ..constants import (
@@ -64,15 +64,15 @@ def _support_workers(contract: Contract) -> Any:
     worker = contract.support_worker
     if worker is not None and worker.is_active:
         return [worker]
-    return users_with_role(Role.SUPPORT_WORKER, organisation_id=contract.client.support_provider_id)
+    return audience.support_workers_of(contract.client.support_provider_id)
 
 
 def _coordinators(region_id: int) -> Any:
-    return users_with_role(Role.COORDINATOR, region_id=region_id)
+    return audience.coordinators_of(region_id)
 
 
 def _corporation_staff(contract: Contract) -> Any:
-    return users_with_role(Role.CORPORATION_STAFF, organisation_id=contract.home.corporation_id)
+    return audience.corporation_staff_of(contract.home.corporation_id)
 
 
 def _locked(contract: Contract) -> Contract:
@@ -84,7 +84,7 @@ def _locked(contract: Contract) -> Contract:
 
 
 def _move(
-    contract: Contract, *, actor: Any, to: str, action: str, note: str = "", **fields: Any
+    contract: Contract, *, actor: User, to: str, action: str, note: str = "", **fields: Any
 ) -> None:
     transition(
         contract,
@@ -98,7 +98,7 @@ def _move(
     )
 
 
-def _cancel_open_meetings(contract: Contract, *, actor: Any) -> None:
+def _cancel_open_meetings(contract: Contract, *, actor: User) -> None:
     """The support ends or goes back to before the signing: the meetings still open lapse."""
     transition_many(
         contract.meetings.filter(state__in=OPEN_MEETING_STATES).select_related("contract__client"),

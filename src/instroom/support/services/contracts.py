@@ -2,7 +2,6 @@
 client, the final evaluation."""
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -11,10 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from instroom.accounts.constants import Role
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
-from instroom.accounts.selectors import users_with_role
 from instroom.applications.constants import CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
@@ -25,7 +22,7 @@ from instroom.matching import services as matching
 from instroom.matching.constants import MatchState
 from instroom.matching.models import Match
 from instroom.pdf import render_pdf
-from instroom.policy import rules
+from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation
 
@@ -106,7 +103,7 @@ def _make_document(contract: Contract) -> None:
 
 
 @transaction.atomic
-def contract_prepare(*, actor: Any, match: Match) -> Contract:
+def contract_prepare(*, actor: User, match: Match) -> Contract:
     """The corporation draws up the agreement for an accepted match, in the form the table
     decided; the PDF is made for signing."""
     match = (
@@ -115,7 +112,7 @@ def contract_prepare(*, actor: Any, match: Match) -> Contract:
         .get(pk=match.pk)
     )
     contract = getattr(match, "contract", None)
-    if not rules.can_propose(actor, match.home):
+    if not rules.may_prepare_contract(actor, match):
         raise PermissionDenied(_("Only the corporation of the home draws up the contract."))
     if contract is not None:
         raise ValidationError(_("A contract has already been drawn up for this offer."))
@@ -153,7 +150,7 @@ def contract_prepare(*, actor: Any, match: Match) -> Contract:
 @transaction.atomic
 def contract_sign(
     *,
-    actor: Any,
+    actor: User,
     contract: Contract,
     signed_on: date,
     key_handover_on: date,
@@ -221,7 +218,7 @@ def contract_sign(
 
 
 @transaction.atomic
-def contract_sign_undo(*, actor: Any, contract: Contract, reason: str) -> Contract:
+def contract_sign_undo(*, actor: User, contract: Contract, reason: str) -> Contract:
     """Take back a signing recorded by mistake (before the move): the placement is undone."""
     contract = _locked(contract)
     if not rules.can_manage_contract(actor, contract):
@@ -259,7 +256,7 @@ def contract_sign_undo(*, actor: Any, contract: Contract, reason: str) -> Contra
 
 
 @transaction.atomic
-def contract_withdraw(*, actor: Any, contract: Contract, reason: str) -> Contract:
+def contract_withdraw(*, actor: User, contract: Contract, reason: str) -> Contract:
     """The prepared contract will not be signed: the offer is cancelled, home and client free."""
     contract = _locked(contract)
     if not rules.can_manage_contract(actor, contract):
@@ -309,7 +306,7 @@ def _meeting_plan_for(contract: Contract, moved_in_on: date) -> list[Meeting]:
 
 
 @transaction.atomic
-def contract_move_in(*, actor: Any, contract: Contract, moved_in_on: date) -> Contract:
+def contract_move_in(*, actor: User, contract: Contract, moved_in_on: date) -> Contract:
     """The client lives in the home: support starts and the meetings are created."""
     contract = _locked(contract)
     if not rules.can_manage_contract(actor, contract):
@@ -348,7 +345,7 @@ def contract_move_in(*, actor: Any, contract: Contract, moved_in_on: date) -> Co
 @transaction.atomic
 def contract_assign(
     *,
-    actor: Any,
+    actor: User,
     contract: Contract,
     support_worker: User | None,
     welfare_organisation: Organisation | None,
@@ -361,9 +358,7 @@ def contract_assign(
     errors: dict[str, str] = {}
     if (
         support_worker is not None
-        and not users_with_role(
-            Role.SUPPORT_WORKER, organisation_id=contract.client.support_provider_id
-        )
+        and not audience.support_workers_of(contract.client.support_provider_id)
         .filter(pk=support_worker.pk)
         .exists()
     ):
@@ -396,7 +391,7 @@ def contract_assign(
     )
     if welfare_organisation is not None:
         notify(
-            users=users_with_role(Role.WELFARE, organisation_id=welfare_organisation.pk),
+            users=audience.welfare_workers_of(welfare_organisation.pk),
             subject=_("Case %(case)s is handed over to you for the soft landing")
             % {"case": contract.client.case_number},
             url=_url(contract),
@@ -407,7 +402,7 @@ def contract_assign(
 @transaction.atomic
 def contract_final_decide(
     *,
-    actor: Any,
+    actor: User,
     contract: Contract,
     outcome: str,
     note: str,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from instroom.accounts.models import User
 from instroom.policy import rules
 from instroom.statemachine import transition
 
@@ -31,7 +32,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def meeting_plan(
-    *, actor: Any, meeting: Meeting, planned_at: datetime, location: str = ""
+    *, actor: User, meeting: Meeting, planned_at: datetime, location: str = ""
 ) -> Meeting:
     meeting = _locked_meeting(meeting)
     if not rules.can_support(actor, meeting.contract):
@@ -62,7 +63,7 @@ def checklist_for(meeting: Meeting) -> list[ChecklistQuestion]:
 @transaction.atomic
 def meeting_record(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     held_on: date,
     notes: str,

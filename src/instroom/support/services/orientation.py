@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instroom.accounts.models import User
 from instroom.audit import services as audit
 from instroom.policy import rules
 
@@ -16,7 +17,7 @@ from ..models import OrientationActivity
 
 @transaction.atomic
 def orientation_add(
-    *, actor: Any, client: Any, on: date, description: str, organised_by: str = ""
+    *, actor: User, client: Any, on: date, description: str, organised_by: str = ""
 ) -> OrientationActivity:
     if not rules.can_add_orientation(actor, client):
         raise PermissionDenied(_("You may not record activities for this client."))
@@ -41,7 +42,7 @@ def orientation_add(
 
 
 @transaction.atomic
-def orientation_remove(*, actor: Any, activity: OrientationActivity) -> None:
+def orientation_remove(*, actor: User, activity: OrientationActivity) -> None:
     """Undo an activity entered by mistake; it stays in the audit log."""
     if not rules.can_add_orientation(actor, activity.client):
         raise PermissionDenied(_("You may not record activities for this client."))

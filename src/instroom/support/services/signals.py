@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
 from instroom.applications.constants import CaseState
 from instroom.applications.services import transition_case
@@ -42,24 +43,20 @@ from .common import (
 
 
 def _signal_move(
-    signal: Signal, *, actor: Any, to: str, action: str, note: str = "", **fields: Any
+    signal: Signal, *, actor: User, to: str, action: str, note: str = "", **fields: Any
 ) -> None:
     transition(
         signal, machine=SIGNAL_MACHINE, to=to, actor=actor, action=action, fields=fields, note=note
     )
 
 
-def _reporter_organisation(actor: Any, contract: Contract) -> int | None:
-    ctx = rules.actor_context(actor)
-    for grant in ctx.grants:
-        if grant.region_id == contract.region_id:
-            return grant.organisation_id
-    return None
+def _reporter_organisation(actor: User, contract: Contract) -> int | None:
+    return rules.acting_organisation(actor, contract.region_id)
 
 
 @transaction.atomic
 def signal_report(
-    *, actor: Any, contract: Contract, kind: str, severity: str, description: str
+    *, actor: User, contract: Contract, kind: str, severity: str, description: str
 ) -> Signal:
     contract = _locked(contract)
     if not rules.can_report_signal(actor, contract):
@@ -108,7 +105,7 @@ def signal_report(
 
 
 @transaction.atomic
-def signal_plan(*, actor: Any, signal: Signal, action_plan: str) -> Signal:
+def signal_plan(*, actor: User, signal: Signal, action_plan: str) -> Signal:
     signal = (
         Signal.objects.select_for_update()
         .select_related("contract__client", "contract__home")
@@ -140,7 +137,7 @@ def _next_session(region_id: int, after: datetime) -> CaseTableSession | None:
 
 
 @transaction.atomic
-def signal_escalate(*, actor: Any, signal: Signal, note: str) -> CaseTableItem:
+def signal_escalate(*, actor: User, signal: Signal, note: str) -> CaseTableItem:
     """Put the case on the agenda of the next case table session (or the waiting list)."""
     signal = (
         Signal.objects.select_for_update()
@@ -166,7 +163,7 @@ def signal_escalate(*, actor: Any, signal: Signal, note: str) -> CaseTableItem:
 
 @transaction.atomic
 def case_table_session_create(
-    *, actor: Any, region: Region, starts_at: datetime, location: str = ""
+    *, actor: User, region: Region, starts_at: datetime, location: str = ""
 ) -> CaseTableSession:
     """Plan a session; cases waiting for a session go on its agenda."""
     if not rules.can_run_case_table(actor, region.pk):
@@ -185,7 +182,7 @@ def case_table_session_create(
 
 @transaction.atomic
 def case_table_decide(
-    *, actor: Any, item: CaseTableItem, decision: str, outcome: str = "", note: str = ""
+    *, actor: User, item: CaseTableItem, decision: str, outcome: str = "", note: str = ""
 ) -> CaseTableItem:
     """The table's decision on a case; with an outcome, the signal closes with it."""
     item = (
@@ -235,7 +232,7 @@ def case_table_decide(
 
 
 @transaction.atomic
-def case_table_close(*, actor: Any, session: CaseTableSession) -> CaseTableSession:
+def case_table_close(*, actor: User, session: CaseTableSession) -> CaseTableSession:
     """Close a session; undecided cases move to the next planned session (or wait)."""
     session = CaseTableSession.objects.select_for_update().get(pk=session.pk)
     if not rules.can_run_case_table(actor, session.region_id):
@@ -252,7 +249,7 @@ def case_table_close(*, actor: Any, session: CaseTableSession) -> CaseTableSessi
 
 
 @transaction.atomic
-def signal_close(*, actor: Any, signal: Signal, outcome: str, note: str) -> Signal:
+def signal_close(*, actor: User, signal: Signal, outcome: str, note: str) -> Signal:
     """Close a signal with its outcome. Termination and return to care end the tenancy's
     support and the case; only the service point records those."""
     signal = (

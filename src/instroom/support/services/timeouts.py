@@ -1,12 +1,12 @@
 """Time-out: the client stays elsewhere for a while, with a plan to return home."""
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
 from instroom.audit import services as audit
 from instroom.policy import rules
@@ -20,7 +20,7 @@ from .common import _coordinators, _locked, _today, _url, settings_for
 @transaction.atomic
 def timeout_start(
     *,
-    actor: Any,
+    actor: User,
     contract: Contract,
     starts_on: date,
     ends_on: date,
@@ -74,7 +74,7 @@ def timeout_start(
 
 
 @transaction.atomic
-def timeout_end(*, actor: Any, timeout: TimeOut, ended_on: date, returned: bool) -> TimeOut:
+def timeout_end(*, actor: User, timeout: TimeOut, ended_on: date, returned: bool) -> TimeOut:
     timeout = (
         TimeOut.objects.select_for_update().select_related("contract__client").get(pk=timeout.pk)
     )

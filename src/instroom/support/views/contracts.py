@@ -12,11 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from instroom import statemachine
-from instroom.accounts.constants import Role
-from instroom.accounts.selectors import users_with_role
 from instroom.audit import services as audit
 from instroom.http import AuthenticatedHttpRequest
-from instroom.policy import rules
+from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation
 
@@ -78,7 +76,7 @@ def prepare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _support_workers(contract: Contract) -> Any:
-    return users_with_role(Role.SUPPORT_WORKER, organisation_id=contract.client.support_provider_id)
+    return audience.support_workers_of(contract.client.support_provider_id)
 
 
 def contract_detail(

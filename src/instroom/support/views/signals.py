@@ -10,11 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from instroom.accounts.constants import Role
 from instroom.http import AuthenticatedHttpRequest
 from instroom.pdf import pdf_response
 from instroom.policy import rules
-from instroom.regions.models import Region
 
 from .. import selectors, services
 from ..constants import SignalState
@@ -26,7 +24,7 @@ from ..forms import (
     EscalateForm,
     SignalForm,
 )
-from ..models import CaseTableItem, CaseTableSession, Signal
+from ..models import CaseTableSession, Signal
 from .common import _post
 from .contracts import _contract, _on_contract
 
@@ -136,9 +134,7 @@ def signal_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def case_table(request: AuthenticatedHttpRequest) -> HttpResponse:
-    regions = Region.objects.filter(
-        pk__in=rules.actor_context(request.user).regions(Role.COORDINATOR)
-    )
+    regions = selectors.coordinated_regions(actor=request.user)
 
     def page(form: django_forms.Form, status: int = 200) -> HttpResponse:
         sessions, waiting = selectors.case_table(actor=request.user)
@@ -205,8 +201,7 @@ def case_table_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def case_table_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    regions = rules.actor_context(request.user).regions(Role.COORDINATOR)
-    item = CaseTableItem.objects.filter(pk=pk, signal__contract__region_id__in=regions).first()
+    item = selectors.case_table_item_get(actor=request.user, pk=pk)
     if item is None:
         raise Http404
     back = (
