@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from instroom.accounts.models import User
 from instroom.audit import services as audit
@@ -137,6 +137,18 @@ class LeadTimes:
         if days is None:
             days = self.waiting_for_decision_days
         return days is not None and days > self.target_days
+
+
+def records_of_the_same_person(*, actor: User, client: Client) -> QuerySet[Client]:
+    """The earlier and later client records of this person (same BSN, linked at intake) that
+    the actor may open: the service point sees a returning client's history; a care provider
+    only the records of its own clients."""
+    return (
+        Client.objects.filter(rules.client_scope(actor))
+        .filter(Q(pk=client.previous_client_id) | Q(previous_client_id=client.pk))
+        .exclude(pk=client.pk)
+        .order_by("created_at")
+    )
 
 
 def lead_times(application: Application, *, today: Any = None) -> LeadTimes:

@@ -298,6 +298,9 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "view": view,
             "applications": applications,
+            "related_records": selectors.records_of_the_same_person(
+                actor=request.user, client=client
+            ),
             "can_edit": rules.can_edit_application(request.user, client),
             "can_check": rules.can_check_applications(request.user, client.region_id),
             "return_form": ReturnForm(),

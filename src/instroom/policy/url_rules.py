@@ -100,7 +100,8 @@ URL_RULES: dict[str, Rule] = {
     "api:home-list": HOME_READER,
     "api:home-detail": HOME_READER,
     "api:home-withdraw": CORPORATION,
-    # matching (object access: match_scope, may_propose_for_home, can_decide_for_client, is coordinator)
+    # matching (object access: match_scope, may_propose_for_home, can_decide_for_client,
+    # coordinator)
     "matching:ranking": HOME_READER,
     "matching:snapshot": HOME_READER,
     "matching:propose": CORPORATION,

@@ -113,3 +113,19 @@ def test_after_the_date_a_new_application_is_linked_to_the_earlier_client(cast, 
     assert response.status_code == 201, response.content
     again = Application.objects.get(pk=response.json()["id"])
     assert again.client.previous_client == rejected.client and again.bsn == BSN
+
+
+def test_the_service_point_sees_the_earlier_record_the_other_provider_does_not(
+    client, cast, rejected
+) -> None:
+    with time_machine.travel(rejected.earliest_reapplication + timedelta(days=1), tick=False):
+        response = _api(cast, cast.care_worker_b, "9999 90019", "zorg-b")
+    assert response.status_code == 201, response.content
+    again = Application.objects.get(pk=response.json()["id"])
+    earlier = rejected.client.case_number
+    client.force_login(cast.coordinator)
+    page = client.get(f"/clients/{again.client_id}/").content.decode()
+    assert earlier in page and f"/clients/{rejected.client_id}/" in page
+    client.force_login(cast.care_worker_b)  # the new writer: not the earlier case's
+    page = client.get(f"/clients/{again.client_id}/").content.decode()
+    assert earlier not in page
