@@ -328,16 +328,18 @@ OK, DENIED, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405  # 405: a POST-only URL 
 
 @dataclass(frozen=True)
 class Redirect:
-    """A 302 to a path starting with `to` ({region}, {other}: the two regions' slugs)."""
+    """A 302 to a path starting with `to` ({region}, {other}: the two regions' slugs), or to
+    exactly `to`."""
 
     to: str
+    exact: bool = False
 
     def __str__(self) -> str:
         return f"302 → {self.to}"
 
 
 LOGIN = Redirect("/accounts/login/?next=")
-HOME = Redirect("/")
+HOME = Redirect("/", exact=True)
 TWO_FACTOR_SETUP = Redirect("/accounts/two-factor/setup/")
 Expected = int | Redirect
 
@@ -923,6 +925,8 @@ def _matches(answer: Answer, expected: Expected, world: World) -> bool:
         target = expected.to.format(
             region=world.cast.region.slug, other=world.cast.other_region.slug
         )
+        if expected.exact:
+            return answer.status == 302 and answer.location == target
         return answer.status == 302 and answer.location.startswith(target)
     return answer.status == expected
 
