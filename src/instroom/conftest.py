@@ -47,20 +47,24 @@ class Cast:
     nobody: User  # signed in, no role
 
     def personas(self) -> dict[str, User]:
-        return {
-            "coordinator": self.coordinator,
-            "care_worker_a": self.care_worker_a,
-            "care_worker_b": self.care_worker_b,
-            "support_worker": self.support_worker,
-            "table_member": self.table_member,
-            "corporation_user": self.corporation_user,
-            "welfare_user": self.welfare_user,
-            "municipality_user": self.municipality_user,
-            "police": self.police,
-            "administrator": self.administrator,
-            "other_coordinator": self.other_coordinator,
-            "nobody": self.nobody,
-        }
+        return {name: getattr(self, name) for name in PERSONAS}
+
+
+# The signed-in personas, in the order the access tables list them (`nobody` has no role).
+PERSONAS = (
+    "coordinator",
+    "care_worker_a",
+    "care_worker_b",
+    "support_worker",
+    "table_member",
+    "corporation_user",
+    "welfare_user",
+    "municipality_user",
+    "police",
+    "administrator",
+    "other_coordinator",
+    "nobody",
+)
 
 
 def make_user(

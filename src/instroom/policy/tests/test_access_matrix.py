@@ -25,6 +25,7 @@ from django.utils import timezone
 from instroom.applications import services as app_services
 from instroom.applications.tests.factories import make_application
 from instroom.assessment import services as assessment_services
+from instroom.conftest import PERSONAS as SIGNED_IN
 from instroom.conftest import Cast, build_cast
 from instroom.homes.tests.factories import make_home
 from instroom.matching import services as matching
@@ -343,21 +344,7 @@ HOME = Redirect("/", exact=True)
 TWO_FACTOR_SETUP = Redirect("/accounts/two-factor/setup/")
 Expected = int | Redirect
 
-PERSONAS = (
-    "coordinator",
-    "care_worker_a",
-    "care_worker_b",
-    "support_worker",
-    "table_member",
-    "corporation_user",
-    "welfare_user",
-    "municipality_user",
-    "police",
-    "administrator",
-    "other_coordinator",
-    "nobody",
-    "anonymous",
-)
+PERSONAS = (*SIGNED_IN, "anonymous")
 
 
 def page(default: Expected, **cells: Expected) -> dict[str, Expected]:

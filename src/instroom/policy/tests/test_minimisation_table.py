@@ -27,6 +27,7 @@ from instroom.applications.constants import ExclusionReason
 from instroom.applications.tests.factories import make_application
 from instroom.assessment import services as assessment_services
 from instroom.assessment.models import AgendaItem
+from instroom.conftest import PERSONAS as SIGNED_IN
 from instroom.conftest import Cast, build_cast
 from instroom.homes.tests.factories import make_home
 from instroom.matching import services as matching
@@ -79,20 +80,7 @@ EXPECTED: dict[FieldGroup, dict[str, frozenset[str]]] = {
     FieldGroup.DECISION: FILE_READERS,
     FieldGroup.TIMELINE: FILE_READERS,
 }
-PERSONAS = (
-    "coordinator",
-    "care_worker_a",
-    "care_worker_b",
-    "support_worker",
-    "table_member",
-    "corporation_user",
-    "welfare_user",
-    "municipality_user",
-    "police",
-    "administrator",
-    "other_coordinator",
-    "nobody",
-)
+PERSONAS = SIGNED_IN
 
 
 @dataclass

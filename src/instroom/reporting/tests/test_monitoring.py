@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from instroom.applications.models import Application
+from instroom.conftest import PERSONAS as SIGNED_IN
 from instroom.reporting import exports, monitoring, publication
 from instroom.reporting.publication import Audience
 
@@ -209,23 +210,7 @@ def test_a_corporation_sees_its_own_homes_only(client, cast) -> None:
     assert b"Zeeuwenburg" not in page.content
 
 
-@pytest.mark.parametrize(
-    "persona",
-    [
-        "coordinator",
-        "care_worker_a",
-        "care_worker_b",
-        "support_worker",
-        "table_member",
-        "corporation_user",
-        "welfare_user",
-        "municipality_user",
-        "police",
-        "administrator",
-        "other_coordinator",
-        "nobody",
-    ],
-)
+@pytest.mark.parametrize("persona", SIGNED_IN)
 def test_who_may_see_the_dashboard_and_the_reports(client, cast, persona) -> None:
     client.force_login(cast.personas()[persona])
     slug = cast.region.slug
