@@ -300,6 +300,10 @@ SPECTACULAR_SETTINGS = {
         "HomeStateEnum": "instroom.homes.constants.HomeState",
         "MatchStateEnum": "instroom.matching.constants.MatchState",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "instroom.api.schema.minimised_fields_are_optional",
+    ],
 }
 
 # Real e-mail through SMTP by default; DJANGO_EMAIL_BACKEND picks another Django backend.
