@@ -3,6 +3,11 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_noop
+
+# Django 6.1's label for the empty choice of a select; its Dutch catalogue has no translation
+# yet, so ours carries it (the project's catalogue comes first).
+gettext_noop("- Select an option -")
 
 _WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea",

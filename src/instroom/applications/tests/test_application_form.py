@@ -233,3 +233,10 @@ def test_a_saved_date_is_shown_back_in_the_date_picker_in_dutch_too(client, cast
     ).content.decode()
     assert 'type="date"' in page
     assert f'value="{application.client.date_of_birth.isoformat()}"' in page
+
+
+@pytest.mark.django_db
+def test_the_empty_choice_of_a_select_is_dutch(client, cast) -> None:
+    client.force_login(cast.care_worker_a)
+    page = client.get(reverse("applications:create"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "- Kies een optie -" in page and "Select an option" not in page
