@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,7 +15,9 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render_profile(request)
 
 
-def _render_profile(request: AuthenticatedHttpRequest, new_key: str = "") -> HttpResponse:
+def _render_profile(
+    request: AuthenticatedHttpRequest, new_key: str = "", confirm_revoke: Any = None
+) -> HttpResponse:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from instroom.policy import rules
@@ -34,6 +38,7 @@ def _render_profile(request: AuthenticatedHttpRequest, new_key: str = "") -> Htt
             "uses_api": uses_api,
             "api_tokens": list(api_tokens_of(request.user)) if uses_api else [],
             "new_key": new_key,
+            "confirm_revoke": confirm_revoke,
             "authenticator": TOTPDevice.objects.filter(user=request.user, confirmed=True).first(),
         },
     )
@@ -64,6 +69,9 @@ def api_token(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     if "revoke" in request.POST:
         token = get_object_or_404(api_tokens_of(request.user), pk=int_param(request.POST["revoke"]))
+        if request.POST.get("confirm") != "yes":
+            # Revoking cannot be undone: software using the token stops. Ask first.
+            return _render_profile(request, confirm_revoke=token)
         services.api_token_revoke(actor=request.user, token=token)
         messages.success(
             request, _("The API token %(prefix)s… has been revoked.") % {"prefix": token.prefix}

@@ -75,7 +75,11 @@ def test_a_revoked_token_stops_working_and_only_its_owner_revokes_it(client, cas
     assert refused.status_code == 404 and ApiToken.objects.filter(pk=token.pk).exists()
     client.logout()
     signed_in(client, cast.care_worker_a)
-    assert client.post(reverse("accounts:api_token"), {"revoke": token.pk}).status_code == 302
+    asked = client.post(reverse("accounts:api_token"), {"revoke": token.pk})
+    assert asked.status_code == 200 and b'id="confirm-revoke"' in asked.content  # asked first
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+    confirmed = client.post(reverse("accounts:api_token"), {"revoke": token.pk, "confirm": "yes"})
+    assert confirmed.status_code == 302
     client.logout()
     assert not ApiToken.objects.filter(pk=token.pk).exists()
     assert client.get("/api/v1/me/", **auth).status_code in (401, 403)
