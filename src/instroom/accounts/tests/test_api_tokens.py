@@ -108,3 +108,9 @@ def test_the_configuration_site_lists_tokens_without_keys_and_makes_none(client,
     )
     assert deleted.status_code == 302 and not ApiToken.objects.exists()
     assert AuditEvent.objects.filter(action="api_token.revoke", actor=cast.administrator).exists()
+
+
+def test_the_account_page_shows_how_to_send_the_token(client, cast) -> None:
+    signed_in(client, cast.corporation_user)
+    page = client.get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Authorization: Token &lt;jouw token&gt;" in page
