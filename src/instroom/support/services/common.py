@@ -83,6 +83,11 @@ def _locked(contract: Contract) -> Contract:
     )
 
 
+# Free text of a contract step: kept on the contract and in the event's note (both erased under
+# the retention rules), never in the append-only log's `changes`.
+_FREE_TEXT_FIELDS = frozenset({"final_note"})
+
+
 def _move(
     contract: Contract, *, actor: User, to: str, action: str, note: str = "", **fields: Any
 ) -> None:
@@ -93,7 +98,7 @@ def _move(
         actor=actor,
         action=action,
         fields=fields,
-        changes={k: str(v) for k, v in fields.items()},
+        changes={k: str(v) for k, v in fields.items() if k not in _FREE_TEXT_FIELDS},
         note=note,
     )
 

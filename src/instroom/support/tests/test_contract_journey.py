@@ -257,13 +257,17 @@ def test_timeout_has_a_maximum_length_and_a_return_plan(cast) -> None:
 def test_the_final_evaluation_converts_or_ends(cast, outcome, contract_state, case) -> None:
     contract = housed_contract(cast, on=timezone.localdate())
     services.contract_final_decide(
-        actor=cast.support_worker, contract=contract, outcome=outcome, note="Eindevaluatie"
+        actor=cast.support_worker,
+        contract=contract,
+        outcome=outcome,
+        note="Eindevaluatie: woont prettig, contact met buren",
     )
     contract.refresh_from_db()
     assert contract.state == contract_state and case_state(contract) == case
-    assert AuditEvent.objects.filter(
-        action=f"contract.{outcome}", object_id=str(contract.pk)
-    ).exists()
+    event = AuditEvent.objects.get(action=f"contract.{outcome}", object_id=str(contract.pk))
+    # The free text is the note (erasable under the retention rules), never the append-only log.
+    assert "buren" not in str(event.changes) and "final_note" not in event.changes
+    assert "buren" in event.note.text
 
 
 def test_extending_moves_the_final_evaluation(cast) -> None:
