@@ -69,7 +69,7 @@ def client_export(client: Client) -> dict[str, Any]:
     history, reads = [], []
     for e in events.order_by("at", "id"):
         who = e.actor.get_full_name() or e.actor.username if e.actor else "system"
-        entry = {"at": e.at.isoformat(), "who": who, "roles": e.actor_roles}
+        entry = {"at": e.at.isoformat(), "who": who, "roles": str(e.roles_label)}
         if e.kind == EventKind.ACCESS:
             reads.append({**entry, "why": e.purpose})
         else:

@@ -75,6 +75,9 @@ def test_export_holds_everything_and_is_itself_logged(client, cast) -> None:
     assert data["client"]["bsn"] == application.client.bsn
     assert data["applications"][0]["motivation_text"] == "Mijn brief"
     assert any("Submitted" in e["what"] or "Ingediend" in e["what"] for e in data["history"])
+    # Roles by their names, as the person reads them: no codes such as applicant_worker.
+    roles = {e["roles"] for e in data["history"]}
+    assert "applicant_worker" not in str(roles) and any("zorgaanbieder" in r for r in roles)
     assert AuditEvent.objects.filter(action="client.export", actor=cast.coordinator).exists()
     pdf = client.get(reverse("privacy:export_pdf", args=[application.client_id]))
     assert pdf.content.startswith(b"%PDF-")
