@@ -63,12 +63,15 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     chair = rules.is_chair(request.user, session.table_id)
     rows = selectors.agenda(actor=request.user, session=session, purpose="table session")
     region_users = audience.invitable_to_cases(session.table.region_id) if can_plan else []
+    # One decision form per case, each with its own ids: a label or radio of case 5 must not
+    # tick case 1's (the field names stay the same; each form posts to its own item).
+    forms = [(row, DecisionForm(auto_id=f"id_item{row.item.pk}_%s")) for row in rows]
     return render(
         request,
         "assessment/session.html",
         {
             "session": session,
-            "rows": rows,
+            "rows": forms,
             "can_plan": can_plan and session.is_open,
             "is_chair": chair and session.is_open,
             "can_close": (can_plan or chair) and session.is_open,
@@ -76,7 +79,6 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if can_plan and session.is_open
             else [],
             "region_users": region_users,
-            "decision_form": DecisionForm(),
             "reason_form": ReasonForm(),
         },
     )

@@ -98,9 +98,11 @@ def test_application_from_draft_to_the_pool(browser, live_server, cast) -> None:
     chair.click("table a")
     chair.click("summary")
     chair.check("input[name=outcome][value=approve]")
-    chair.fill("#id_reasoning", "Stabiel, met woonbegeleiding geregeld.")
-    chair.select_option("#id_contract_form", "three_party")
-    chair.fill("#id_support_months", "24")
+    chair.fill(
+        "form[action$='/decide/'] [name=reasoning]", "Stabiel, met woonbegeleiding geregeld."
+    )
+    chair.select_option("form[action$='/decide/'] [name=contract_form]", "three_party")
+    chair.fill("form[action$='/decide/'] [name=support_months]", "24")
     chair.click("form[action$='/decide/'] button")
     application.refresh_from_db()
     assert application.state == "approved"
@@ -128,7 +130,7 @@ def test_a_walk_that_ends_in_rejection(browser, live_server, cast) -> None:
     chair.goto(f"{live_server.url}/sessions/{session.pk}/")
     chair.click("summary")
     chair.check("input[name=outcome][value=reject]")
-    chair.fill("#id_reasoning", "Nog niet stabiel genoeg.")
+    chair.fill("form[action$='/decide/'] [name=reasoning]", "Nog niet stabiel genoeg.")
     chair.click("form[action$='/decide/'] button")
     # Without an earliest re-application date the decision is refused, and says why.
     assert chair.locator(".utrecht-alert--error").count() >= 1
@@ -136,9 +138,10 @@ def test_a_walk_that_ends_in_rejection(browser, live_server, cast) -> None:
     assert application.state == "scheduled"
     chair.click("summary")
     chair.check("input[name=outcome][value=reject]")
-    chair.fill("#id_reasoning", "Nog niet stabiel genoeg.")
+    chair.fill("form[action$='/decide/'] [name=reasoning]", "Nog niet stabiel genoeg.")
     chair.fill(
-        "#id_earliest_reapplication", (timezone.localdate() + timedelta(days=180)).isoformat()
+        "form[action$='/decide/'] [name=earliest_reapplication]",
+        (timezone.localdate() + timedelta(days=180)).isoformat(),
     )
     chair.click("form[action$='/decide/'] button")
     application.refresh_from_db()
