@@ -112,6 +112,7 @@ class Orientation:
     move_on: date | None
     needed_from: date | None  # the latest date orientation should have started
     first_on: date | None
+    months_before: int = 6  # the region's setting
 
     @property
     def late(self) -> bool:
@@ -135,6 +136,7 @@ def orientation(contract: Contract) -> Orientation:
         move_on=move_on,
         needed_from=add_months(move_on, -months) if move_on else None,
         first_on=activities[0].on if activities else None,
+        months_before=months,
     )
 
 

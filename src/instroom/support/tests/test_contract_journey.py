@@ -430,3 +430,15 @@ def test_a_signal_without_kind_or_description_is_refused_and_not_saved(cast) -> 
         )
     assert set(info.value.message_dict) == {"kind", "description"}
     assert not Signal.objects.exists()
+
+
+def test_the_orientation_flag_names_the_regions_own_months(client, cast) -> None:
+    from instroom.support.models import SupportSettings
+
+    contract = housed_contract(cast, on=timezone.localdate())
+    services.settings_for(cast.region.pk)
+    SupportSettings.objects.filter(region_id=cast.region.pk).update(orientation_months_before=3)
+    client.force_login(cast.support_worker)
+    page = client.get(f"/support/contracts/{contract.pk}/", HTTP_ACCEPT_LANGUAGE="nl")
+    text = page.content.decode()
+    assert "minstens 3 maanden voor de verhuizing" in text and "zes" not in text
