@@ -207,13 +207,23 @@ class MotivationForm(NLDesignFormMixin, forms.Form):
         label=_("The client's motivation letter"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("In the client's own words. Or upload the letter below."),
+        help_text=_(
+            "Required before submitting: the letter in the client's own words here, or upload "
+            "it below."
+        ),
     )
     motivation_file = forms.FileField(
         label=_("Or upload the letter (PDF, DOCX or ODT)"),
         required=False,
         help_text=_("At most %(mb)d MB.") % {"mb": MOTIVATION_MAX_BYTES // (1024 * 1024)},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One of the two is required before submitting (the draft may wait): neither is
+        # "optional", so the form does not say so.
+        for field in self.fields.values():
+            field.show_optional = False  # type: ignore[attr-defined]
 
 
 class ConsentForm(NLDesignFormMixin, forms.Form):

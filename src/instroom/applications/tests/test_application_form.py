@@ -240,3 +240,15 @@ def test_the_empty_choice_of_a_select_is_dutch(client, cast) -> None:
     client.force_login(cast.care_worker_a)
     page = client.get(reverse("applications:create"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "- Kies een optie -" in page and "Select an option" not in page
+
+
+@pytest.mark.django_db
+def test_the_letter_is_not_called_optional(client, cast) -> None:
+    """A letter is required before submitting (typed or uploaded): the page says so."""
+    application = make_application(cast.care_worker_a, cast.care_a, complete=False)
+    client.force_login(cast.care_worker_a)
+    page = client.get(
+        reverse("applications:step", args=[application.pk, "motivation"]),
+        HTTP_ACCEPT_LANGUAGE="nl",
+    ).content.decode()
+    assert "Verplicht voor het indienen" in page and "(optioneel)" not in page
