@@ -252,3 +252,13 @@ def test_the_letter_is_not_called_optional(client, cast) -> None:
         HTTP_ACCEPT_LANGUAGE="nl",
     ).content.decode()
     assert "Verplicht voor het indienen" in page and "(optioneel)" not in page
+
+
+@pytest.mark.django_db
+def test_income_reads_as_money_and_budget_management_apart(client, cast) -> None:
+    application = make_application(cast.care_worker_a, cast.care_a)  # income 21000, no budget help
+    client.force_login(cast.care_worker_a)
+    page = client.get(
+        reverse("applications:client", args=[application.client_id]), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert "€ 21.000,00" in page and "21000,00; " not in page
