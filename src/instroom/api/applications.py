@@ -276,11 +276,15 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         services.application_mark_complete(actor=_actor(request), application=application)
         return self._detail(application)
 
-    @extend_schema(request=None, responses=ApplicationDetailSerializer)
+    @extend_schema(request=ReturnSerializer, responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         application = self._get(pk)
-        services.application_withdraw(actor=_actor(request), application=application)
+        data = ReturnSerializer(data=request.data)  # the same shape: a reason
+        data.is_valid(raise_exception=True)
+        services.application_withdraw(
+            actor=_actor(request), application=application, reason=data.validated_data["reason"]
+        )
         return self._detail(application)
 
 

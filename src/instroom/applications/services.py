@@ -578,11 +578,19 @@ def application_mark_complete(*, actor: User, application: Application) -> Appli
 
 
 @transaction.atomic
-def application_withdraw(*, actor: User, application: Application) -> Application:
+def application_withdraw(*, actor: User, application: Application, reason: str) -> Application:
+    """Withdraw the application; it cannot be undone, so the reason is asked and kept (the
+    timeline shows it; it is in the erasable note, not the log)."""
     if not rules.can_withdraw_application(actor, application.client):
         raise PermissionDenied(_("You may not withdraw this application."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write down why the application is withdrawn.")})
     return transition_case(
-        application, actor=actor, to=CaseState.WITHDRAWN, action="application.withdraw"
+        application,
+        actor=actor,
+        to=CaseState.WITHDRAWN,
+        action="application.withdraw",
+        note=reason.strip(),
     )
 
 

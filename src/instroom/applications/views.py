@@ -361,7 +361,9 @@ def application_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     return _act(
         request,
         pk,
-        lambda a: services.application_withdraw(actor=request.user, application=a),
+        lambda a: services.application_withdraw(
+            actor=request.user, application=a, reason=request.POST.get("reason", "")
+        ),
         _("The application has been withdrawn."),
     )
 

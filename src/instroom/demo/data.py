@@ -286,7 +286,9 @@ def _advance(
     if state == "draft":
         return
     if state == "withdrawn":
-        s.application_withdraw(actor=worker, application=application)
+        s.application_withdraw(
+            actor=worker, application=application, reason="Kiest voor een andere woonvorm"
+        )
         return
     s.application_submit(actor=worker, application=application)
     if state == "returned":

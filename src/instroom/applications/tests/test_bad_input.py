@@ -138,7 +138,9 @@ def test_a_new_application_after_an_ended_case_is_linked_to_the_earlier_record(c
     from instroom.applications import services
 
     first = make_application(cast.care_worker_a, cast.care_a, bsn=BSN)
-    services.application_withdraw(actor=cast.care_worker_a, application=first)
+    services.application_withdraw(
+        actor=cast.care_worker_a, application=first, reason="Kiest voor een andere woonvorm"
+    )
     response = post_api(cast.care_worker_b, cast, bsn="9999 90019", care_provider="zorg-b")
     assert response.status_code == 201, response.content
     again = Application.objects.get(pk=response.json()["id"]).client

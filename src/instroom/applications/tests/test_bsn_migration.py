@@ -48,7 +48,9 @@ def test_records_of_one_person_are_linked_in_order(cast) -> None:
     from instroom.applications import services
 
     first = make_application(cast.care_worker_a, cast.care_a, complete=False, bsn="053211728")
-    services.application_withdraw(actor=cast.care_worker_a, application=first)
+    services.application_withdraw(
+        actor=cast.care_worker_a, application=first, reason="Kiest voor een andere woonvorm"
+    )
     second = make_application(cast.care_worker_b, cast.care_b, complete=False)
     _stored_as_typed(second, "5321-1728")
     Client.objects.filter(pk=second.client_id).update(previous_client=None)

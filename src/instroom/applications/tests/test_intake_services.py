@@ -51,7 +51,9 @@ def test_second_active_application_for_the_same_bsn_is_refused(cast) -> None:
     with pytest.raises(ValidationError) as error:
         make_application(cast.care_worker_b, cast.care_b, bsn=first.bsn)
     assert "bsn" in error.value.message_dict
-    services.application_withdraw(actor=cast.care_worker_a, application=first)
+    services.application_withdraw(
+        actor=cast.care_worker_a, application=first, reason="Kiest voor een andere woonvorm"
+    )
     make_application(cast.care_worker_b, cast.care_b, bsn=first.bsn)  # allowed once withdrawn
 
 
@@ -90,3 +92,26 @@ def test_lead_times_against_the_region_target(cast) -> None:
     application.decided_at = now - timedelta(days=20)
     lead = lead_times(application, today=now)
     assert lead.complete_to_decision_days == 30 and not lead.over_target
+
+
+@pytest.mark.django_db
+def test_withdrawing_asks_a_reason_on_the_page_and_the_api(client, cast) -> None:
+    from rest_framework.test import APIClient
+
+    from instroom.audit.models import AuditEvent
+
+    application = make_application(cast.care_worker_a, cast.care_a)
+    client.force_login(cast.care_worker_a)
+    url = f"/clients/applications/{application.pk}/withdraw/"
+    client.post(url, {"reason": "  "})
+    application.refresh_from_db()
+    assert application.state == "draft"  # one click no longer withdraws
+    api = APIClient()
+    api.force_authenticate(cast.care_worker_a)
+    refused = api.post(f"/api/v1/applications/{application.pk}/withdraw/", {}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    client.post(url, {"reason": "Kiest voor een andere woonvorm"})
+    application.refresh_from_db()
+    assert application.state == "withdrawn"
+    event = AuditEvent.objects.get(action="application.withdraw", object_id=str(application.pk))
+    assert event.note.text == "Kiest voor een andere woonvorm"

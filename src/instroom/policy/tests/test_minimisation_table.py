@@ -203,7 +203,7 @@ def _page_marker(group: FieldGroup, client) -> str | re.Pattern | None:
         FieldGroup.SUPPORT_ARRANGEMENT: re.compile(rf"\b{SUPPORT_MONTHS} maanden\b"),
         FieldGroup.ORIGIN: FACILITY,
         FieldGroup.PLACES: _nl(ExclusionReason.SAFETY.label),
-        FieldGroup.INCOME: "23456",
+        FieldGroup.INCOME: "23.456,78",  # as the Dutch page writes money
         FieldGroup.MOTIVATION: LETTER,
         FieldGroup.DOSSIER: f">{_nl('Dossier weight')}<",
         FieldGroup.TIMELINE: f">{_nl('Timeline')}</h2>",

@@ -33,7 +33,9 @@ def test_retention_anonymises_after_the_region_period_and_not_before(client, cas
     )
     app_services.application_submit(actor=cast.care_worker_a, application=ended)
     app_services.application_return(actor=cast.coordinator, application=ended, reason="Brief")
-    app_services.application_withdraw(actor=cast.care_worker_a, application=ended)
+    app_services.application_withdraw(
+        actor=cast.care_worker_a, application=ended, reason="Kiest voor een andere woonvorm"
+    )
     active = make_application(cast.care_worker_a, cast.care_a)
     client.force_login(cast.coordinator)
     client.get(reverse("applications:client", args=[ended.client_id]))  # a read, logged
@@ -116,7 +118,9 @@ def test_erasure_waits_for_the_case_to_end(cast) -> None:
     application = make_application(cast.care_worker_a, cast.care_a)
     with pytest.raises(ValidationError):
         services.client_erase(actor=cast.coordinator, client=application.client, reason="Verzoek")
-    app_services.application_withdraw(actor=cast.care_worker_a, application=application)
+    app_services.application_withdraw(
+        actor=cast.care_worker_a, application=application, reason="Kiest voor een andere woonvorm"
+    )
     services.client_erase(actor=cast.coordinator, client=application.client, reason="Verzoek")
     application.client.refresh_from_db()
     assert application.client.last_name == "" and application.client.anonymised_at
