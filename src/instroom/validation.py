@@ -133,6 +133,9 @@ def normalise_name(value: object, *, max_length: int = NAME_MAX_LENGTH) -> str:
             ),
             "name_control_characters",
         )
+    # Any run of spaces (a non-breaking or thin space from a copied document included) is one
+    # plain space, so the same name typed twice is stored the same.
+    text = " ".join(text.split())
     if not any(not _is_invisible(c) for c in text):
         raise _error(_("Enter a name."), "name_empty")
     if len(text) > max_length:

@@ -182,3 +182,8 @@ def test_postcodes_are_stored_as_four_digits_space_two_letters(typed) -> None:
 def test_a_long_postcode_is_refused_without_repeating_it() -> None:
     (message,) = _messages(validation.normalise_postcode, "1" * 10_000)
     assert len(message) < 200
+
+
+def test_spaces_in_a_name_are_plain_and_single() -> None:
+    assert validation.normalise_name("Jan\u00a0de  Vries") == "Jan de Vries"
+    assert validation.normalise_name("Anne\u2009Marie") == "Anne Marie"
