@@ -1,9 +1,11 @@
-"""Calendar months, the one place they are counted (python-dateutil).
+"""Calendar months, the one place they are counted (python-dateutil), and the local day of a
+moment.
 
 Months are calendar months: 31 January + 1 month is the last day of February, as in a lease or
 a support period; never 30 days."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
@@ -11,3 +13,15 @@ from dateutil.relativedelta import relativedelta
 def add_months(day: date, months: int) -> date:
     """The same day `months` later (negative: earlier), or the month's last day if shorter."""
     return day + relativedelta(months=months)
+
+
+def local_date(moment: datetime | str) -> date:
+    """The calendar day in the site's time zone (Europe/Amsterdam) of a moment: an aware
+    datetime, or a naive one or text as the database keeps it (UTC, as Django stores them)."""
+    from django.conf import settings
+
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()

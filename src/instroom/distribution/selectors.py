@@ -385,6 +385,35 @@ def realisation_for(*, actor: User, region: Region, year: int, today: date) -> V
 
 
 @dataclass(frozen=True)
+class ComplexKey:
+    """One complex: a corporation's complex code in one neighbourhood or, for homes and
+    placements without a neighbourhood, in one municipality. The same code at another
+    corporation or in another place is another complex. Filters, ranking, why-not, the batch
+    and monitoring all count placements per complex through this key (`complex_key`)."""
+
+    corporation_id: int
+    municipality_id: int
+    neighbourhood_id: int | None
+    code: str
+
+    def placements(self) -> Q:
+        """The placements in this complex (a filter on Placement)."""
+        where = Q(corporation_id=self.corporation_id, complex_code=self.code)
+        if self.neighbourhood_id is not None:
+            return where & Q(neighbourhood_id=self.neighbourhood_id)
+        return where & Q(municipality_id=self.municipality_id, neighbourhood__isnull=True)
+
+
+def complex_key(item: Any) -> ComplexKey | None:
+    """The complex of a home or a placement (anything with `corporation_id`,
+    `municipality_id`, `neighbourhood_id` and `complex_code`); None without a complex code."""
+    code = (item.complex_code or "").strip()
+    if not code:
+        return None
+    return ComplexKey(item.corporation_id, item.municipality_id, item.neighbourhood_id, code)
+
+
+@dataclass(frozen=True)
 class CapStatus:
     complex_left: int | None  # None: the home has no complex number
     neighbourhood_left: int | None  # None: the home has no neighbourhood
@@ -407,7 +436,7 @@ def cap_status(
     *,
     region: Region,
     neighbourhood_id: int | None,
-    complex_code: str,
+    complex: ComplexKey | None,
     today: date,
 ) -> CapStatus:
     """How many more placements this complex and this neighbourhood can take within the
@@ -417,14 +446,14 @@ def cap_status(
         region=region, undone_at__isnull=True, placed_on__gt=since, placed_on__lte=today
     )
     counts = window.aggregate(
-        in_complex=Count("pk", filter=Q(complex_code=complex_code))
-        if complex_code
+        in_complex=Count("pk", filter=complex.placements())
+        if complex is not None
         else Count("pk", filter=Q(pk__in=[])),
         in_neighbourhood=Count("pk", filter=Q(neighbourhood_id=neighbourhood_id)),
     )
     return CapStatus(
         complex_left=max(region.cap_per_complex - counts["in_complex"], 0)
-        if complex_code
+        if complex is not None
         else None,
         neighbourhood_left=max(region.cap_per_neighbourhood - counts["in_neighbourhood"], 0)
         if neighbourhood_id
@@ -433,13 +462,17 @@ def cap_status(
     )
 
 
+def home_cap_status(*, home: Any, today: date, region: Region | None = None) -> CapStatus:
+    """The caps of this home's complex and neighbourhood."""
+    return cap_status(
+        region=region or Region.objects.get(pk=home.region_id),
+        neighbourhood_id=home.neighbourhood_id,
+        complex=complex_key(home),
+        today=today,
+    )
+
+
 def may_place(*, home: Any, today: date) -> bool:
     """May one more be placed in this home's complex and neighbourhood? (A hard filter of the
     match point.)"""
-    region = Region.objects.get(pk=home.region_id)
-    return cap_status(
-        region=region,
-        neighbourhood_id=home.neighbourhood_id,
-        complex_code=home.complex_code,
-        today=today,
-    ).may_place
+    return home_cap_status(home=home, today=today).may_place

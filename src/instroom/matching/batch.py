@@ -3,8 +3,9 @@ the caps as places left, municipalities behind on their quota preferred, and the
 with every run (total, price of fairness, per municipality against quota, time, optimality)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 from django.utils import timezone
@@ -19,6 +20,26 @@ from . import core, ranking, solver
 
 # Points added to every pair whose home lies in a municipality behind its pro-rata quota.
 BEHIND_BONUS = 10
+# Seconds the MIP may take (caps per corporation); it then reports the gap it reached.
+MIP_TIME_LIMIT = 60.0
+
+
+@dataclass(frozen=True)
+class RunCaps:
+    """Caps a region sets for one run: at most so many homes proposed now per municipality
+    (CBS code) and per corporation (slug). A cap per corporation crosses the complex ⊂
+    neighbourhood ⊂ municipality hierarchy and sends the run to the MIP."""
+
+    municipality: dict[str, int] = field(default_factory=dict)
+    corporation: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"municipality": dict(self.municipality), "corporation": dict(self.corporation)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> "RunCaps":
+        data = data or {}
+        return cls(dict(data.get("municipality", {})), dict(data.get("corporation", {})))
 
 
 @dataclass(frozen=True)
@@ -26,8 +47,14 @@ class Pair:
     home: Home
     application_id: int
     candidate_number: str
-    score: int
-    points: dict[str, int]
+    points: int  # the ranking's points for this pair
+    bonus: int  # the behind-quota bonus of the home's municipality
+    points_by_criterion: dict[str, int]
+
+    @property
+    def score(self) -> int:
+        """What the solver maximised for this pair: the sum over pairs is the total score."""
+        return self.points + self.bonus
 
 
 @dataclass(frozen=True)
@@ -40,6 +67,8 @@ class Report:
     solution: solver.Solution
     unconstrained_total: int
     quota: dict[str, tuple[str, int, int, int]]  # code → (name, quota, realised, assigned now)
+    run_caps: RunCaps = field(default_factory=RunCaps)
+    time_limit: float = MIP_TIME_LIMIT  # seconds the MIP was given
 
     @property
     def price_of_fairness(self) -> int:
@@ -57,8 +86,11 @@ def run(
     *,
     today: date | None = None,
     progress: Callable[[int, str], None] | None = None,
+    run_caps: RunCaps | None = None,
+    time_limit: float = MIP_TIME_LIMIT,
 ) -> Report:
     today = today or timezone.localdate()
+    run_caps = run_caps or RunCaps()
     tell = progress or (lambda _p, _m: None)
     tell(5, _("Reading the open homes and the pool"))
     homes = list(
@@ -80,6 +112,9 @@ def run(
     score: list[np.ndarray] = []
     slots: list[solver.HomeSlot] = []
     caps = solver.Caps()
+    caps.municipality.update(run_caps.municipality)
+    caps.corporation.update(run_caps.corporation)
+    bonuses: list[int] = []
     evaluations: list[core.Evaluation] = []
     tell(15, _("Checking every pair against the filters"))
     for h, home in enumerate(homes):
@@ -95,23 +130,24 @@ def run(
         cand.append(eligible)
         home_index.append(np.full(len(eligible), h))
         score.append(evaluation.totals[eligible] + bonus)
-        hood = f"N{home.neighbourhood_id}" if home.neighbourhood_id else None
-        complex_ = (
-            f"{hood or home.municipality.cbs_code}/{home.complex_code}"
-            if home.complex_code
-            else None
+        bonuses.append(bonus)
+        # Typed keys (one meaning of "complex" everywhere: distribution.complex_key).
+        complex_ = distribution.complex_key(home)
+        slots.append(
+            solver.HomeSlot(
+                home.municipality.cbs_code, home.neighbourhood_id, complex_, home.corporation.slug
+            )
         )
-        slots.append(solver.HomeSlot(home.municipality.cbs_code, hood, complex_))
         status = distribution.cap_status(
             region=region,
             neighbourhood_id=home.neighbourhood_id,
-            complex_code=home.complex_code,
+            complex=complex_,
             today=today,
         )
         if complex_ is not None and status.complex_left is not None:
             caps.complex[complex_] = status.complex_left
-        if hood is not None and status.neighbourhood_left is not None:
-            caps.neighbourhood[hood] = status.neighbourhood_left
+        if home.neighbourhood_id is not None and status.neighbourhood_left is not None:
+            caps.neighbourhood[home.neighbourhood_id] = status.neighbourhood_left
     problem = solver.Problem(
         len(pool),
         slots,
@@ -121,7 +157,7 @@ def run(
         caps,
     )
     tell(80, _("Finding the best assignment"))
-    solution = solver.solve(problem)
+    solution = solver.solve(problem, time_limit=time_limit)
     unconstrained = solver.solve(solver.without_caps(problem)).total
     problems = solver.violations(problem, solution.pairs)
     if problems:  # the independent checker: never hand people a proposal that breaks a rule
@@ -131,8 +167,9 @@ def run(
             home=homes[h],
             application_id=int(app_ids[c]),
             candidate_number=pool.candidate_numbers[c],
-            score=int(evaluations[h].totals[c]),
-            points=evaluations[h].points_of(c),
+            points=int(evaluations[h].totals[c]),
+            bonus=bonuses[h],
+            points_by_criterion=evaluations[h].points_of(c),
         )
         for c, h in sorted(solution.pairs, key=lambda p: p[1])
     ]
@@ -150,6 +187,8 @@ def run(
         solution,
         unconstrained,
         quota,
+        run_caps,
+        time_limit,
     )
 
 
@@ -168,6 +207,8 @@ def as_record(report: Report) -> tuple[dict[str, object], list[dict[str, object]
         "optimal": s.optimal,
         "gap": s.gap,
         "seconds": round(s.seconds, 4),
+        "time_limit": report.time_limit if s.method == solver.MIP else None,
+        "caps": report.run_caps.as_dict(),
         "municipalities": [
             {"cbs_code": code, "name": name, "quota": q, "realised": r, "assigned": a}
             for code, (name, q, r, a) in sorted(report.quota.items(), key=lambda kv: kv[1][0])
@@ -180,12 +221,22 @@ def as_record(report: Report) -> tuple[dict[str, object], list[dict[str, object]
             "municipality": p.home.municipality.name,
             "application_id": p.application_id,
             "candidate_number": p.candidate_number,
-            "score": p.score,
-            "points": p.points,
+            **pair_record(p),
         }
         for p in report.pairs
     ]
     return summary, pairs
+
+
+def pair_record(pair: Pair) -> dict[str, object]:
+    """A pair's numbers: its points, its behind-quota bonus and their sum (the score the
+    solver maximised), with the points per criterion."""
+    return {
+        "points": pair.points,
+        "bonus": pair.bonus,
+        "score": pair.score,
+        "points_by_criterion": pair.points_by_criterion,
+    }
 
 
 def execute(run_id: int) -> None:
@@ -200,7 +251,7 @@ def execute(run_id: int) -> None:
         )
 
     try:
-        report = run(batch_run.region, progress=tell)
+        report = run(batch_run.region, progress=tell, run_caps=RunCaps.from_dict(batch_run.caps))
     except Exception as exc:  # the run records why; the worker carries on with the next job
         BatchRun.objects.filter(pk=run_id).update(
             status=BatchRun.Status.FAILED, message=str(exc)[:300], finished_at=timezone.now()

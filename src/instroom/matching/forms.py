@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import NLDesignFormMixin
+from instroom.regions.constants import OrganisationType
+from instroom.regions.models import Organisation, Region
 
 from .constants import DeclineReason, Review
 
@@ -49,3 +53,59 @@ class ReviewForm(NLDesignFormMixin, forms.Form):
         required=False,
         help_text=_("Required for an unjustified refusal; the care provider reads it."),
     )
+
+
+WHOLE_NUMBER = _("Enter a whole number of homes (0 or more), or leave it empty.")
+
+
+class BatchCapsForm(NLDesignFormMixin, forms.Form):
+    """Caps for one batch run: at most so many homes proposed now per municipality and per
+    corporation of the region; empty is no cap. A cap per corporation makes the run use the
+    mixed-integer programme (with its gap and time limit)."""
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipalities = list(region.municipalities.order_by("name"))
+        self.corporations = list(
+            Organisation.objects.filter(region=region, type=OrganisationType.CORPORATION).order_by(
+                "name"
+            )
+        )
+        for m in self.municipalities:
+            self.fields[f"municipality_{m.cbs_code}"] = self._field(
+                _("At most this many homes in %(name)s") % {"name": m.name}
+            )
+        for c in self.corporations:
+            self.fields[f"corporation_{c.slug}"] = self._field(
+                _("At most this many homes of %(name)s") % {"name": c.name}
+            )
+        self.style_widgets()
+
+    def _field(self, label: str) -> forms.IntegerField:
+        return forms.IntegerField(
+            label=label,
+            required=False,
+            min_value=0,
+            max_value=100_000,
+            error_messages={
+                "invalid": WHOLE_NUMBER,
+                "min_value": WHOLE_NUMBER,
+                "max_value": _("That is more homes than a run can propose: enter a smaller cap."),
+            },
+        )
+
+    def caps(self) -> dict[str, dict[str, int]]:
+        """The caps filled in, as `batch.RunCaps.as_dict()`."""
+        data = self.cleaned_data
+        return {
+            "municipality": {
+                m.cbs_code: data[f"municipality_{m.cbs_code}"]
+                for m in self.municipalities
+                if data.get(f"municipality_{m.cbs_code}") is not None
+            },
+            "corporation": {
+                c.slug: data[f"corporation_{c.slug}"]
+                for c in self.corporations
+                if data.get(f"corporation_{c.slug}") is not None
+            },
+        }

@@ -210,6 +210,8 @@ class BatchRun(models.Model):
     message = models.CharField(_("message"), max_length=300, blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)
     pairs = models.JSONField(_("proposed pairs"), default=list, blank=True)
+    # Caps for this run only: {"municipality": {cbs_code: n}, "corporation": {slug: n}}.
+    caps = models.JSONField(_("caps for this run"), default=dict, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,7 +8,7 @@ costs the same number of queries for 100 candidates as for 50,000 (see `make ben
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from django.utils import timezone
 from instroom.accounts.models import User
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application, Client
+from instroom.dates import local_date
 from instroom.homes.models import Home
 from instroom.regions.models import Organisation
 from instroom.regions.selectors import affordability_limits
@@ -107,6 +108,28 @@ def _day_ordinals(column: Any, fallback: int) -> np.ndarray:
     return days + date(1970, 1, 1).toordinal()
 
 
+def _local_day_ordinals(column: Sequence[Any], fallback: int) -> np.ndarray:
+    """Moments as the database returned them (UTC text or datetimes) → day ordinals of their
+    calendar day in Europe/Amsterdam. The offset changes only on the hour: each distinct hour
+    is converted once."""
+    days: dict[str, int] = {}
+    out = np.full(len(column), fallback, dtype=np.int64)
+    for i, value in enumerate(column):
+        if value is None:
+            continue
+        if isinstance(value, int | np.integer):  # already a day ordinal (PostgreSQL)
+            out[i] = value
+            continue
+        if isinstance(value, datetime):
+            out[i] = local_date(value).toordinal()
+            continue
+        hour = str(value)[:13]
+        if hour not in days:
+            days[hour] = local_date(str(value)).toordinal()
+        out[i] = days[hour]
+    return out
+
+
 def _main_query(region_id: int, application_ids: list[int] | None) -> tuple[str, list[Any]]:
     a, c = Application._meta.db_table, Client._meta.db_table
     if connection.vendor == "postgresql":
@@ -115,7 +138,7 @@ def _main_query(region_id: int, application_ids: list[int] | None) -> tuple[str,
         decided = "((a.decided_at AT TIME ZONE %s)::date - DATE '0001-01-01') + 1"
         income = "CAST(a.yearly_income_eur AS double precision)"
         params: list[Any] = [settings.TIME_ZONE]
-    else:  # SQLite (the demo): dates as text, the decision's day in UTC
+    else:  # SQLite (the demo): dates as text, the decision a UTC moment (made local in Python)
         dob, decided, income = (
             "c.date_of_birth",
             "a.decided_at",
@@ -224,7 +247,7 @@ def load_pool(
         needs_wheelchair=(flags & 2).astype(bool),
         has_pets=(flags & 4).astype(bool),
         rent_limit=rent_limit,
-        approved_on=_day_ordinals(cols[8], today_ordinal),
+        approved_on=_local_day_ordinals(cols[8], today_ordinal),
         urgency=urgency,
         parked_until=parked,
         support_provider_id=cols[9],

@@ -466,14 +466,24 @@ def matches_follow_up(*, today: date | None = None) -> dict[str, int]:
     return counts
 
 
-def batch_start(*, actor: User, region: Any) -> BatchRun:
-    """Queue a batch matching run for the region's open homes (the worker carries it out)."""
+def batch_start(
+    *, actor: User, region: Any, caps: dict[str, dict[str, int]] | None = None
+) -> BatchRun:
+    """Queue a batch matching run for the region's open homes (the worker carries it out),
+    with the caps per municipality and per corporation set for this run (see `batch.RunCaps`)."""
     from .tasks import batch_matching
 
     if not rules.may_run_batch_matching(actor, region.pk):
         raise PermissionDenied(_("Only the service point runs batch matching."))
-    batch_run = BatchRun.objects.create(region=region, started_by=actor)
-    audit.record_change(actor=actor, action="batch.start", obj=batch_run, region_id=region.pk)
+    caps = {level: dict(limits) for level, limits in (caps or {}).items() if limits}
+    batch_run = BatchRun.objects.create(region=region, started_by=actor, caps=caps)
+    audit.record_change(
+        actor=actor,
+        action="batch.start",
+        obj=batch_run,
+        region_id=region.pk,
+        changes={"caps": caps} if caps else None,
+    )
     batch_matching.enqueue(batch_run.pk)
     batch_run.refresh_from_db()
     return batch_run

@@ -10,10 +10,14 @@ Two exact methods:
   (highspy), which reports the optimality gap.
 Soft quotas (a municipality behind on its quota is preferred) are a bonus on the edges into its
 homes, added by the caller to the scores. The solver proposes; people decide.
+
+Group keys are any hashable values (the product passes typed keys: a complex is a
+`ComplexKey`, a neighbourhood its id); inside, every node is a tuple tagged with its level, so a
+key of one level can never stand in for another (no string placeholders).
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,22 +28,22 @@ MIP = "mixed-integer programme (HiGHS)"
 
 @dataclass(frozen=True)
 class HomeSlot:
-    """Where a home sits in the cap hierarchy."""
+    """Where a home sits in the cap hierarchy (keys: any hashable values)."""
 
-    municipality: str
-    neighbourhood: str | None = None
-    complex: str | None = None
-    corporation: str | None = None
+    municipality: Hashable
+    neighbourhood: Hashable | None = None
+    complex: Hashable | None = None
+    corporation: Hashable | None = None
 
 
 @dataclass(frozen=True)
 class Caps:
     """Places left per group; a group missing from a mapping is unlimited."""
 
-    municipality: dict[str, int] = field(default_factory=dict)
-    neighbourhood: dict[str, int] = field(default_factory=dict)
-    complex: dict[str, int] = field(default_factory=dict)
-    corporation: dict[str, int] = field(default_factory=dict)
+    municipality: dict[Hashable, int] = field(default_factory=dict)
+    neighbourhood: dict[Hashable, int] = field(default_factory=dict)
+    complex: dict[Hashable, int] = field(default_factory=dict)
+    corporation: dict[Hashable, int] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -72,22 +76,28 @@ class NotNested(ValueError):
     """The caps cross the complex ⊂ neighbourhood ⊂ municipality hierarchy."""
 
 
-def _nesting(problem: Problem) -> tuple[dict[str, str], dict[str, str]]:
-    """complex → neighbourhood and neighbourhood → municipality, or NotNested."""
-    complex_parent: dict[str, str] = {}
-    neighbourhood_parent: dict[str, str] = {}
+# The node between a complex (or a home) and its municipality: a real neighbourhood, or the
+# municipality itself for homes without one. Tagged tuples: they cannot collide.
+Parent = tuple[str, Hashable]
+
+
+def _parent(slot: HomeSlot) -> Parent:
+    if slot.neighbourhood is not None:
+        return ("neighbourhood", slot.neighbourhood)
+    return ("municipality", slot.municipality)
+
+
+def _nesting(problem: Problem) -> tuple[dict[Hashable, Parent], dict[Parent, Hashable]]:
+    """complex → its parent node and parent node → municipality, or NotNested."""
+    complex_parent: dict[Hashable, Parent] = {}
+    parent_town: dict[Parent, Hashable] = {}
     for slot in problem.homes:
-        if slot.complex is not None:
-            parent = slot.neighbourhood or f"@{slot.municipality}"
-            if complex_parent.setdefault(slot.complex, parent) != parent:
-                raise NotNested(f"complex {slot.complex} lies in two neighbourhoods")
-        if (
-            slot.neighbourhood is not None
-            and neighbourhood_parent.setdefault(slot.neighbourhood, slot.municipality)
-            != slot.municipality
-        ):
+        parent = _parent(slot)
+        if slot.complex is not None and complex_parent.setdefault(slot.complex, parent) != parent:
+            raise NotNested(f"complex {slot.complex} lies in two neighbourhoods")
+        if parent_town.setdefault(parent, slot.municipality) != slot.municipality:
             raise NotNested(f"neighbourhood {slot.neighbourhood} lies in two municipalities")
-    return complex_parent, neighbourhood_parent
+    return complex_parent, parent_town
 
 
 def solve_flow(problem: Problem) -> Solution:
@@ -96,18 +106,17 @@ def solve_flow(problem: Problem) -> Solution:
     start = time.perf_counter()
     if problem.caps.corporation:
         raise NotNested("a cap per corporation crosses the hierarchy")
-    complex_parent, neighbourhood_parent = _nesting(problem)
+    complex_parent, parent_town = _nesting(problem)
     n, m = problem.n_candidates, len(problem.homes)
     source, sink = 0, 1
     candidate_node = 2
     home_node = candidate_node + n
     next_node = home_node + m
-    complexes = {c: next_node + i for i, c in enumerate(sorted(complex_parent))}
+    complexes = {c: next_node + i for i, c in enumerate(complex_parent)}
     next_node += len(complexes)
-    hoods = sorted(set(neighbourhood_parent) | {p for p in complex_parent.values()})
-    neighbourhoods = {h: next_node + i for i, h in enumerate(hoods)}
-    next_node += len(neighbourhoods)
-    towns = sorted({s.municipality for s in problem.homes})
+    parents = {p: next_node + i for i, p in enumerate(parent_town)}
+    next_node += len(parents)
+    towns = list(dict.fromkeys(s.municipality for s in problem.homes))
     municipalities = {t: next_node + i for i, t in enumerate(towns)}
     big = n + m + 1
     caps = problem.caps
@@ -142,9 +151,7 @@ def solve_flow(problem: Problem) -> Solution:
     def parent_of_home(slot: HomeSlot) -> int:
         if slot.complex is not None:
             return complexes[slot.complex]
-        if slot.neighbourhood is not None:
-            return neighbourhoods[slot.neighbourhood]
-        return neighbourhoods.get(f"@{slot.municipality}", municipalities[slot.municipality])
+        return parents[_parent(slot)]
 
     arcs(
         home_node + np.arange(m),
@@ -153,11 +160,11 @@ def solve_flow(problem: Problem) -> Solution:
         np.zeros(m),
     )
     for c, parent in complex_parent.items():
-        arcs([complexes[c]], [neighbourhoods[parent]], [caps.complex.get(c, big)], [0])
-    for h in hoods:
-        town = neighbourhood_parent.get(h, h[1:] if h.startswith("@") else None)
-        assert town is not None
-        arcs([neighbourhoods[h]], [municipalities[town]], [caps.neighbourhood.get(h, big)], [0])
+        arcs([complexes[c]], [parents[parent]], [caps.complex.get(c, big)], [0])
+    for parent, town in parent_town.items():
+        level, key = parent
+        limit = caps.neighbourhood.get(key, big) if level == "neighbourhood" else big
+        arcs([parents[parent]], [municipalities[town]], [limit], [0])
     for t in towns:
         arcs([municipalities[t]], [sink], [caps.municipality.get(t, big)], [0])
 
@@ -188,6 +195,10 @@ def solve_flow(problem: Problem) -> Solution:
     )
 
 
+def _row_of(rows: dict[Hashable, int], key: Hashable | None) -> int:
+    return -1 if key is None else rows.get(key, -1)
+
+
 def solve_mip(problem: Problem, *, time_limit: float = 60.0) -> Solution:
     import highspy
 
@@ -201,15 +212,15 @@ def solve_mip(problem: Problem, *, time_limit: float = 60.0) -> Solution:
     upper: list[float] = [1.0] * (n + m)
     next_row = n + m
     for level in ("complex", "neighbourhood", "municipality", "corporation"):
-        limits: dict[str, int] = getattr(caps, level)
+        limits: dict[Hashable, int] = getattr(caps, level)
         if not limits:
             continue
-        keys = sorted(limits)
+        keys = list(limits)
         row = {k: next_row + i for i, k in enumerate(keys)}
         next_row += len(keys)
         upper += [float(limits[k]) for k in keys]
         home_row = np.array(
-            [row.get(getattr(s, level) or "", -1) for s in problem.homes], dtype=np.int64
+            [_row_of(row, getattr(s, level)) for s in problem.homes], dtype=np.int64
         )
         rows_of_edge.append(home_row[problem.edge_home] if m else np.zeros(0, dtype=np.int64))
     index = np.stack(rows_of_edge, axis=1) if e else np.zeros((0, len(rows_of_edge)), np.int64)
@@ -251,12 +262,13 @@ def solve_mip(problem: Problem, *, time_limit: float = 60.0) -> Solution:
     )
 
 
-def solve(problem: Problem) -> Solution:
-    """The exact flow when the caps nest, otherwise the MIP."""
+def solve(problem: Problem, *, time_limit: float = 60.0) -> Solution:
+    """The exact flow when the caps nest, otherwise the MIP (stopped after `time_limit`
+    seconds, with the gap it reached)."""
     try:
         return solve_flow(problem)
     except NotNested:
-        return solve_mip(problem)
+        return solve_mip(problem, time_limit=time_limit)
 
 
 def without_caps(problem: Problem) -> Problem:
@@ -285,8 +297,8 @@ def violations(problem: Problem, pairs: Sequence[tuple[int, int]]) -> list[str]:
         if pair not in edges:
             found.append(f"pair {pair} is not eligible")
     for level in ("complex", "neighbourhood", "municipality", "corporation"):
-        limits: dict[str, int] = getattr(problem.caps, level)
-        used: dict[str, int] = {}
+        limits: dict[Hashable, int] = getattr(problem.caps, level)
+        used: dict[Hashable, int] = {}
         for h in homes:
             key = getattr(problem.homes[h], level)
             if key is not None:
@@ -309,7 +321,10 @@ class _CapCounter:
 
     def fits(self, home: int) -> bool:
         slot = self.problem.homes[home]
-        return all(self.left[level].get(getattr(slot, level) or "", 1) > 0 for level in self.left)
+        return all(
+            getattr(slot, level) is None or left.get(getattr(slot, level), 1) > 0
+            for level, left in self.left.items()
+        )
 
     def take(self, home: int) -> None:
         slot = self.problem.homes[home]

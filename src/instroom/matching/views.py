@@ -26,7 +26,7 @@ from .constants import (
     SnapshotPurpose,
     reason_text,
 )
-from .forms import DecideForm, NoteForm, ReviewForm
+from .forms import BatchCapsForm, DecideForm, NoteForm, ReviewForm
 from .models import BatchRun, Match, RankingSnapshot
 
 COMPONENT_LABELS = {
@@ -124,12 +124,7 @@ def _distribution_status(home: Home) -> dict[str, Any]:
     today = timezone.localdate()
     region = home.region
     status: dict[str, Any] = {
-        "caps": distribution.cap_status(
-            region=region,
-            neighbourhood_id=home.neighbourhood_id,
-            complex_code=home.complex_code,
-            today=today,
-        )
+        "caps": distribution.home_cap_status(home=home, today=today, region=region)
     }
     try:
         report = distribution.realisation(region, today.year, today)
@@ -357,17 +352,20 @@ def batch(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _coordinator_region(request)
     if region is None:
         raise PermissionDenied
-    if request.method == "POST":
-        run = services.batch_start(actor=request.user, region=region)
+    form = BatchCapsForm(request.POST if request.method == "POST" else None, region=region)
+    if request.method == "POST" and form.is_valid():
+        run = services.batch_start(actor=request.user, region=region, caps=form.caps())
         return redirect("matching:batch_run", pk=run.pk)
     return render(
         request,
         "matching/batch.html",
         {
             "region": region,
+            "form": form,
             "runs": BatchRun.objects.filter(region=region)[:20],
             "open_homes": Home.objects.filter(region=region, state=HomeState.OPEN).count(),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -376,6 +374,19 @@ def _run(request: AuthenticatedHttpRequest, pk: int) -> BatchRun:
     if found is None:
         raise Http404
     return found
+
+
+def _pair_numbers(pair: dict[str, Any]) -> dict[str, Any]:
+    """A stored pair with points, bonus and score; runs stored before the bonus was shown
+    kept the points per criterion under "points" and the score without the bonus."""
+    if isinstance(pair.get("points"), dict):
+        return {
+            **pair,
+            "points_by_criterion": pair["points"],
+            "points": pair.get("score"),
+            "bonus": None,
+        }
+    return pair
 
 
 def batch_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -390,6 +401,7 @@ def batch_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         template,
         {
             "run": run,
+            "pairs": [_pair_numbers(p) for p in run.pairs],
             "components": [(c, COMPONENT_LABELS.get(c, c)) for c in COMPONENT_LABELS],
             "running": run.status in (BatchRun.Status.QUEUED, BatchRun.Status.RUNNING),
             "hx": bool(request.headers.get("HX-Request")),

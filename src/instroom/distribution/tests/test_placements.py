@@ -4,6 +4,7 @@ the page's cost, and the quota command on the reference region."""
 import json
 import re
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -137,10 +138,16 @@ def test_places_left_is_the_tighter_of_the_two_caps(cast) -> None:
     today = timezone.localdate()
 
     def status(complex_code="C-1", neighbourhood=buurt):
-        return selectors.cap_status(
-            region=cast.region,
+        home = SimpleNamespace(
+            corporation_id=cast.corporation.pk,
+            municipality_id=a.pk,
             neighbourhood_id=neighbourhood.pk if neighbourhood else None,
             complex_code=complex_code,
+        )
+        return selectors.cap_status(
+            region=cast.region,
+            neighbourhood_id=home.neighbourhood_id,
+            complex=selectors.complex_key(home),
             today=today,
         )
 

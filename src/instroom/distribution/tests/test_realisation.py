@@ -200,7 +200,10 @@ def test_caps_count_placements_per_complex_and_neighbourhood_in_the_window(cast)
     cast.region.save()
     today = timezone.localdate()
     status = selectors.cap_status(
-        region=cast.region, neighbourhood_id=buurt.pk, complex_code="C-1", today=today
+        region=cast.region,
+        neighbourhood_id=buurt.pk,
+        complex=selectors.ComplexKey(cast.corporation.pk, a.pk, buurt.pk, "C-1"),
+        today=today,
     )
     assert (status.complex_left, status.neighbourhood_left, status.may_place) == (2, 3, True)
     place(cast, a, neighbourhood=buurt, complex_code="C-1")
@@ -209,11 +212,17 @@ def test_caps_count_placements_per_complex_and_neighbourhood_in_the_window(cast)
         cast, a, neighbourhood=buurt, complex_code="C-2", placed_on=today - timedelta(days=400)
     )  # outside the window
     status = selectors.cap_status(
-        region=cast.region, neighbourhood_id=buurt.pk, complex_code="C-1", today=today
+        region=cast.region,
+        neighbourhood_id=buurt.pk,
+        complex=selectors.ComplexKey(cast.corporation.pk, a.pk, buurt.pk, "C-1"),
+        today=today,
     )
     assert (status.complex_left, status.neighbourhood_left, status.may_place) == (0, 1, False)
     other = selectors.cap_status(
-        region=cast.region, neighbourhood_id=buurt.pk, complex_code="C-2", today=today
+        region=cast.region,
+        neighbourhood_id=buurt.pk,
+        complex=selectors.ComplexKey(cast.corporation.pk, a.pk, buurt.pk, "C-2"),
+        today=today,
     )
     assert other.complex_left == 2 and other.may_place
     assert old.placed_on < status.since or old.placed_on == status.since

@@ -181,3 +181,38 @@ def test_the_batch_for_a_region_keeps_every_filter_and_cap(cast) -> None:
     assert BatchRun.objects.get().status == "done" and not Match.objects.exists()
     with pytest.raises(CommandError):
         call_command("match-batch", region="nergens", dry_run=True, stdout=StringIO())
+
+
+@pytest.mark.parametrize("method", [solve_flow, solve_mip])
+def test_a_neighbourhood_named_like_a_placeholder_cannot_take_another_homes_place(method) -> None:
+    # Home 0 lies in a neighbourhood literally called "@GM1" with no places left; home 1 lies
+    # in GM1 without a neighbourhood, in a complex. Only home 0 is capped.
+    homes = [HomeSlot("GM1", "@GM1"), HomeSlot("GM1", None, "C-1")]
+    problem = Problem(
+        2,
+        homes,
+        np.array([0, 1]),
+        np.array([0, 1]),
+        np.array([50, 40]),
+        Caps(neighbourhood={"@GM1": 0}),
+    )
+    solution = method(problem)
+    assert solution.pairs == [(1, 1)] and solution.total == 40
+    assert violations(problem, solution.pairs) == []
+
+
+def test_keys_are_typed_the_same_code_in_two_places_is_two_complexes() -> None:
+    # Tuples as keys: complex C-1 of corporation a in neighbourhood 1 and of b in 2.
+    homes = [
+        HomeSlot("GM1", 1, ("a", 1, "C-1"), "a"),
+        HomeSlot("GM2", 2, ("b", 2, "C-1"), "b"),
+    ]
+    problem = Problem(
+        2,
+        homes,
+        np.array([0, 1]),
+        np.array([0, 1]),
+        np.array([10, 20]),
+        Caps(complex={("a", 1, "C-1"): 1, ("b", 2, "C-1"): 1}),
+    )
+    assert solve_flow(problem).total == solve_mip(problem).total == 30
