@@ -126,12 +126,12 @@ def test_with_carry_over_nobody_drifts_more_than_one_home_from_the_fair_share(
 def test_a_municipality_that_fell_behind_catches_up() -> None:
     share = {"A": Fraction(1, 2), "B": Fraction(1, 2)}
     years = [Year(2024, 10, share, "largest_remainder"), Year(2025, 10, share, "largest_remainder")]
-    # 2024: A delivered 1 of its 5, B all 5. In 2025 A is owed 9, B 5: the 10 homes are
-    # apportioned on what is owed (A 6.43, B 3.57), so A gets more than its plain 5.
-    results = with_carry_over(years, {2024: {"A": 1, "B": 5}})
+    # 2024: A delivered 1 of its 5, B 9: A is 4 behind, B 4 ahead; B gives way to A.
+    results = with_carry_over(years, {2024: {"A": 1, "B": 9}})
     assert results[0].quota == {"A": 5, "B": 5}
-    assert results[1].quota == {"A": 6, "B": 4}
-    assert results[1].carry_over("A") == 4 and results[1].carry_over("B") == 0
+    assert results[1].quota == {"A": 9, "B": 1}
+    assert results[1].backlog("A") == 4 and results[1].backlog("B") == -4
+    assert results[1].carry_over("A") == 4 and results[1].carry_over("B") == -4
     # Ahead is not punished below zero: a municipality owed nothing gets nothing more.
     results = with_carry_over(years, {2024: {"A": 0, "B": 20}})
     assert results[1].quota == {"A": 10, "B": 0}
@@ -140,9 +140,9 @@ def test_a_municipality_that_fell_behind_catches_up() -> None:
 def test_when_everyone_delivered_ahead_the_year_follows_the_plain_key() -> None:
     share = {"A": Fraction(3, 4), "B": Fraction(1, 4)}
     years = [Year(2024, 4, share, "largest_remainder"), Year(2025, 8, share, "sainte_lague")]
-    # 2024: 4 homes due in total, 20 delivered; in 2025 nobody is owed anything any more.
+    # 2024: 4 homes due in total, 20 delivered; in 2025 nobody is behind any more.
     results = with_carry_over(years, {2024: {"A": 15, "B": 5}})
-    assert all(v == 0 for v in results[1].owed.values())
+    assert all(results[1].backlog(k) < 0 for k in share)
     assert results[1].quota == {"A": 6, "B": 2}
 
 
