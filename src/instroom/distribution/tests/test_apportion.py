@@ -198,9 +198,20 @@ def test_the_reference_region_2026_quotas_from_the_shipped_figures() -> None:
     assert sum(result.quota.values()) == 178
     # By hand: the exact entitlements are 21.493, 9.989, 73.158, 19.528, 11.024, 34.505 and
     # 8.302; the whole parts give 175, and the 3 left go to the largest remainders (Bloemendaal
-    # .989, Heemskerk .528, Velsen .505; Beverwijk's .493 just misses). Sainte-Laguë (divisor
-    # ≈ 0.99988, rounding half up) happens to give the same numbers for these figures.
-    QuotaYear.objects.filter(region__slug="zk-ijmond", year=2026).update(method="sainte_lague")
+    # .989, Heemskerk .528, Velsen .505; Beverwijk's .493 just misses). Without carry-over,
+    # Sainte-Laguë (divisor ≈ 0.99988, rounding half up) gives the same numbers.
+    QuotaYear.objects.filter(region__slug="zk-ijmond", year=2026).update(
+        method="sainte_lague", carry_over="none"
+    )
     again = selectors.region_quota(Region.objects.get(slug="zk-ijmond"), 2026)
     assert again.quota == result.quota
     assert round(float(result.share["GM0392"] * 178), 3) == 73.158
+    # With the catch-up rule the history counts even with nothing delivered: after 2022–2025
+    # (largest remainder) the fair position of Zandvoort is 33 homes against an exact 33.21 and
+    # Velsen's 138 against 138.02, so 2026 apportions 8.508 and 34.524 homes over them:
+    # Sainte-Laguë rounds those to 9 and 34 where largest remainder, on the same figures, gives
+    # 8 and 35.
+    QuotaYear.objects.filter(region__slug="zk-ijmond", year=2026).update(carry_over="catch_up")
+    history = selectors.region_quota(Region.objects.get(slug="zk-ijmond"), 2026)
+    assert history.quota == result.quota | {"GM0453": 34, "GM0473": 9}
+    assert history.fair_before["GM0473"] == 33 and history.fair_before["GM0453"] == 138
