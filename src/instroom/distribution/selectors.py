@@ -10,11 +10,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from instroom.accounts.models import User
 from instroom.dates import add_months
 from instroom.policy import rules
-from instroom.regions.constants import ApportionmentMethod, FigureKind, OrganisationType
+from instroom.regions.constants import (
+    ApportionmentMethod,
+    CarryOver,
+    FigureKind,
+    OrganisationType,
+)
 from instroom.regions.models import (
     CorporationStock,
     Municipality,
@@ -44,6 +50,8 @@ def _field_label(field: str) -> str:
         "weight_social_stock": QuotaYear._meta.get_field("weight_social_stock").verbose_name,
         "total_homes": QuotaYear._meta.get_field("total_homes").verbose_name,
         "method": QuotaYear._meta.get_field("method").verbose_name,
+        "carry_over": QuotaYear._meta.get_field("carry_over").verbose_name,
+        "catch_up_limit_percent": QuotaYear._meta.get_field("catch_up_limit_percent").verbose_name,
         "households": FigureKind.HOUSEHOLDS.label,
         "social_stock": FigureKind.SOCIAL_STOCK.label,
         "municipalities": _("municipalities"),
@@ -83,6 +91,7 @@ def explain(
         "empty": _("The region has no municipalities yet: add them in the configuration."),
         "not_whole": _("“%(field)s” must be a whole number of homes."),
         "unknown": _("“%(field)s” is not a method this system knows: choose one from the list."),
+        "limit": _("Enter a catch-up limit from 0 to 500 percent, or leave it empty for no limit."),
     }
     if exc.code == "negative":
         message = (
@@ -130,7 +139,11 @@ def _years(region: Region, up_to: int) -> list[apportion.Year]:
         except apportion.ConfigurationError as exc:
             names = {code: m.name for code, m in _municipalities.items()}
             raise explain(exc, year=year, names=names) from None
-        years.append(apportion.Year(year, q.total_homes, shares, q.method))
+        years.append(
+            apportion.Year(
+                year, q.total_homes, shares, q.method, q.carry_over, q.catch_up_limit_percent
+            )
+        )
     return years
 
 
@@ -188,6 +201,10 @@ class Row:
     pro_rata: Fraction
     municipality: str = ""  # CBS code (corporation rows: the municipality they belong to)
     corporation: str = ""  # slug, corporation rows only
+    share_homes: Fraction | None = None  # plain share of the year's total, exact
+    backlog: int | None = None  # whole homes behind (+) or ahead (−) of the fair position
+    target: int | None = None  # what brings it back to its fair position this year
+    reason: str = ""  # one line: why the quota differs from the share
 
     @property
     def difference(self) -> Fraction:
@@ -225,6 +242,8 @@ class Realisation:
     # Earlier years of the scheme without a single placement: probably not entered yet, which
     # makes every carry-over look like a backlog.
     unrecorded_years: tuple[int, ...] = ()
+    carry_over: str = CarryOver.CATCH_UP
+    catch_up_limit_percent: int | None = None
 
     @property
     def chart_max(self) -> int:
@@ -235,8 +254,80 @@ class Realisation:
         return str(ApportionmentMethod(self.method).label)
 
     @property
+    def catch_up_years(self) -> int | None:
+        """Within how many years everyone behind is back at the fair position if the others
+        are ahead enough and everyone then delivers the quota: 1 without a catch-up limit, else
+        the slowest ⌈backlog / limit⌉; None under no carry-over or a limit of 0 homes."""
+        if self.carry_over == CarryOver.NONE:
+            return None
+        years = 1
+        for row in self.municipalities:
+            if not row.backlog or row.backlog <= 0 or self.catch_up_limit_percent is None:
+                continue
+            assert row.share_homes is not None
+            cap = apportion.catch_up_limit(row.share_homes, self.catch_up_limit_percent) or 0
+            if cap == 0:
+                return None
+            years = max(years, -(-row.backlog // cap))
+        return years
+
+    @property
+    def carry_over_label(self) -> str:
+        return str(CarryOver(self.carry_over).label)
+
+    @property
     def rests_on_estimates(self) -> bool:
         return any(b.figure.is_estimate for b in self.basis)
+
+
+def quota_reason(result: apportion.YearResult, key: str) -> str:
+    """One line in the user's language: why this municipality's quota differs from its share."""
+    quota, plain, backlog = result.quota[key], result.plain[key], result.backlog(key)
+    if result.carry_over_rule == apportion.NONE:
+        return _("The share rounded to whole homes; earlier years do not count (no carry-over).")
+    more, fewer = quota - plain, plain - quota
+    if more > 0:
+        limit = result.catch_up_limit_percent
+        cap = apportion.catch_up_limit(result.share_homes(key), limit)
+        if quota < result.target(key) and limit is not None and cap is not None and more >= cap:
+            return ngettext(
+                "%(n)d home more than the share: %(backlog)d behind from earlier years, "
+                "at most %(limit)d %% extra a year.",
+                "%(n)d homes more than the share: %(backlog)d behind from earlier years, "
+                "at most %(limit)d %% extra a year.",
+                more,
+            ) % {"n": more, "backlog": backlog, "limit": limit}
+        if quota < result.target(key):
+            return ngettext(
+                "%(n)d home more than the share: %(backlog)d behind from earlier years; the "
+                "rest as far as others are ahead.",
+                "%(n)d homes more than the share: %(backlog)d behind from earlier years; the "
+                "rest as far as others are ahead.",
+                more,
+            ) % {"n": more, "backlog": backlog}
+        return ngettext(
+            "%(n)d home more than the share: %(backlog)d behind from earlier years.",
+            "%(n)d homes more than the share: %(backlog)d behind from earlier years.",
+            more,
+        ) % {"n": more, "backlog": backlog}
+    if fewer > 0:
+        return ngettext(
+            "%(n)d home fewer than the share: %(ahead)d ahead from earlier years, for those "
+            "behind.",
+            "%(n)d homes fewer than the share: %(ahead)d ahead from earlier years, for those "
+            "behind.",
+            fewer,
+        ) % {"n": fewer, "ahead": -backlog}
+    if backlog > 0:
+        return _(
+            "The share: %(backlog)d behind from earlier years, but no municipality is ahead to "
+            "make up for it; delivering more than the quota catches up."
+        ) % {"backlog": backlog}
+    if backlog < 0:
+        return _(
+            "The share: %(ahead)d ahead from earlier years; nobody behind needs those homes."
+        ) % {"ahead": -backlog}
+    return _("The share, rounded to whole homes.")
 
 
 def _fraction_of_year(year: int, today: date) -> Fraction:
@@ -276,6 +367,10 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
             realised=by_municipality.get(code, 0),
             pro_rata=result.quota[code] * part,
             municipality=code,
+            share_homes=result.share_homes(code),
+            backlog=result.backlog(code),
+            target=result.target(code),
+            reason=quota_reason(result, code),
         )
         for code in sorted(result.quota, key=lambda c: municipalities[c].name)
     ]
@@ -318,7 +413,7 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
         for kind in (FigureKind.HOUSEHOLDS, FigureKind.SOCIAL_STOCK)
         if kind in figures.get(m.pk, {})
     )
-    method = region.quota_years.get(year=year).method
+    configured = region.quota_years.get(year=year)
     recorded = set(
         Placement.objects.filter(
             region=region, undone_at__isnull=True, placed_on__year__lt=year
@@ -326,7 +421,19 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
     )
     unrecorded = tuple(y for y in range(region.start_year, year) if date(y, 1, 1) not in recorded)
     return Realisation(
-        region, year, today, part, rows, corporations, total, missing, method, basis, unrecorded
+        region,
+        year,
+        today,
+        part,
+        rows,
+        corporations,
+        total,
+        missing,
+        configured.method,
+        basis,
+        unrecorded,
+        configured.carry_over,
+        configured.catch_up_limit_percent,
     )
 
 

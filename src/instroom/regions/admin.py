@@ -51,6 +51,8 @@ class QuotaYearAdmin(admin.ModelAdmin):
         "weight_households",
         "weight_social_stock",
         "method",
+        "carry_over",
+        "catch_up_limit_percent",
     ]
     list_filter = ["region"]
 

@@ -23,6 +23,13 @@ class ApportionmentMethod(models.TextChoices):
     SAINTE_LAGUE = "sainte_lague", _("Sainte-Laguë")
 
 
+class CarryOver(models.TextChoices):
+    """How earlier years' deliveries weigh on a year's quotas (see distribution/apportion.py)."""
+
+    CATCH_UP = "catch_up", _("Catch up own backlog")
+    NONE = "none", _("None: the plain key every year")
+
+
 class NeighbourhoodLevel(models.TextChoices):
     DISTRICT = "wijk", _("District (CBS wijk)")
     NEIGHBOURHOOD = "buurt", _("Neighbourhood (CBS buurt)")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .constants import (
     ApportionmentMethod,
     CareSource,
+    CarryOver,
     FigureKind,
     HouseholdType,
     NeighbourhoodLevel,
@@ -330,6 +331,11 @@ class QuotaYearManager(models.Manager["QuotaYear"]):
         return self.get(region__slug=region_slug, year=year)
 
 
+CATCH_UP_LIMIT_MESSAGE = _(
+    "Enter a catch-up limit from 0 to 500 percent, or leave it empty for no limit."
+)
+
+
 class QuotaYear(models.Model):
     """The region's contingent for one year and the weights of its distribution key."""
 
@@ -350,6 +356,30 @@ class QuotaYear(models.Model):
         choices=ApportionmentMethod.choices,
         default=ApportionmentMethod.LARGEST_REMAINDER,
     )
+    carry_over = models.CharField(
+        _("carry-over rule"),
+        max_length=20,
+        choices=CarryOver.choices,
+        default=CarryOver.CATCH_UP,
+        help_text=_(
+            "Catch up own backlog: a municipality behind its fair share gets the homes that "
+            "those ahead of theirs do not need; the shortfall of one is never made up by the "
+            "others."
+        ),
+    )
+    catch_up_limit_percent = models.PositiveSmallIntegerField(
+        _("catch-up limit (%)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0, message=CATCH_UP_LIMIT_MESSAGE),
+            MaxValueValidator(500, message=CATCH_UP_LIMIT_MESSAGE),
+        ],
+        help_text=_(
+            "At most this percentage of the plain share on top of it, per year (e.g. 50). "
+            "Empty: no limit."
+        ),
+    )
     source = models.CharField(_("source"), max_length=400, blank=True)
 
     objects = QuotaYearManager()
@@ -364,6 +394,11 @@ class QuotaYear(models.Model):
                 condition=Q(weight_households__gte=0, weight_social_stock__gte=0)
                 & Q(weight_households__lte=1, weight_social_stock__lte=1),
                 name="quota_weights_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(catch_up_limit_percent__isnull=True)
+                | Q(catch_up_limit_percent__lte=500),
+                name="quota_catch_up_limit_in_range",
             ),
         ]
 

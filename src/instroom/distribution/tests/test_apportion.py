@@ -126,12 +126,12 @@ def test_with_carry_over_nobody_drifts_more_than_one_home_from_the_fair_share(
 def test_a_municipality_that_fell_behind_catches_up() -> None:
     share = {"A": Fraction(1, 2), "B": Fraction(1, 2)}
     years = [Year(2024, 10, share, "largest_remainder"), Year(2025, 10, share, "largest_remainder")]
-    # 2024: A delivered 1 of its 5, B all 5. In 2025 A is owed 9, B 5: the 10 homes are
-    # apportioned on what is owed (A 6.43, B 3.57), so A gets more than its plain 5.
-    results = with_carry_over(years, {2024: {"A": 1, "B": 5}})
+    # 2024: A delivered 1 of its 5, B 9: A is 4 behind, B 4 ahead; B gives way to A.
+    results = with_carry_over(years, {2024: {"A": 1, "B": 9}})
     assert results[0].quota == {"A": 5, "B": 5}
-    assert results[1].quota == {"A": 6, "B": 4}
-    assert results[1].carry_over("A") == 4 and results[1].carry_over("B") == 0
+    assert results[1].quota == {"A": 9, "B": 1}
+    assert results[1].backlog("A") == 4 and results[1].backlog("B") == -4
+    assert results[1].carry_over("A") == 4 and results[1].carry_over("B") == -4
     # Ahead is not punished below zero: a municipality owed nothing gets nothing more.
     results = with_carry_over(years, {2024: {"A": 0, "B": 20}})
     assert results[1].quota == {"A": 10, "B": 0}
@@ -140,9 +140,9 @@ def test_a_municipality_that_fell_behind_catches_up() -> None:
 def test_when_everyone_delivered_ahead_the_year_follows_the_plain_key() -> None:
     share = {"A": Fraction(3, 4), "B": Fraction(1, 4)}
     years = [Year(2024, 4, share, "largest_remainder"), Year(2025, 8, share, "sainte_lague")]
-    # 2024: 4 homes due in total, 20 delivered; in 2025 nobody is owed anything any more.
+    # 2024: 4 homes due in total, 20 delivered; in 2025 nobody is behind any more.
     results = with_carry_over(years, {2024: {"A": 15, "B": 5}})
-    assert all(v == 0 for v in results[1].owed.values())
+    assert all(results[1].backlog(k) < 0 for k in share)
     assert results[1].quota == {"A": 6, "B": 2}
 
 
@@ -198,9 +198,20 @@ def test_the_reference_region_2026_quotas_from_the_shipped_figures() -> None:
     assert sum(result.quota.values()) == 178
     # By hand: the exact entitlements are 21.493, 9.989, 73.158, 19.528, 11.024, 34.505 and
     # 8.302; the whole parts give 175, and the 3 left go to the largest remainders (Bloemendaal
-    # .989, Heemskerk .528, Velsen .505; Beverwijk's .493 just misses). Sainte-Laguë (divisor
-    # ≈ 0.99988, rounding half up) happens to give the same numbers for these figures.
-    QuotaYear.objects.filter(region__slug="zk-ijmond", year=2026).update(method="sainte_lague")
+    # .989, Heemskerk .528, Velsen .505; Beverwijk's .493 just misses). Without carry-over,
+    # Sainte-Laguë (divisor ≈ 0.99988, rounding half up) gives the same numbers.
+    QuotaYear.objects.filter(region__slug="zk-ijmond", year=2026).update(
+        method="sainte_lague", carry_over="none"
+    )
     again = selectors.region_quota(Region.objects.get(slug="zk-ijmond"), 2026)
     assert again.quota == result.quota
     assert round(float(result.share["GM0392"] * 178), 3) == 73.158
+    # With the catch-up rule the history counts even with nothing delivered: after 2022–2025
+    # (largest remainder) the fair position of Zandvoort is 33 homes against an exact 33.21 and
+    # Velsen's 138 against 138.02, so 2026 apportions 8.508 and 34.524 homes over them:
+    # Sainte-Laguë rounds those to 9 and 34 where largest remainder, on the same figures, gives
+    # 8 and 35.
+    QuotaYear.objects.filter(region__slug="zk-ijmond", year=2026).update(carry_over="catch_up")
+    history = selectors.region_quota(Region.objects.get(slug="zk-ijmond"), 2026)
+    assert history.quota == result.quota | {"GM0453": 34, "GM0473": 9}
+    assert history.fair_before["GM0473"] == 33 and history.fair_before["GM0453"] == 138

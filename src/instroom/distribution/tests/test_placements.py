@@ -208,8 +208,9 @@ def test_the_quota_command_on_the_reference_region() -> None:
     quotas = {m["cbs_code"]: m["quota"] for m in data["municipalities"]}
     assert quotas["GM0392"] == 73 and sum(quotas.values()) == 178
     haarlem = next(m for m in data["municipalities"] if m["cbs_code"] == "GM0392")
-    numerator, denominator = map(int, haarlem["share"].split("/"))
+    numerator, denominator = map(int, haarlem["key_share"].split("/"))
     assert numerator * 178 * 10_000 // denominator == 731583  # 73.1583… homes
+    assert haarlem["share"] == 73.158
     assert data["corporations"] == []
     assert len(data["missing_corporation_stock"]) == 7
     assert any("Haarlem" in name for name in data["estimated_figures"])

@@ -250,8 +250,9 @@ def test_the_quota_command_prints_fractions_decimals_quota_and_realisation(cast,
     data = json.loads(out.getvalue())
     assert data["total"] == 20
     first = data["municipalities"][0]
-    numerator, denominator = map(int, first["share"].split("/"))
-    assert abs(numerator / denominator - first["share_decimal"]) < 1e-6
+    numerator, denominator = map(int, first["key_share"].split("/"))
+    assert abs(numerator / denominator - first["key_share_decimal"]) < 1e-6
+    assert abs(numerator / denominator * 20 - first["share"]) < 1e-3
     assert sum(m["quota"] for m in data["municipalities"]) == 20
     assert sum(m["realised"] for m in data["municipalities"]) == 1
     table = StringIO()

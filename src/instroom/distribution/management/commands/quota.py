@@ -11,6 +11,10 @@ from instroom.distribution import selectors
 from instroom.regions.models import Region
 
 
+def _decimal(value: Fraction | None, places: int) -> float | None:
+    return None if value is None else round(float(value), places)
+
+
 def _exact(value: Fraction | None) -> str | None:
     if value is None:
         return None
@@ -19,8 +23,9 @@ def _exact(value: Fraction | None) -> str | None:
 
 class Command(BaseCommand):
     help = (
-        "Each municipality's share (exact fraction and decimal), its quota, carry-over and "
-        "realisation for one year of a region, then the split over corporations."
+        "Each municipality's plain share of the year's homes, its backlog, target and quota with "
+        "the reason they differ, and its realisation for one year of a region, then the split "
+        "over corporations."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -45,13 +50,17 @@ class Command(BaseCommand):
             {
                 "cbs_code": row.key,
                 "municipality": row.name,
-                "share": _exact(row.share),
-                "share_decimal": round(float(row.share), 6) if row.share is not None else None,
+                # The plain share of this year's total, in homes (exact: share_exact).
+                "share": _decimal(row.share_homes, 3),
+                "share_exact": _exact(row.share_homes),
+                "backlog": row.backlog,
+                "target": row.target,
                 "quota": row.quota,
+                "reason": row.reason,
+                "key_share": _exact(row.share),
+                "key_share_decimal": _decimal(row.share, 6),
                 "carry_over": _exact(row.carry_over),
-                "carry_over_decimal": round(float(row.carry_over), 3)
-                if row.carry_over is not None
-                else None,
+                "carry_over_decimal": _decimal(row.carry_over, 3),
                 "realised": row.realised,
                 "pro_rata_target": round(float(row.pro_rata), 3),
             }
@@ -75,6 +84,9 @@ class Command(BaseCommand):
                         "region": found.slug,
                         "year": year,
                         "method": report.method,
+                        "carry_over_rule": report.carry_over,
+                        "catch_up_limit_percent": report.catch_up_limit_percent,
+                        "catch_up_years": report.catch_up_years,
                         "total": report.total.quota,
                         "realised": report.total.realised,
                         "date": today.isoformat(),
@@ -90,23 +102,32 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(
-            f"{found.name} — {year}: {report.total.quota} homes, {report.method_label}"
+            f"{found.name} — {year}: {report.total.quota} homes, {report.method_label}, "
+            f"carry-over: {report.carry_over_label}"
         )
         self.stdout.write(
-            f"{'CBS':<7} {'municipality':<16} {'share (exact)':>24} {'decimal':>9} "
-            f"{'quota':>6} {'carry':>8} {'realised':>9}"
+            f"{'CBS':<7} {'municipality':<16} {'key share (exact)':>24} {'share':>8} "
+            f"{'backlog':>8} {'target':>7} {'quota':>6} {'realised':>9}  why"
         )
         for r in rows:
             self.stdout.write(
-                f"{r['cbs_code']:<7} {r['municipality']:<16} {r['share']:>24} "
-                f"{r['share_decimal']:>9.6f} {r['quota']:>6} {r['carry_over_decimal']:>8.2f} "
-                f"{r['realised']:>9}"
+                f"{r['cbs_code']:<7} {r['municipality']:<16} {r['key_share']:>24} "
+                f"{r['share']:>8.3f} {r['backlog']:>8} {r['target']:>7} {r['quota']:>6} "
+                f"{r['realised']:>9}  {r['reason']}"
             )
         self.stdout.write(
-            f"{'':<7} {'total':<16} {'1':>24} {1:>9.6f} {report.total.quota:>6} {'':>8} "
-            f"{report.total.realised:>9}"
+            f"{'':<7} {'total':<16} {'1':>24} {report.total.quota:>8} {'':>8} {'':>7} "
+            f"{report.total.quota:>6} {report.total.realised:>9}"
         )
-        self.stdout.write("carry: homes still owed from earlier years (+) or delivered ahead (−)")
+        self.stdout.write(
+            "share: the plain share of this year's homes; backlog: whole homes behind (+) or "
+            "ahead (−) of the fair position from earlier years; target: what brings it back."
+        )
+        if report.catch_up_years is not None:
+            self.stdout.write(
+                f"Everyone behind is back at the fair position within {report.catch_up_years} "
+                "year(s), as far as others are ahead."
+            )
         if corporations:
             self.stdout.write("")
             self.stdout.write(f"{'per corporation':<48} {'quota':>6} {'realised':>9}")
