@@ -50,6 +50,23 @@ def _signal_move(
     )
 
 
+def _locked_signal(signal: Signal) -> Signal:
+    """The signal's row locked until the transaction ends, with its contract."""
+    return (
+        Signal.objects.select_for_update()
+        .select_related("contract__client", "contract__home")
+        .get(pk=signal.pk)
+    )
+
+
+def _signal_to_work_on(actor: User, signal: Signal) -> Signal:
+    """Locked, and the actor is one of the parties who work on this signal."""
+    signal = _locked_signal(signal)
+    if not rules.can_report_signal(actor, signal.contract):
+        raise PermissionDenied(_("You may not work on this signal."))
+    return signal
+
+
 def _reporter_organisation(actor: User, contract: Contract) -> int | None:
     return rules.acting_organisation(actor, contract.region_id)
 
@@ -106,13 +123,7 @@ def signal_report(
 
 @transaction.atomic
 def signal_plan(*, actor: User, signal: Signal, action_plan: str) -> Signal:
-    signal = (
-        Signal.objects.select_for_update()
-        .select_related("contract__client", "contract__home")
-        .get(pk=signal.pk)
-    )
-    if not rules.can_report_signal(actor, signal.contract):
-        raise PermissionDenied(_("You may not work on this signal."))
+    signal = _signal_to_work_on(actor, signal)
     if not action_plan.strip():
         raise ValidationError({"action_plan": _("Write down the action plan.")})
     _signal_move(
@@ -139,13 +150,7 @@ def _next_session(region_id: int, after: datetime) -> CaseTableSession | None:
 @transaction.atomic
 def signal_escalate(*, actor: User, signal: Signal, note: str) -> CaseTableItem:
     """Put the case on the agenda of the next case table session (or the waiting list)."""
-    signal = (
-        Signal.objects.select_for_update()
-        .select_related("contract__client", "contract__home")
-        .get(pk=signal.pk)
-    )
-    if not rules.can_report_signal(actor, signal.contract):
-        raise PermissionDenied(_("You may not work on this signal."))
+    signal = _signal_to_work_on(actor, signal)
     if not note.strip():
         raise ValidationError({"note": _("Say what the case table should decide.")})
     _signal_move(signal, actor=actor, to=SignalState.ESCALATED, action="signal.escalate", note=note)
@@ -252,11 +257,7 @@ def case_table_close(*, actor: User, session: CaseTableSession) -> CaseTableSess
 def signal_close(*, actor: User, signal: Signal, outcome: str, note: str) -> Signal:
     """Close a signal with its outcome. Termination and return to care end the tenancy's
     support and the case; only the service point records those."""
-    signal = (
-        Signal.objects.select_for_update()
-        .select_related("contract__client", "contract__home")
-        .get(pk=signal.pk)
-    )
+    signal = _locked_signal(signal)
     contract = signal.contract
     if outcome not in SignalOutcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
