@@ -70,6 +70,17 @@ class Machine:
         )
 
 
+# Called after every step with (object, state before, state after), in the same transaction:
+# filled by apps when Django starts (accounts closes the tasks the new state no longer asks for).
+_AFTER: list[Callable[[Any, str, str], Any]] = []
+
+
+def after_transition(hook: Callable[[Any, str, str], Any]) -> None:
+    """Register `hook` to run after every step (once, however often it is registered)."""
+    if hook not in _AFTER:
+        _AFTER.append(hook)
+
+
 def allowed(obj: models.Model, machine: Machine) -> frozenset[str]:
     """The states `obj` may go to next: for templates that show a button per step."""
     return machine.allowed(getattr(obj, machine.field))
@@ -122,6 +133,8 @@ def _apply[M: models.Model](
         note=note,
         **machine.scope(obj),
     )
+    for hook in _AFTER:
+        hook(obj, before, to)
     return obj
 
 

@@ -82,20 +82,51 @@ class Notification(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
     )
+    # The title as sent (in the sender's language); shown only for tasks without a kind (older
+    # rows and plain messages). A task with a kind is shown from its kind and `params`.
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # What the task asks (a code declared in an app's task_kinds.py) and its title's parameters.
+    kind = models.CharField(_("kind"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The object of the work (an application, a match, a contract, ...).
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # True when the case moved on and closed the task, False when its owner ticked it off.
+    closed_automatically = models.BooleanField(_("closed by the next step"), default=False)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "done_at"], name="notification_open")]
+        indexes = [
+            models.Index(fields=["user", "done_at"], name="notification_open"),
+            models.Index(fields=["content_type", "object_id"], name="notification_object"),
+        ]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The title in the reader's language (the active one); old rows keep their text."""
+        from .tasks import find
+
+        kind = find(self.kind) if self.kind else None
+        return kind.render(self.params) if kind is not None else self.subject
+
+    @property
+    def kind_label(self) -> str:
+        from .tasks import find
+
+        kind = find(self.kind) if self.kind else None
+        return str(kind.label) if kind is not None else ""
 
 
 class ApiToken(models.Model):

@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("tasks/", views.task_list, name="tasks"),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path("api-token/", views.api_token, name="api_token"),
     path("two-factor/setup/", views.otp_setup, name="otp_setup"),

@@ -47,11 +47,38 @@ def _render_profile(
     return response
 
 
+def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """All one's own tasks: filter by kind, open or closed, 25 to a page."""
+    from django.core.paginator import Paginator
+
+    from .selectors import kind_groups, task_counts, tasks_of
+
+    kind = request.GET.get("kind", "")
+    groups = kind_groups()
+    if kind not in groups:
+        kind = ""
+    closed = request.GET.get("state") == "closed"
+    page = Paginator(tasks_of(request.user, kind=kind, closed=closed), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "accounts/tasks.html",
+        {
+            "page": page,
+            "kind": kind,
+            "closed": closed,
+            "kinds": [(key, label) for key, (label, _codes) in groups.items()],
+            "counts": task_counts(request.user),
+        },
+    )
+
+
 @require_POST
 def task_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Tick a task off the home page's list (only one's own)."""
     notification_done(user=request.user, pk=pk)
-    return redirect("home")
+    return redirect("accounts:tasks" if request.POST.get("next") == "tasks" else "home")
 
 
 @require_POST

@@ -510,12 +510,9 @@ def application_submit(*, actor: User, application: Application) -> Application:
     client = application.client
     notify(
         users=audience.coordinators_of(client.region_id),
-        subject=(
-            _("Resubmitted application to check: %(case)s")
-            if resubmitted
-            else _("New application to check: %(case)s")
-        )
-        % {"case": client.case_number},
+        kind="application.recheck" if resubmitted else "application.check",
+        params={"case": client.case_number},
+        about=application,
         url=reverse("applications:client", args=[client.pk]),
     )
     return application
@@ -540,7 +537,9 @@ def application_return(*, actor: User, application: Application, reason: str) ->
     client = application.client
     notify(
         users=audience.applicant_workers_of(client.care_provider_id),
-        subject=_("Application returned for completion: %(case)s") % {"case": client.case_number},
+        kind="application.complete",
+        params={"case": client.case_number},
+        about=application,
         body=_(
             "The service point asks you to complete the application. "
             "See the reason on the case page."

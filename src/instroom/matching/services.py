@@ -157,8 +157,10 @@ def match_propose(
     transition_case(application, actor=actor, to=CaseState.MATCHING, action="case.match")
     notify(
         users=_care_workers(match),
-        subject=_("A home is offered to candidate %(number)s")
-        % {"number": application.client.candidate_number},
+        kind="match.answer",
+        params={"number": application.client.candidate_number},
+        about=match,
+        due_on=match.step_deadline,
         body=_("Please answer by %(date)s whether the home fits your client.")
         % {"date": match.step_deadline.isoformat()},
         url=_url(match),
@@ -226,8 +228,9 @@ def match_provider_decide(
         )
         notify(
             users=_corporation_staff(match),
-            subject=_("The care provider agreed to the offer of %(address)s")
-            % {"address": home.address},
+            kind="match.provider_agreed",
+            params={"address": home.address},
+            about=match,
             body=_("The client will now view the home."),
             url=_url(match),
         )
@@ -244,8 +247,9 @@ def match_provider_decide(
     )
     notify(
         users=_corporation_staff(match),
-        subject=_("The care provider declined the offer of %(address)s")
-        % {"address": home.address},
+        kind="match.provider_declined",
+        params={"address": home.address},
+        about=match,
         body=f"{DeclineReason(reason).label}. {note}".strip(),
         url=reverse("matching:ranking", args=[home.pk]),
     )
@@ -268,8 +272,9 @@ def match_client_decide(
         for users in (_corporation_staff(match), _coordinators(match.region_id)):
             notify(
                 users=users,
-                subject=_("Candidate %(number)s accepted %(address)s: ready for the contract")
-                % {"number": match.client.candidate_number, "address": home.address},
+                kind="match.ready_for_contract",
+                params={"number": match.client.candidate_number, "address": home.address},
+                about=application,
                 url=_url(match),
             )
         return match
@@ -286,13 +291,16 @@ def match_client_decide(
     Refusal.objects.create(match=match, application=application)
     notify(
         users=_coordinators(match.region_id),
-        subject=_("Candidate %(number)s refused a home: judge the refusal")
-        % {"number": match.client.candidate_number},
+        kind="match.judge_refusal",
+        params={"number": match.client.candidate_number},
+        about=match,
         url=reverse("matching:refusals"),
     )
     notify(
         users=_corporation_staff(match),
-        subject=_("The client declined %(address)s") % {"address": home.address},
+        kind="match.client_declined",
+        params={"address": home.address},
+        about=match,
         url=reverse("matching:ranking", args=[home.pk]),
     )
     return match
@@ -317,7 +325,9 @@ def match_cancel(*, actor: User, match: Match, note: str) -> Match:
     for users in (_care_workers(match), _corporation_staff(match)):
         notify(
             users=users,
-            subject=_("An offer was cancelled: %(address)s") % {"address": home.address},
+            kind="match.cancelled",
+            params={"address": home.address},
+            about=match,
             body=note,
             url=_url(match),
         )
@@ -438,8 +448,14 @@ def matches_follow_up(*, today: date | None = None) -> dict[str, int]:
             if match.reminded_at is None:
                 notify(
                     users=_care_workers(match),
-                    subject=_("Reminder: the offer of %(address)s is waiting for your answer")
-                    % {"address": match.home.address},
+                    kind=(
+                        "match.remind_provider"
+                        if match.state == MatchState.PROPOSED
+                        else "match.remind_client"
+                    ),
+                    params={"address": match.home.address},
+                    about=match,
+                    due_on=match.step_deadline,
                     body=_("The answer was due on %(date)s.")
                     % {"date": match.step_deadline.isoformat()},
                     url=_url(match),
@@ -452,8 +468,10 @@ def matches_follow_up(*, today: date | None = None) -> dict[str, int]:
             ):
                 notify(
                     users=_coordinators(match.region_id),
-                    subject=_("An offer is stalled: %(address)s, candidate %(number)s")
-                    % {"address": match.home.address, "number": match.client.candidate_number},
+                    kind="match.stalled",
+                    params={"address": match.home.address, "number": match.client.candidate_number},
+                    about=match,
+                    due_on=match.step_deadline,
                     body=_("No answer since %(date)s, also after a reminder.")
                     % {"date": match.step_deadline.isoformat()},
                     url=_url(match),

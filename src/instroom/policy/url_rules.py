@@ -37,6 +37,7 @@ URL_RULES: dict[str, Rule] = {
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
     "accounts:profile": SIGNED_IN,
+    "accounts:tasks": SIGNED_IN,
     "accounts:task_done": SIGNED_IN,
     "accounts:api_token": CASE_WORKER,
     "accounts:otp_setup": SIGNED_IN,

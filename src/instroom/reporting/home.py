@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from instroom.accounts.notifications import open_notifications
+from instroom.accounts.selectors import task_counts
 from instroom.applications import selectors as application_selectors
 from instroom.assessment import selectors as assessment_selectors
 from instroom.homes import selectors as home_selectors
@@ -17,6 +18,9 @@ from instroom.support import selectors as support_selectors
 
 from . import selectors
 
+# The home page shows the first few of each list and links to the full list: it fits one screen.
+HOME_ROWS = 5
+
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What do I need to do today: one section per part the user plays."""
@@ -26,13 +30,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if scope.coordinated_regions:
         sections["coordinator"] = {
             "to_check": application_selectors.check_queue(actor=user).count(),
-            "awaiting": application_selectors.awaiting_decision(actor=user),
+            "awaiting": application_selectors.awaiting_decision(actor=user)[:HOME_ROWS],
             "pipeline": selectors.pipeline_counts(
                 region_ids=scope.coordinated_regions, suppressed=False
             ),
         }
     if scope.writing_organisations:
-        mine = application_selectors.applications_to_complete(actor=user)[:20]
+        mine = application_selectors.applications_to_complete(actor=user)[:HOME_ROWS]
         rows = [(a, application_selectors.minimise(user, a.client)) for a in mine]
         application_selectors.log_reads(
             actor=user,
@@ -67,7 +71,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             for m in municipalities
         ]
     if scope.writing_organisations:
-        sections["offers_to_answer"] = list(matching_selectors.offers_to_answer(actor=user)[:20])
+        sections["offers_to_answer"] = list(
+            matching_selectors.offers_to_answer(actor=user)[:HOME_ROWS]
+        )
     if scope.corporations:
         homes = home_selectors.own_homes(actor=user)
         sections["corporation"] = {
@@ -83,10 +89,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "stalled": list(
                 matching_selectors.match_list(actor=user, active=True).filter(
                     escalated_at__isnull=False
-                )[:10]
+                )[:HOME_ROWS]
             ),
         }
-    tasks = open_notifications(user)
+    tasks = open_notifications(user, limit=5)
     if rules.may_follow_sessions(user):
         sections["sessions"] = [
             s
@@ -100,5 +106,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/home.html",
-        {"sections": sections, "roles": sorted(rules.roles_of(user)), "tasks": tasks},
+        {
+            "sections": sections,
+            "roles": sorted(rules.roles_of(user)),
+            "tasks": tasks,
+            "task_counts": task_counts(user) if tasks else [],
+        },
     )

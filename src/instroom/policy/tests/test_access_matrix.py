@@ -449,6 +449,7 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "accounts:login": {**everyone(HOME), "anonymous": OK},  # signed in: on to the home page
     "accounts:logout": everyone(NOT_ALLOWED),  # POST only
     "accounts:profile": page(OK),
+    "accounts:tasks": page(OK),
     "accounts:task_done": page(NOT_ALLOWED),
     "accounts:api_token": page(
         NOT_ALLOWED, municipality_user=DENIED, administrator=DENIED, nobody=DENIED

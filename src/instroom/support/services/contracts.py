@@ -140,8 +140,9 @@ def contract_prepare(*, actor: User, match: Match) -> Contract:
     _make_document(contract)
     notify(
         users=_support_workers(contract),
-        subject=_("Contract drawn up for case %(case)s: plan the signing")
-        % {"case": contract.client.case_number},
+        kind="contract.plan_signing",
+        params={"case": contract.client.case_number},
+        about=contract,
         url=_url(contract),
     )
     return contract
@@ -210,8 +211,9 @@ def contract_sign(
     for users in (_support_workers(contract), _coordinators(contract.region_id)):
         notify(
             users=users,
-            subject=_("Contract signed for case %(case)s: plan the warm handover")
-            % {"case": contract.client.case_number},
+            kind="contract.plan_handover",
+            params={"case": contract.client.case_number},
+            about=contract,
             url=_url(contract),
         )
     return contract
@@ -335,8 +337,9 @@ def contract_move_in(*, actor: User, contract: Contract, moved_in_on: date) -> C
     Meeting.objects.bulk_create(_meeting_plan_for(contract, moved_in_on))
     notify(
         users=_support_workers(contract),
-        subject=_("Case %(case)s moved in: the support meetings are ready to be planned")
-        % {"case": contract.client.case_number},
+        kind="contract.plan_meetings",
+        params={"case": contract.client.case_number},
+        about=contract,
         url=_url(contract),
     )
     return contract
@@ -392,8 +395,9 @@ def contract_assign(
     if welfare_organisation is not None:
         notify(
             users=audience.welfare_workers_of(welfare_organisation.pk),
-            subject=_("Case %(case)s is handed over to you for the soft landing")
-            % {"case": contract.client.case_number},
+            kind="contract.soft_landing",
+            params={"case": contract.client.case_number},
+            about=contract,
             url=_url(contract),
         )
     return contract

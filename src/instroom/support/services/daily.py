@@ -91,8 +91,9 @@ def support_follow_up(*, today: date | None = None) -> dict[str, int]:
             timeout.save(update_fields=["reminded_at"])
             notify(
                 users=_coordinators(late.contract.region_id),
-                subject=_("The time-out of case %(case)s has passed its end date")
-                % {"case": late.contract.client.case_number},
+                kind="timeout.overdue",
+                params={"case": late.contract.client.case_number},
+                about=timeout,
                 url=_url(late.contract),
             )
             counts["timeout_alerts"] += 1

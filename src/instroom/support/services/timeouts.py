@@ -97,8 +97,9 @@ def timeout_end(*, actor: User, timeout: TimeOut, ended_on: date, returned: bool
     if not returned:
         notify(
             users=_coordinators(timeout.contract.region_id),
-            subject=_("Case %(case)s did not return after the time-out: put it on the case table")
-            % {"case": timeout.contract.client.case_number},
+            kind="timeout.not_returned",
+            params={"case": timeout.contract.client.case_number},
+            about=timeout,
             url=_url(timeout.contract),
         )
     return timeout

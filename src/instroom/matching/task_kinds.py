@@ -1,0 +1,72 @@
+"""The tasks the matching stage creates (see accounts/tasks.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from instroom.accounts.tasks import TaskKind, declare
+from instroom.applications.constants import CaseState
+
+from .constants import MatchState
+
+MATCH = "matching.Match"
+OFFERS = _("Offers to answer")
+
+KINDS = declare(
+    TaskKind(
+        "match.answer",
+        _("A home is offered to candidate %(number)s"),
+        OFFERS,
+        model=MATCH,
+        open_states=frozenset({MatchState.PROPOSED}),
+    ),
+    TaskKind(
+        "match.remind_provider",
+        _("Reminder: the offer of %(address)s is waiting for your answer"),
+        OFFERS,
+        model=MATCH,
+        open_states=frozenset({MatchState.PROPOSED}),
+    ),
+    TaskKind(
+        "match.remind_client",
+        _("Reminder: the offer of %(address)s is waiting for your answer"),
+        OFFERS,
+        model=MATCH,
+        open_states=frozenset({MatchState.PROVIDER_ACCEPTED}),
+    ),
+    TaskKind(
+        "match.stalled",
+        _("An offer is stalled: %(address)s, candidate %(number)s"),
+        _("Stalled offers"),
+        model=MATCH,
+        open_states=frozenset({MatchState.PROPOSED, MatchState.PROVIDER_ACCEPTED}),
+    ),
+    TaskKind(
+        "match.provider_agreed",
+        _("The care provider agreed to the offer of %(address)s"),
+        _("Offers being viewed"),
+        model=MATCH,
+        open_states=frozenset({MatchState.PROVIDER_ACCEPTED}),
+    ),
+    TaskKind(
+        "match.ready_for_contract",
+        _("Candidate %(number)s accepted %(address)s: ready for the contract"),
+        _("Contracts to draw up"),
+        model="applications.Application",
+        open_states=frozenset({CaseState.MATCHING}),
+    ),
+    TaskKind(
+        "match.provider_declined",
+        _("The care provider declined the offer of %(address)s"),
+        _("Declined offers"),
+    ),
+    TaskKind("match.client_declined", _("The client declined %(address)s"), _("Declined offers")),
+    TaskKind(
+        "match.judge_refusal",
+        _("Candidate %(number)s refused a home: judge the refusal"),
+        _("Refusals to judge"),
+    ),
+    TaskKind(
+        "match.cancelled",
+        _("An offer was cancelled: %(address)s"),
+        _("Cancelled offers"),
+    ),
+)
