@@ -291,6 +291,8 @@ class ClientListForm(NLDesignFormMixin, forms.Form):
         ).order_by("name")
         for name in ("table", "care_provider", "municipality"):
             fields[name].empty_label = _("All")
+        for field in fields.values():
+            field.show_optional = False  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid one is dropped (its error shows on the form)."""
