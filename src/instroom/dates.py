@@ -25,3 +25,9 @@ def local_date(moment: datetime | str) -> date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def days_since(moment: datetime, today: date) -> int:
+    """Whole calendar days from `moment` (its day in the site's time zone) to `today`: what a
+    page shows as "days waiting", never a duration in minutes; 0 on the day itself."""
+    return max((today - local_date(moment)).days, 0)

@@ -4,8 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import DateInput, NLDesignFormMixin
-from instroom.regions.constants import CareSource
-from instroom.regions.models import Municipality, Neighbourhood, Organisation, Region
+from instroom.regions.constants import CareSource, OrganisationType
+from instroom.regions.models import (
+    AssessmentTable,
+    Municipality,
+    Neighbourhood,
+    Organisation,
+    Region,
+)
 from instroom.validation import (
     AmountFormField,
     BSNFormField,
@@ -20,6 +26,7 @@ from .constants import (
     ROOMS_NEEDED,
     SUPPORT_MONTHS,
     BudgetManagement,
+    CaseState,
     DossierWeight,
     ExclusionReason,
 )
@@ -239,3 +246,60 @@ class ReturnForm(NLDesignFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The applicant sees this and completes the application."),
     )
+
+
+class ClientListForm(NLDesignFormMixin, forms.Form):
+    """Search, filters and order of the client list (GET). Every field is optional; a value
+    that is not one of the choices is left out with a message, never a server error."""
+
+    SORTS = ("case", "-case", "name", "-name", "state", "-state", "since", "-since")
+    DEFAULT_SORT = "-since"
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, case number or candidate number; BSN where you may see it."),
+    )
+    state = forms.ChoiceField(label=_("State"), required=False)
+    table = forms.ModelChoiceField(
+        label=_("Assessment table"), queryset=AssessmentTable.objects.none(), required=False
+    )
+    care_provider = forms.ModelChoiceField(
+        label=_("Care provider"), queryset=Organisation.objects.none(), required=False
+    )
+    source = forms.ChoiceField(label=_("Current care"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality of origin"), queryset=Municipality.objects.none(), required=False
+    )
+    # Set by the column headings; an unknown order is ignored.
+    sort = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["state"].choices = [("", _("All states")), *CaseState.choices]
+        fields["source"].choices = [("", _("All")), *CareSource.choices]
+        fields["table"].queryset = AssessmentTable.objects.filter(region_id__in=regions).order_by(
+            "name"
+        )
+        fields["care_provider"].queryset = Organisation.objects.filter(
+            region_id__in=regions, type=OrganisationType.CARE_PROVIDER
+        ).order_by("name")
+        fields["municipality"].queryset = Municipality.objects.filter(
+            region_id__in=regions
+        ).order_by("name")
+        for name in ("table", "care_provider", "municipality"):
+            fields[name].empty_label = _("All")
+        for field in fields.values():
+            field.show_optional = False  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters; an invalid one is dropped (its error shows on the form)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        found = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        if found.get("sort") not in self.SORTS:
+            found.pop("sort", None)
+        return found

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from instroom.accounts.models import User
 from instroom.audit import services as audit
@@ -27,6 +27,85 @@ def application_list(*, actor: User, state: str | None = None) -> QuerySet[Appli
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-state_changed_at", "-pk")
+
+
+# The client list's orders: a name a person reads (the form's `sort` choice) -> the columns.
+_STATE_ORDER = Case(
+    *(When(state=value, then=Value(i)) for i, value in enumerate(CaseState.values)),
+    default=Value(len(CaseState.values)),
+    output_field=IntegerField(),
+)
+CLIENT_LIST_SORTS: dict[str, tuple[Any, ...]] = {
+    "case": ("client__case_number",),
+    "name": ("client__last_name", "client__first_name", "client__case_number"),
+    "state": (_STATE_ORDER, "-state_changed_at"),
+    "since": ("state_changed_at",),
+}
+
+
+def _search(actor: User, term: str) -> Q:
+    """Every word matches a name, the case number or the candidate number; a BSN (nine digits)
+    matches only where the actor may see the BSN (`rules.bsn_search_scope`)."""
+    found = Q()
+    for word in term.split():
+        found &= (
+            Q(client__first_name__icontains=word)
+            | Q(client__last_name__icontains=word)
+            | Q(client__case_number__icontains=word)
+            | Q(client__candidate_number__iexact=word)
+        )
+    if len(term) == 9 and term.isdigit():
+        bsn_clients = Client.objects.filter(rules.bsn_search_scope(actor)).filter(bsn=term)
+        found |= Q(client__in=bsn_clients)
+    return found
+
+
+def client_list(
+    *,
+    actor: User,
+    q: str = "",
+    state: str | None = None,
+    table: Any = None,
+    care_provider: Any = None,
+    source: str | None = None,
+    municipality: Any = None,
+    sort: str | None = None,
+) -> QuerySet[Application]:
+    """The client list with its search, filters and order (state left out: see
+    `client_list_counts`)."""
+    qs = application_list(actor=actor, state=state)
+    if q := q.strip():
+        qs = qs.filter(_search(actor, q))
+    if table is not None:
+        qs = qs.filter(table=table)
+    if care_provider is not None:
+        qs = qs.filter(client__care_provider=care_provider)
+    if source:
+        qs = qs.filter(client__source=source)
+    if municipality is not None:
+        qs = qs.filter(client__municipality_of_origin=municipality)
+    if sort:
+        key = sort.removeprefix("-")
+        if key in CLIENT_LIST_SORTS:
+            columns = CLIENT_LIST_SORTS[key]
+            if sort.startswith("-"):
+                columns = tuple(_descending(c) for c in columns)
+            qs = qs.order_by(*columns, "-pk")
+    return qs
+
+
+def _descending(column: Any) -> Any:
+    if isinstance(column, str):
+        return column[1:] if column.startswith("-") else f"-{column}"
+    return column.desc()
+
+
+def client_list_counts(qs: QuerySet[Application]) -> dict[str, int]:
+    """The number of rows per state of a client list, in one aggregate query."""
+    totals = qs.order_by().aggregate(
+        **{f"n_{value}": Count("pk", filter=Q(state=value)) for value in CaseState.values}
+    )
+    return {value: totals[f"n_{value}"] or 0 for value in CaseState.values}
 
 
 def care_providers_writing(*, actor: User) -> QuerySet[Organisation]:

@@ -3,13 +3,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from instroom.audit.timeline import client_timeline
+from instroom.dates import days_since
 from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.policy import rules
 from instroom.policy.rules import FieldGroup
@@ -18,6 +21,7 @@ from . import selectors, services
 from .completeness import STEP_NAMES, STEPS, missing_parts
 from .constants import EDITABLE_STATES, CaseState
 from .forms import (
+    ClientListForm,
     ConsentForm,
     DossierForm,
     HouseholdForm,
@@ -28,23 +32,55 @@ from .forms import (
 )
 from .models import Application, Client
 
+CLIENTS_PER_PAGE = 50
+
 
 def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    state = request.GET.get("state") or None
-    if state not in CaseState.values:
-        state = None
-    applications = list(selectors.application_list(actor=request.user, state=state)[:200])
-    rows = [(a, selectors.minimise(request.user, a.client)) for a in applications]
+    """The client list: search, filters, a tab per state with its count, order and pages. Costs
+    the same number of queries for ten clients or a hundred thousand."""
+    form = ClientListForm(request.GET or None, regions=rules.scope_for(request.user).regions)
+    filters = form.filters()
+    state = filters.pop("state", None)
+    sort = filters.pop("sort", None) or ClientListForm.DEFAULT_SORT
+    base = selectors.client_list(actor=request.user, sort=sort, **filters)
+    counts = selectors.client_list_counts(base)
+    page = Paginator(base.filter(state=state) if state else base, CLIENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(a, selectors.minimise(request.user, a.client)) for a in page.object_list]
     selectors.log_reads(
         actor=request.user,
         views=[v for _a, v in rows],
         action="client.list",
         purpose="client list",
     )
+    tabs = [
+        {"state": value, "label": label, "count": counts[value], "current": value == state}
+        for value, label in CaseState.choices
+        if counts[value] or value == state
+    ]
+    columns = {
+        key: {
+            "sort": f"-{key}" if sort == key else key,
+            "aria": {key: "ascending", f"-{key}": "descending"}.get(sort, ""),
+        }
+        for key in ("case", "name", "state", "since")
+    }
     return render(
         request,
         "applications/list.html",
-        {"rows": rows, "can_create": rules.may_write_applications(request.user)},
+        {
+            "rows": rows,
+            "columns": columns,
+            "page": page,
+            "form": form,
+            "tabs": tabs,
+            "total": sum(counts.values()),
+            "state": state,
+            "sort": sort,
+            "filtered": bool(filters),
+            "can_create": rules.may_write_applications(request.user),
+        },
     )
 
 
@@ -311,10 +347,14 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def check_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = list(selectors.check_queue(actor=request.user)[:200])
-    rows = [(a, selectors.minimise(request.user, a.client)) for a in applications]
+    today = timezone.localdate()
+    rows = [
+        (a, selectors.minimise(request.user, a.client), days_since(a.state_changed_at, today))
+        for a in applications
+    ]
     selectors.log_reads(
         actor=request.user,
-        views=[v for _a, v in rows],
+        views=[v for _a, v, _d in rows],
         action="client.list",
         purpose="check queue",
     )

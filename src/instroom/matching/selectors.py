@@ -1,14 +1,18 @@
 """Reads of the match point, scoped by the policy."""
 
-from django.db.models import QuerySet
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
 
 from instroom.accounts.models import User
+from instroom.applications.models import Application
 from instroom.homes.models import Home
 from instroom.policy import rules
 from instroom.regions.models import Region
 
 from .constants import ACTIVE_MATCH_STATES, MatchState
 from .models import BatchRun, Match, Parking, RankingSnapshot, Refusal
+from .ranking import POOL_STATES
 
 
 def match_list(*, actor: User, active: bool | None = None) -> QuerySet[Match]:
@@ -84,3 +88,23 @@ def batch_regions(*, actor: User) -> QuerySet[Region]:
 
 def batch_runs_of(*, actor: User) -> QuerySet[BatchRun]:
     return BatchRun.objects.filter(region_id__in=rules.scope_for(actor).coordinated_regions)
+
+
+def pool(*, actor: User, today: date) -> QuerySet[Application]:
+    """The pool (bemiddelbaar) of the regions the actor coordinates: approved and parked
+    clients, most urgent first, then longest waiting; each with its running parking (if any) in
+    `running_parkings`. Three queries, however many clients."""
+    regions = rules.scope_for(actor).coordinated_regions
+    running = Parking.objects.filter(ended_on__isnull=True, until__gte=today).order_by("until")
+    return (
+        Application.objects.filter(state__in=POOL_STATES, client__region_id__in=regions)
+        .select_related(
+            "client",
+            "client__municipality_of_origin",
+            "client__care_provider",
+            "client__support_provider",
+            "table",
+        )
+        .prefetch_related(Prefetch("parkings", queryset=running, to_attr="running_parkings"))
+        .order_by("-urgency", "decided_at", "pk")
+    )

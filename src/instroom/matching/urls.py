@@ -15,6 +15,7 @@ urlpatterns = [
     path("batch/", views.batch, name="batch"),
     path("batch/<int:pk>/", views.batch_run, name="batch_run"),
     path("batch/<int:pk>/confirm/", views.batch_confirm, name="batch_confirm"),
+    path("pool/", views.pool, name="pool"),
     path("refusals/", views.refusals, name="refusals"),
     path("refusals/<int:pk>/review/", views.review, name="review"),
     path("parkings/<int:pk>/end/", views.parking_end, name="parking_end"),

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from instroom.applications import selectors as client_selectors
 from instroom.applications.models import Application
+from instroom.assessment.constants import Urgency
+from instroom.dates import days_since, local_date
 from instroom.homes import selectors as home_selectors
 from instroom.homes.constants import HomeState
 from instroom.homes.models import Home
@@ -198,6 +202,41 @@ def match_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": [(m, _candidate_label(request, m)) for m in matches],
         },
     )
+
+
+POOL_PER_PAGE = 50
+
+
+def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The pool (bemiddelbaar): per client the approval date, whole days waiting since, the
+    table's urgency, the candidate number and a running parking with its end."""
+    today = timezone.localdate()
+    page = Paginator(selectors.pool(actor=request.user, today=today), POOL_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows: list[dict[str, Any]] = []
+    for application in page.object_list:
+        approved = application.decided_at or application.state_changed_at
+        parkings = application.running_parkings  # type: ignore[attr-defined]
+        rows.append(
+            {
+                "application": application,
+                "view": client_selectors.minimise(request.user, application.client),
+                "approved_on": local_date(approved),
+                "days_waiting": days_since(approved, today),
+                "urgency": Urgency(application.urgency).label
+                if application.urgency in Urgency.values
+                else application.urgency,
+                "parking": parkings[0] if parkings else None,
+            }
+        )
+    client_selectors.log_reads(
+        actor=request.user,
+        views=[row["view"] for row in rows],
+        action="client.list",
+        purpose="pool",
+    )
+    return render(request, "matching/pool.html", {"rows": rows, "page": page})
 
 
 def _candidate_label(request: AuthenticatedHttpRequest, match: Match) -> str:

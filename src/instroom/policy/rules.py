@@ -348,6 +348,19 @@ def client_scope(user: User) -> Q:
     return scope
 
 
+def bsn_search_scope(user: User) -> Q:
+    """A filter on Client: the clients whose BSN this user sees (the BSN row of the
+    minimisation table: the service point and the writing care provider), so a search by BSN
+    finds nothing anyone else could not already read."""
+    ctx = actor_context(user)
+    scope = Q(pk__in=[])
+    if regions := ctx.scope.coordinated_regions:
+        scope |= Q(region_id__in=regions)
+    if orgs := ctx.scope.writing_organisations:
+        scope |= Q(care_provider_id__in=orgs)
+    return scope
+
+
 def welfare_client_ids(welfare_ids: frozenset[int]) -> Any:
     from django.apps import apps
 

@@ -111,6 +111,7 @@ URL_RULES: dict[str, Rule] = {
     "matching:provider_decide": APPLICANT,
     "matching:client_decide": APPLICANT,
     "matching:cancel": has_role(Role.CORPORATION_STAFF, Role.COORDINATOR),
+    "matching:pool": COORDINATOR,
     "matching:refusals": COORDINATOR,
     "matching:review": COORDINATOR,
     "matching:parking_end": COORDINATOR,

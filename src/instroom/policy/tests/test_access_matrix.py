@@ -553,6 +553,7 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "matching:batch": page(DENIED, **COORDINATORS),
     "matching:batch_run": page(DENIED, **THIS_COORDINATOR),
     "matching:batch_confirm": page(DENIED, **post_only(COORDINATORS)),
+    "matching:pool": page(DENIED, **COORDINATORS),
     "matching:refusals": page(DENIED, **COORDINATORS),
     "matching:review": page(DENIED, **post_only(COORDINATORS)),
     "matching:parking_end": page(DENIED, **post_only(COORDINATORS)),
