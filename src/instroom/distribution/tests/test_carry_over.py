@@ -182,7 +182,10 @@ def test_f_the_catch_up_limit_holds(years, percent, data) -> None:
         r = with_carry_over(years[: i + 1], delivered)[-1]
         limit = apportion.catch_up_limit(r.share_homes(key), percent)
         assert limit is not None
-        assert r.quota[key] <= max(r.plain[key], 0) + limit
+        # The limit is on top of the plain share (the issue's "at most 50 % above the plain
+        # share"), which in whole homes is the share rounded up or the plain quota if higher.
+        plain_share = max(r.plain[key], math.ceil(r.share_homes(key)))
+        assert r.quota[key] <= plain_share + limit
         delivered[year.year] = {k: 2 * q for k, q in r.quota.items()} | {key: 0}
 
 
@@ -311,3 +314,18 @@ def test_no_carry_over_follows_the_plain_key_every_year() -> None:
         Year(2023, 10, HALF, SAINTE_LAGUE, apportion.NONE),
     ]
     assert with_carry_over(years, {2022: {"A": 0, "B": 10}})[-1].quota == {"A": 5, "B": 5}
+
+
+def test_the_limit_counts_from_the_plain_share_not_the_plain_quota() -> None:
+    """Found by hypothesis: with ½/½ and 22 homes the plain share is 11 each; the one behind
+    keeps its 11 (its fair-position quota that year is 10), a 7 % limit adds nothing on top."""
+    shares = {"GM0000": Fraction(1, 2), "GM0001": Fraction(1, 2)}
+    years = [
+        Year(2022 + i, t, shares, "largest_remainder", "catch_up", 7)
+        for i, t in enumerate((7, 58, 22))
+    ]
+    delivered: dict[int, dict[str, int]] = {}
+    for i, year in enumerate(years):
+        r = with_carry_over(years[: i + 1], delivered)[-1]
+        delivered[year.year] = {k: 2 * q for k, q in r.quota.items()} | {"GM0001": 0}
+    assert r.quota == {"GM0000": 11, "GM0001": 11}
