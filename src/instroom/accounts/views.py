@@ -30,7 +30,7 @@ def _render_profile(
         .order_by("organisation__name")
     )
     uses_api = rules.can_use_api_tokens(request.user)
-    response = render(
+    return render(
         request,
         "accounts/profile.html",
         {
@@ -42,9 +42,6 @@ def _render_profile(
             "authenticator": TOTPDevice.objects.filter(user=request.user, confirmed=True).first(),
         },
     )
-    if new_key:
-        response["Cache-Control"] = "private, no-store"  # the key is shown once
-    return response
 
 
 def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -160,13 +157,11 @@ def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request, user, request.POST.get("token", ""), replace=replacing
             )
             if codes is not None:
-                done = render(
+                return render(
                     request,
                     "accounts/otp_codes.html",
                     {"codes": codes, "next": two_factor.safe_next(request)},
                 )
-                done["Cache-Control"] = "private, no-store"  # the recovery codes
-                return done
             messages.error(
                 request,
                 _(
@@ -174,7 +169,7 @@ def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "the code that is shown now."
                 ),
             )
-    response = render(
+    return render(
         request,
         "accounts/otp_setup.html",
         {
@@ -184,8 +179,6 @@ def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             "replacing": replacing,
         },
     )
-    response["Cache-Control"] = "private, no-store"  # the secret of the new authenticator
-    return response
 
 
 def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -59,5 +59,4 @@ def calendar_feed(request: Any, token: str) -> HttpResponse:
     body = calendar.feed(user, selectors.feed_meetings(user))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="instroom.ics"'
-    response["Cache-Control"] = "private, no-store"
     return response
