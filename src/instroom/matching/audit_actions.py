@@ -12,7 +12,11 @@ ACTIONS = declare(
         "match.client_decline": _("Client declined the home"),
         "match.cancel": _("Offer cancelled"),
         "match.reopen": _("Offer reopened by the service point"),
-        "match.viewing": _("Viewing recorded"),
+        # One action per outcome, so the timeline tells it in the reader's language.
+        "viewing.positive": _("Viewing took place: positive"),
+        "viewing.doubts": _("Viewing took place: doubts"),
+        "viewing.no_show": _("Viewing: the client did not show"),
+        "viewing.cancelled": _("Viewing cancelled"),
         "match.contact": _("Contact person of the offer changed"),
         "status_request.send": _("Status of the offer requested"),
         "status_request.answer": _("Status request answered"),

@@ -799,7 +799,7 @@ def viewing_record(
     )
     audit.record_change(
         actor=actor,
-        action="match.viewing",
+        action=f"viewing.{outcome}",
         obj=viewing,
         client=match.client,
         changes={"match": match.pk, "held_on": held_on.isoformat(), "outcome": outcome},
