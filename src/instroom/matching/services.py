@@ -626,6 +626,7 @@ def match_propose_next(*, actor: User, match: Match) -> tuple[Match, list[str]]:
     """After an offer failed, propose the next candidate of the ranking it came from (or the
     home's latest stored ranking), skipping whoever is no longer eligible; returns the new
     offer and the skipped candidates with the reason."""
+    match = Match.objects.select_related("home", "snapshot").get(pk=match.pk)
     home = match.home
     if not rules.may_propose_for_home(actor, home):
         raise PermissionDenied(_("You may only propose candidates for your own homes."))
