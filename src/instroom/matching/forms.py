@@ -130,14 +130,18 @@ class ReopenForm(NLDesignFormMixin, forms.Form):
     )
 
 
+class _PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.email})" if obj.email else str(obj)
+
+
 class ContactForm(NLDesignFormMixin, forms.Form):
     """A party names its contact person: one of its own people."""
 
-    contact = forms.ModelChoiceField(label=_("Contact person"), queryset=User.objects.none())
+    contact = _PersonChoiceField(label=_("Contact person"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["contact"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = candidates.order_by("last_name", "first_name", "username")
-        field.label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.email})"

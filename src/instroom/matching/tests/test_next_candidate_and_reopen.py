@@ -109,7 +109,7 @@ def test_when_the_ranking_is_used_up_it_says_to_rank_again(client, cast) -> None
 def test_the_next_candidate_only_after_the_offer_ended_and_by_who_may_propose(
     client, cast, ranked
 ) -> None:
-    home, candidates, first = ranked
+    _home, candidates, first = ranked
     with pytest.raises(ValidationError):
         services.match_propose_next(actor=cast.corporation_user, match=first)
     decline(cast, first)
@@ -149,7 +149,7 @@ def test_the_service_point_reopens_a_decline_made_in_error(client, cast, ranked)
 
 
 def test_a_client_decline_reopens_at_the_clients_answer_and_drops_the_refusal(cast, ranked):
-    home, candidates, first = ranked
+    _home, _candidates, first = ranked
     services.match_provider_decide(actor=cast.care_worker_a, match=first, accept=True)
     services.match_client_decide(
         actor=cast.care_worker_a, match=first, accept=False, reason="other", note="Vergist"
@@ -177,7 +177,7 @@ def test_a_cancelled_acceptance_reopens_as_accepted(cast, ranked) -> None:
 
 
 def test_reopening_is_refused_when_the_home_or_the_client_is_taken(cast, ranked) -> None:
-    home, candidates, first = ranked
+    _home, candidates, first = ranked
     decline(cast, first)
     services.match_propose_next(actor=cast.corporation_user, match=first)
     with override("nl"), pytest.raises(ValidationError) as refused:
@@ -196,14 +196,13 @@ def test_reopening_is_refused_when_the_home_or_the_client_is_taken(cast, ranked)
     )
     with override("nl"), pytest.raises(ValidationError) as refused:
         services.match_reopen(actor=cast.coordinator, match=elsewhere, reason="Vergissing")
-    assert f"Kandidaat {candidates[2].client.candidate_number} is niet meer vrij" in (
-        refused.value.messages[0]
-    )
+    number = candidates[2].client.candidate_number
+    assert f"Kandidaat {number} is niet meer vrij" in refused.value.messages[0]
     assert state(elsewhere) == "provider_no"
 
 
 def test_only_the_service_point_of_the_region_reopens(client, cast, ranked) -> None:
-    home, candidates, first = ranked
+    _home, _candidates, first = ranked
     decline(cast, first)
     with pytest.raises(PermissionDenied):
         services.match_reopen(actor=cast.corporation_user, match=first, reason="x")

@@ -128,7 +128,9 @@ def test_the_request_closes_when_the_offer_moves_on(
     assert StatusRequest.objects.get().state == "closed"
     assert not tasks(cast.care_worker_a, "match.status_request").filter(done_at=None).exists()
     with pytest.raises(ValidationError):
-        services.status_request_answer(actor=cast.care_worker_a, match=stalled, answer="in_progress")
+        services.status_request_answer(
+            actor=cast.care_worker_a, match=stalled, answer="in_progress"
+        )
 
 
 def test_the_coordinator_asks_by_hand_once(client, cast, stalled) -> None:
