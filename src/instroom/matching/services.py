@@ -966,8 +966,11 @@ def _status_requests_send_due(today: date) -> int:
         .order_by("pk")
     )
     sent = 0
+    configs: dict[int, MatchingSettings] = {}
     for match in due:
-        config = settings_for(match.region_id)
+        config = configs.get(match.region_id) or configs.setdefault(
+            match.region_id, settings_for(match.region_id)
+        )
         moments = [match.state_changed_at, match.last_viewing, match.last_answer]  # type: ignore[attr-defined]
         last = local_date(max(m for m in moments if m is not None))
         if working_days_between(last, today) < config.status_request_after_days:
