@@ -30,6 +30,7 @@ from .forms import (
     ReturnForm,
     SupportForm,
 )
+from .journey import journey
 from .models import Application, Client
 
 CLIENTS_PER_PAGE = 50
@@ -334,6 +335,8 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "view": view,
             "applications": applications,
+            # The latest application is the case now: its step in the journey heads the page.
+            "journey": journey(applications[0]["application"].state) if applications else None,
             "related_records": selectors.records_of_the_same_person(
                 actor=request.user, client=client
             ),
