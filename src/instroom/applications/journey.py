@@ -27,7 +27,10 @@ _AT: dict[str, tuple[str | None, str | Promise]] = {
         "application",
         _("The care provider completes the application with the client and submits it."),
     ),
-    S.SUBMITTED: ("application", _("The service point checks whether the application is complete.")),
+    S.SUBMITTED: (
+        "application",
+        _("The service point checks whether the application is complete."),
+    ),
     S.RETURNED: (
         "application",
         _("The care provider adds what is missing and submits the application again."),

@@ -313,6 +313,13 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except Client.DoesNotExist:
         raise Http404 from None
     client = view.client
+    latest_first = list(
+        client.applications.select_related("table")
+        .prefetch_related(
+            "preferences__municipality", "exclusions__municipality", "exclusions__neighbourhood"
+        )
+        .order_by("-created_at")
+    )
     applications = [
         {
             "application": a,
@@ -323,11 +330,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "missing": missing_parts(a) if a.state in EDITABLE_STATES else [],
             "lead": selectors.lead_times(a),
         }
-        for a in client.applications.select_related("table")
-        .prefetch_related(
-            "preferences__municipality", "exclusions__municipality", "exclusions__neighbourhood"
-        )
-        .order_by("-created_at")
+        for a in latest_first
     ]
     return render(
         request,
@@ -336,7 +339,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "view": view,
             "applications": applications,
             # The latest application is the case now: its step in the journey heads the page.
-            "journey": journey(applications[0]["application"].state) if applications else None,
+            "journey": journey(latest_first[0].state) if latest_first else None,
             "related_records": selectors.records_of_the_same_person(
                 actor=request.user, client=client
             ),

@@ -131,10 +131,14 @@ def schedule_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         client__in=Client.objects.filter(rules.client_scope(request.user)),
     )
-    session = Session.objects.select_related("table").filter(
-        pk=int_param(request.POST.get("session")),
-        table__region_id=application.client.region_id,
-    ).first()
+    session = (
+        Session.objects.select_related("table")
+        .filter(
+            pk=int_param(request.POST.get("session")),
+            table__region_id=application.client.region_id,
+        )
+        .first()
+    )
     if session is None:
         messages.error(request, _("Choose one of the sessions offered."))
     else:
