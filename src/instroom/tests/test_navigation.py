@@ -81,3 +81,17 @@ def test_a_role_without_a_stage_does_not_see_it(client, cast) -> None:
     assert reverse("applications:list") not in menu.links
     assert reverse("assessment:sessions") not in menu.links
     assert reverse("distribution:index") in menu.links
+
+
+@pytest.mark.django_db
+def test_the_language_switch_is_one_small_button_that_posts(client, cast) -> None:
+    client.force_login(cast.care_worker_a)
+    body = client.get("/").content.decode()
+    footer = body[body.index("<footer") :]
+    assert f'action="{reverse("set_language")}" method="post"' in footer
+    assert "csrfmiddlewaretoken" in footer and "<select" not in footer
+    assert 'name="language" value="en" lang="en"' in footer and "English" in footer
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    footer = response.content.decode().split("<footer", 1)[1]
+    assert 'value="nl" lang="nl"' in footer and "Nederlands" in footer
+    assert 'value="en"' not in footer
