@@ -68,6 +68,7 @@ URL_RULES: dict[str, Rule] = {
     "assessment:sessions": CASE_WORKER,
     "assessment:session": CASE_WORKER,
     "assessment:agenda_add": COORDINATOR,
+    "assessment:schedule": COORDINATOR,
     "assessment:publish": COORDINATOR,
     "assessment:close": CASE_WORKER,
     "assessment:agenda_pdf": CASE_WORKER,
