@@ -287,6 +287,18 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         )
         return self._detail(application)
 
+    @extend_schema(request=ReturnSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request: Request, pk: str | None = None) -> Response:
+        """Undo a withdrawal (the service point): back to the step it was withdrawn from."""
+        application = self._get(pk)
+        data = ReturnSerializer(data=request.data)  # the same shape: a reason
+        data.is_valid(raise_exception=True)
+        services.application_reinstate(
+            actor=_actor(request), application=application, reason=data.validated_data["reason"]
+        )
+        return self._detail(application)
+
 
 class SessionSerializer(serializers.ModelSerializer):
     table = serializers.CharField(source="table.slug")

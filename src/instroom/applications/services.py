@@ -580,8 +580,9 @@ def application_mark_complete(*, actor: User, application: Application) -> Appli
 
 @transaction.atomic
 def application_withdraw(*, actor: User, application: Application, reason: str) -> Application:
-    """Withdraw the application; it cannot be undone, so the reason is asked and kept (the
-    timeline shows it; it is in the erasable note, not the log)."""
+    """Withdraw the application, with the reason kept (the timeline shows it; it is in the
+    erasable note, not the log). Only the service point can undo it (`application_reinstate`),
+    so the state it left is kept."""
     if not rules.can_withdraw_application(actor, application.client):
         raise PermissionDenied(_("You may not withdraw this application."))
     if not reason.strip():
