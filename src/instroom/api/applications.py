@@ -338,6 +338,10 @@ class DecisionSerializer(serializers.Serializer):
     )
     earliest_reapplication = serializers.DateField(required=False, allow_null=True, default=None)
     missing_information = serializers.CharField(required=False, allow_blank=True, default="")
+    # The service point only: let the decision through before the session's day, with a reason.
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
 
 
 class SessionViewSet(viewsets.GenericViewSet):

@@ -211,24 +211,6 @@ def decision_record(
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if not item.is_open:
         raise ValidationError(_("This case has already been decided."))
-    meets_on = timezone.localdate(session.starts_at)
-    check_step_order(
-        actor=actor,
-        step="decision",
-        refusals=(
-            {
-                "__all__": _(
-                    "The table meets on %(date)s: record its decision on or after that day."
-                )
-                % {"date": formats.date_format(meets_on, "j F Y")}
-            }
-            if timezone.localdate() < meets_on
-            else {}
-        ),
-        override_reason=override_reason,
-        obj=item,
-        client=item.application.client,
-    )
     errors: dict[str, str] = {}
     if not reasoning.strip():
         errors["reasoning"] = _("Write down the reasoning of the decision.")
@@ -255,6 +237,24 @@ def decision_record(
         errors["outcome"] = _("Choose approve, reject or defer.")
     if errors:
         raise ValidationError(errors)
+    meets_on = timezone.localdate(session.starts_at)
+    check_step_order(
+        actor=actor,
+        step="decision",
+        refusals=(
+            {
+                "__all__": _(
+                    "The table meets on %(date)s: record its decision on or after that day."
+                )
+                % {"date": formats.date_format(meets_on, "j F Y")}
+            }
+            if timezone.localdate() < meets_on
+            else {}
+        ),
+        override_reason=override_reason,
+        obj=item,
+        client=item.application.client,
+    )
     decision = Decision.objects.create(
         item=item,
         outcome=outcome,
