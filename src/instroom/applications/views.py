@@ -21,13 +21,13 @@ from . import selectors, services
 from .completeness import STEP_NAMES, STEPS, missing_parts
 from .constants import EDITABLE_STATES, CaseState
 from .forms import (
-    ReinstateForm,
     ClientListForm,
     ConsentForm,
     DossierForm,
     HouseholdForm,
     IdentityForm,
     MotivationForm,
+    ReinstateForm,
     ReturnForm,
     SupportForm,
 )

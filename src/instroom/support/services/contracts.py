@@ -461,9 +461,10 @@ def _final_refusals(contract: Contract, today: date) -> dict[str, str]:
             "evaluation is due."
         ) % {"end": _date(contract.support_ends_on), "date": _date(due_from)}
     finals = contract.meetings.filter(kind=MeetingKind.FINAL)
-    if finals.filter(state__in=OPEN_MEETING_STATES).exists() or not finals.filter(
-        state=MeetingState.HELD
-    ).exists():
+    if (
+        finals.filter(state__in=OPEN_MEETING_STATES).exists()
+        or not finals.filter(state=MeetingState.HELD).exists()
+    ):
         refusals["__all__"] = _(
             "Record the final evaluation meeting first; then decide its outcome."
         )

@@ -7,7 +7,6 @@ import time_machine
 from django.utils import timezone
 
 from instroom.dates import add_months
-
 from instroom.homes.tests.factories import make_home
 from instroom.matching import services as matching
 from instroom.matching.models import Match

@@ -70,9 +70,7 @@ def meeting_detail(
             questions=questions,
             initial=initial,
             handover=meeting.kind == MeetingKind.HANDOVER,
-            may_override=rules.may_override_step_order(
-                request.user, meeting.contract.region_id
-            ),
+            may_override=rules.may_override_step_order(request.user, meeting.contract.region_id),
         )
     return render(request, "support/meeting.html", context, status=400 if bound else 200)
 
