@@ -619,8 +619,9 @@ def _withdrawn_from(application: Application) -> str:
 
 def reinstate_target(application: Application) -> str:
     """Where a reinstated case goes: the state it was withdrawn from, or the step before it when
-    what it waited for is gone (its match was cancelled meanwhile: back in the pool; its agenda
-    item closed: complete, to be put on an agenda again). "" when it cannot be known."""
+    what it waited for is gone (its match was cancelled or its parking ended meanwhile: back in
+    the pool; its agenda item closed: complete, to be put on an agenda again). "" when it
+    cannot be known."""
     before = _withdrawn_from(application)
     # Through the later stages' reverse relations and their models' own properties: this
     # stage does not import them.
@@ -629,6 +630,13 @@ def reinstate_target(application: Application) -> str:
         for m in application.matches.all()  # type: ignore[attr-defined]
     ):
         return CaseState.APPROVED
+    if (
+        before == CaseState.PARKED
+        and not application.parkings.filter(  # type: ignore[attr-defined]
+            ended_on__isnull=True, until__gt=timezone.localdate()
+        ).exists()
+    ):
+        return CaseState.APPROVED  # the parking ended meanwhile: back in the pool
     if before == CaseState.SCHEDULED and not any(
         item.session.is_open
         for item in application.agenda_items.filter(is_open=True).select_related("session")  # type: ignore[attr-defined]

@@ -111,3 +111,33 @@ def test_who_may_reinstate_through_the_api(cast, persona) -> None:
     else:
         assert response.status_code in (403, 404), response.status_code
         assert application.state == "withdrawn"
+
+
+def test_a_case_withdrawn_from_the_agenda_comes_back_complete_once_taken_off(cast) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from instroom.assessment import services as assessment
+
+    application = make_application(cast.care_worker_a, cast.care_a)
+    services.application_submit(actor=cast.care_worker_a, application=application)
+    services.application_mark_complete(actor=cast.coordinator, application=application)
+    session = assessment.session_plan(
+        actor=cast.coordinator,
+        table=cast.region.tables.get(),
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    item = assessment.agenda_add(actor=cast.coordinator, session=session, application=application)
+    services.application_withdraw(actor=cast.care_worker_a, application=application, reason="Weg")
+    # Still on the agenda: reinstating puts it back there.
+    assert services.reinstate_target(application) == "scheduled"
+    # Taken off the agenda (so the session can close): the case stays withdrawn ...
+    assessment.agenda_remove(actor=cast.coordinator, item=item, reason="Ingetrokken")
+    application.refresh_from_db()
+    assert application.state == "withdrawn"
+    assessment.session_close(actor=cast.coordinator, session=session)
+    # ... and comes back complete, to be put on a later agenda.
+    services.application_reinstate(actor=cast.coordinator, application=application, reason=REASON)
+    application.refresh_from_db()
+    assert application.state == "complete"
