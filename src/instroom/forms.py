@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 # Django 6.1's label for the empty choice of a select; its Dutch catalogue has no translation
@@ -52,3 +53,42 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class StepOrderOverrideMixin:
+    """The service point's override of the journey's order (applications.step_order): a
+    checkbox and a reason, added only when the view says the user may (`may_override`, from the
+    policy). `cleaned_data["override_reason"]` is what the service gets: "" unless ticked."""
+
+    def __init__(self, *args: Any, may_override: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if may_override:
+            fields = self.fields  # type: ignore[attr-defined]
+            fields["override"] = forms.BooleanField(
+                label=_("Allow this step out of its order (service point)"),
+                required=False,
+                help_text=_(
+                    "Only when practice needs it, e.g. a move without a warm handover in a crisis."
+                    " It is shown on the client's timeline and counted in the monitoring."
+                ),
+            )
+            fields["override_reason"] = forms.CharField(
+                label=_("Why is this step taken out of its order?"),
+                required=False,
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.style_widgets()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean()  # type: ignore[misc]
+        if "override" not in self.fields:  # type: ignore[attr-defined]
+            data["override_reason"] = ""
+            return data
+        if not data.pop("override", False):
+            data["override_reason"] = ""
+        elif not (data.get("override_reason") or "").strip():
+            self.add_error(  # type: ignore[attr-defined]
+                "override_reason", _("Say why this step is taken out of its order.")
+            )
+        return data

@@ -287,6 +287,18 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         )
         return self._detail(application)
 
+    @extend_schema(request=ReturnSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request: Request, pk: str | None = None) -> Response:
+        """Undo a withdrawal (the service point): back to the step it was withdrawn from."""
+        application = self._get(pk)
+        data = ReturnSerializer(data=request.data)  # the same shape: a reason
+        data.is_valid(raise_exception=True)
+        services.application_reinstate(
+            actor=_actor(request), application=application, reason=data.validated_data["reason"]
+        )
+        return self._detail(application)
+
 
 class SessionSerializer(serializers.ModelSerializer):
     table = serializers.CharField(source="table.slug")
@@ -326,6 +338,10 @@ class DecisionSerializer(serializers.Serializer):
     )
     earliest_reapplication = serializers.DateField(required=False, allow_null=True, default=None)
     missing_information = serializers.CharField(required=False, allow_blank=True, default="")
+    # The service point only: let the decision through before the session's day, with a reason.
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
 
 
 class SessionViewSet(viewsets.GenericViewSet):

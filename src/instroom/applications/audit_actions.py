@@ -15,6 +15,10 @@ ACTIONS = declare(
         "application.return": _("Returned to the applicant"),
         "application.complete": _("Marked complete; to the assessment table"),
         "application.withdraw": _("Withdrawn"),
+        "application.reinstate": _("Withdrawal undone: application reinstated"),
+        # A step of the journey taken out of order, allowed by the service point with a reason
+        # (applications.step_order); counted in monitoring.
+        "step.override": _("Step out of order allowed"),
         # Reads of personal data (the access log), recorded through applications.selectors.
         "client.list": _("Client list viewed"),
         "client.view": _("Client viewed"),

@@ -56,6 +56,33 @@ CASE_MACHINE = Machine(
     scope=lambda application: {"client": application.client},
 )
 
+# Undoing a withdrawal (the service point only: `application_reinstate`): back to the state the
+# case was withdrawn from, or to the step before it when what it waited for is gone (its match
+# was cancelled: the pool; its agenda item was closed: complete). A table of its own, so no other
+# service can bring a withdrawn case back by accident.
+REINSTATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.WITHDRAWN: frozenset(
+        {
+            S.DRAFT,
+            S.SUBMITTED,
+            S.RETURNED,
+            S.COMPLETE,
+            S.SCHEDULED,
+            S.DEFERRED,
+            S.APPROVED,
+            S.PARKED,
+            S.MATCHING,
+        }
+    ),
+}
+REINSTATE_MACHINE = Machine(
+    model="applications.Application",
+    transitions=REINSTATE_TRANSITIONS,
+    refusal=_("This application is “%(state)s”; only a withdrawn application can be reinstated."),
+    stamp="state_changed_at",
+    scope=lambda application: {"client": application.client},
+)
+
 ENDED_STATES = frozenset({S.REJECTED, S.COMPLETED, S.ENDED, S.WITHDRAWN, S.TERMINATED})
 ACTIVE_STATES = frozenset(s for s in CaseState.values) - {
     S.REJECTED,

@@ -240,6 +240,15 @@ class ConsentForm(NLDesignFormMixin, forms.Form):
     )
 
 
+class ReinstateForm(NLDesignFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the withdrawal undone?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the client's timeline."),
+    )
+
+
 class ReturnForm(NLDesignFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("What is missing"),

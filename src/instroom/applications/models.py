@@ -126,6 +126,10 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     return_reason = models.TextField(_("reason for returning"), blank=True)
+    # The state the case was withdrawn from, so the service point can reinstate it there.
+    withdrawn_from = models.CharField(
+        _("withdrawn from"), max_length=20, choices=CaseState.choices, blank=True
+    )
     # From the table's rejection: no new application for this BSN before this date.
     earliest_reapplication = models.DateField(
         _("earliest re-application"), null=True, blank=True, editable=False

@@ -16,6 +16,7 @@ from instroom import validation
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
 from instroom.audit import services as audit
+from instroom.audit.models import AuditEvent
 from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Municipality, Organisation
@@ -27,6 +28,7 @@ from .constants import (
     CASE_MACHINE,
     EDITABLE_STATES,
     MOTIVATION_MAX_BYTES,
+    REINSTATE_MACHINE,
     CaseState,
 )
 from .documents import detect_document_type
@@ -578,19 +580,120 @@ def application_mark_complete(*, actor: User, application: Application) -> Appli
 
 @transaction.atomic
 def application_withdraw(*, actor: User, application: Application, reason: str) -> Application:
-    """Withdraw the application; it cannot be undone, so the reason is asked and kept (the
-    timeline shows it; it is in the erasable note, not the log)."""
+    """Withdraw the application, with the reason kept (the timeline shows it; it is in the
+    erasable note, not the log). Only the service point can undo it (`application_reinstate`),
+    so the state it left is kept."""
     if not rules.can_withdraw_application(actor, application.client):
         raise PermissionDenied(_("You may not withdraw this application."))
     if not reason.strip():
         raise ValidationError({"reason": _("Write down why the application is withdrawn.")})
+    _locked(application)
+    application.withdrawn_from = application.state
     return transition_case(
         application,
         actor=actor,
         to=CaseState.WITHDRAWN,
         action="application.withdraw",
+        update_fields=("withdrawn_from",),
         note=reason.strip(),
     )
+
+
+def _withdrawn_from(application: Application) -> str:
+    """The state the case was withdrawn from: kept since withdrawals store it, read from the
+    log for older ones."""
+    if application.withdrawn_from:
+        return application.withdrawn_from
+    event = (
+        AuditEvent.objects.filter(
+            action="application.withdraw",
+            object_type=application._meta.label_lower,
+            object_id=str(application.pk),
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    state = (event.changes.get("state") or [""])[0] if event is not None else ""
+    return state if state in CaseState.values else ""
+
+
+def reinstate_target(application: Application) -> str:
+    """Where a reinstated case goes: the state it was withdrawn from, or the step before it when
+    what it waited for is gone (its match was cancelled or its parking ended meanwhile: back in
+    the pool; its agenda item closed: complete, to be put on an agenda again). "" when it
+    cannot be known."""
+    before = _withdrawn_from(application)
+    # Through the later stages' reverse relations and their models' own properties: this
+    # stage does not import them.
+    if before == CaseState.MATCHING and not any(
+        m.is_active
+        for m in application.matches.all()  # type: ignore[attr-defined]
+    ):
+        return CaseState.APPROVED
+    if (
+        before == CaseState.PARKED
+        and not application.parkings.filter(  # type: ignore[attr-defined]
+            ended_on__isnull=True, until__gt=timezone.localdate()
+        ).exists()
+    ):
+        return CaseState.APPROVED  # the parking ended meanwhile: back in the pool
+    if before == CaseState.SCHEDULED and not any(
+        item.session.is_open
+        for item in application.agenda_items.filter(is_open=True).select_related("session")  # type: ignore[attr-defined]
+    ):
+        return CaseState.COMPLETE
+    return before if before in REINSTATE_MACHINE.allowed(CaseState.WITHDRAWN) else ""
+
+
+@transaction.atomic
+def application_reinstate(*, actor: User, application: Application, reason: str) -> Application:
+    """Undo a withdrawal (the service point only): the case goes back to where it was, with the
+    reason on the timeline. Refused when the person has another active application since (one
+    active application per BSN)."""
+    if not rules.may_reinstate_application(actor, application.client):
+        raise PermissionDenied(_("Only the service point reinstates a withdrawn application."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write down why the application is reinstated.")})
+    _locked(application)
+    if application.state != CaseState.WITHDRAWN:
+        raise REINSTATE_MACHINE.refuse(application.state, application.state)
+    other = (
+        Application.objects.filter(bsn=application.bsn, state__in=ACTIVE_STATES)
+        .exclude(pk=application.pk)
+        .select_related("client")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            _(
+                "This person has another active application since (case %(case)s). One "
+                "application per person is active at a time: withdraw that one first, or "
+                "continue with it."
+            )
+            % {"case": other.client.case_number}
+        )
+    to = reinstate_target(application)
+    if not to:
+        raise ValidationError(
+            _("It is not known from which step this application was withdrawn; start a new one.")
+        )
+    application.withdrawn_from = ""
+    try:
+        with transaction.atomic():
+            transition(
+                application,
+                machine=REINSTATE_MACHINE,
+                to=to,
+                actor=actor,
+                action="application.reinstate",
+                extra_fields=("withdrawn_from",),
+                note=reason.strip(),
+            )
+    except IntegrityError as exc:  # a concurrent new application for the same BSN
+        raise ValidationError(
+            _("This person has another active application since; it cannot be reinstated.")
+        ) from exc
+    return application
 
 
 def allowed_next_states(application: Application) -> frozenset[str]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/<int:pk>/motivation/", views.motivation_download, name="motivation"),
     path("applications/<int:pk>/submit/", views.application_submit, name="submit"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("applications/<int:pk>/reinstate/", views.application_reinstate, name="reinstate"),
     path("applications/<int:pk>/return/", views.application_return, name="return"),
     path("applications/<int:pk>/complete/", views.application_complete, name="complete"),
 ]

@@ -27,6 +27,7 @@ from .forms import (
     HouseholdForm,
     IdentityForm,
     MotivationForm,
+    ReinstateForm,
     ReturnForm,
     SupportForm,
 )
@@ -345,6 +346,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
             "can_edit": rules.can_edit_application(request.user, client),
             "can_check": rules.can_check_applications(request.user, client.region_id),
+            "can_reinstate": rules.may_reinstate_application(request.user, client),
             "return_form": ReturnForm(),
             "timeline": client_timeline(client.pk) if view.sees(FieldGroup.TIMELINE) else [],
         },
@@ -437,4 +439,45 @@ def application_return(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             actor=request.user, application=a, reason=form.cleaned_data["reason"]
         ),
         _("The application has been returned to the applicant."),
+    )
+
+
+def application_reinstate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Undo a withdrawal (the service point): a confirmation page that says where the case goes
+    back to and asks why; the post reinstates it."""
+    application = _application_in_scope(request, pk)
+    if not rules.may_reinstate_application(request.user, application.client):
+        raise PermissionDenied
+    if application.state != CaseState.WITHDRAWN:
+        messages.error(request, _("Only a withdrawn application can be reinstated."))
+        return redirect("applications:client", pk=application.client_id)
+    form = ReinstateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.application_reinstate(
+                    actor=request.user, application=application, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The application is reinstated: “%(state)s”.")
+                    % {"state": application.get_state_display()},
+                )
+                return redirect("applications:client", pk=application.client_id)
+        status = 400
+    target = services.reinstate_target(application)
+    return render(
+        request,
+        "applications/reinstate.html",
+        {
+            "application": application,
+            "client": application.client,
+            "form": form,
+            "target": CaseState(target).label if target else "",
+        },
+        status=status,
     )

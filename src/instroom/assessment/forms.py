@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from instroom.applications.constants import SUPPORT_MONTHS, ContractForm
-from instroom.forms import DateInput, NLDesignFormMixin
+from instroom.forms import DateInput, NLDesignFormMixin, StepOrderOverrideMixin
 from instroom.regions.models import AssessmentTable
 
 from .constants import Outcome, Urgency
@@ -28,7 +28,7 @@ class SessionForm(NLDesignFormMixin, forms.Form):
         field.queryset = tables
 
 
-class DecisionForm(NLDesignFormMixin, forms.Form):
+class DecisionForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect
     )

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from instroom.accounts.models import User
@@ -16,6 +16,7 @@ from instroom.accounts.notifications import notify
 from instroom.applications.constants import SUPPORT_MONTHS, CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
+from instroom.applications.step_order import check_step_order
 from instroom.audit import services as audit
 from instroom.policy import audience, rules
 from instroom.regions.models import AssessmentTable
@@ -118,6 +119,8 @@ def agenda_remove(*, actor: User, item: AgendaItem, reason: str) -> None:
     item.is_open = False
     item.removed_at = timezone.now()
     item.save(update_fields=["is_open", "removed_at"])
+    if item.application.state == CaseState.WITHDRAWN:
+        return  # withdrawn while on the agenda: only the item goes, the case stays withdrawn
     transition_case(
         item.application,
         actor=actor,
@@ -196,8 +199,11 @@ def decision_record(
     urgency: int = Urgency.NORMAL,
     earliest_reapplication: date | None = None,
     missing_information: str = "",
+    override_reason: str = "",
 ) -> Decision:
-    """The chair records the table's decision with its reasoning."""
+    """The chair records the table's decision with its reasoning, on or after the day the
+    session meets (before it, the table has not met: the lead time would be wrong), unless the
+    service point allows it earlier with a reason (`override_reason`)."""
     session = item.session
     if not rules.is_chair(actor, session.table_id):
         raise PermissionDenied(_("Only the chair of this table records its decisions."))
@@ -231,6 +237,24 @@ def decision_record(
         errors["outcome"] = _("Choose approve, reject or defer.")
     if errors:
         raise ValidationError(errors)
+    meets_on = timezone.localdate(session.starts_at)
+    check_step_order(
+        actor=actor,
+        step="decision",
+        refusals=(
+            {
+                "__all__": _(
+                    "The table meets on %(date)s: record its decision on or after that day."
+                )
+                % {"date": formats.date_format(meets_on, "j F Y")}
+            }
+            if timezone.localdate() < meets_on
+            else {}
+        ),
+        override_reason=override_reason,
+        obj=item,
+        client=item.application.client,
+    )
     decision = Decision.objects.create(
         item=item,
         outcome=outcome,

@@ -57,15 +57,28 @@ def _session(request: AuthenticatedHttpRequest, pk: int) -> Session:
         raise Http404 from None
 
 
-def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def session_detail(
+    request: AuthenticatedHttpRequest, pk: int, bound: dict[int, DecisionForm] | None = None
+) -> HttpResponse:
+    """The session page; `bound`: a refused decision form per item, shown again with the input
+    kept and the reason beside it."""
     session = _session(request, pk)
+    bound = bound or {}
     can_plan = rules.can_plan_sessions(request.user, session.table.region_id)
     chair = rules.is_chair(request.user, session.table_id)
     rows = selectors.agenda(actor=request.user, session=session, purpose="table session")
     region_users = audience.invitable_to_cases(session.table.region_id) if can_plan else []
     # One decision form per case, each with its own ids: a label or radio of case 5 must not
     # tick case 1's (the field names stay the same; each form posts to its own item).
-    forms = [(row, DecisionForm(auto_id=f"id_item{row.item.pk}_%s")) for row in rows]
+    may_override = rules.may_override_step_order(request.user, session.table.region_id)
+    forms = [
+        (
+            row,
+            bound.get(row.item.pk)
+            or DecisionForm(auto_id=f"id_item{row.item.pk}_%s", may_override=may_override),
+        )
+        for row in rows
+    ]
     return render(
         request,
         "assessment/session.html",
@@ -81,6 +94,7 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "region_users": region_users,
             "reason_form": ReasonForm(),
         },
+        status=400 if bound else 200,
     )
 
 
@@ -193,19 +207,25 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else str(error))
-        return redirect("assessment:session", pk=item.session_id)
-    return _act(
-        request,
-        item.session,
-        lambda: services.decision_record(actor=request.user, item=item, **form.cleaned_data),
-        _("The decision has been recorded."),
+    form = DecisionForm(
+        request.POST,
+        auto_id=f"id_item{item.pk}_%s",
+        may_override=rules.may_override_step_order(request.user, item.session.table.region_id),
     )
+    if form.is_valid():
+        try:
+            services.decision_record(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("The decision has been recorded."))
+            return redirect("assessment:session", pk=item.session_id)
+    # Refused or invalid: the session page again, this case's form with the input kept.
+    return session_detail(request, item.session_id, bound={item.pk: form})
 
 
 @require_POST

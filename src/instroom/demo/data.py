@@ -181,7 +181,7 @@ def _assess(
             past = assessment_services.session_plan(
                 actor=coordinator,
                 table=table,
-                starts_at=now + timedelta(hours=2),
+                starts_at=now - timedelta(hours=1),  # met today: decided on its day
                 location="Servicepunt, vergaderzaal",
             )
             for application, state in decided:

@@ -40,7 +40,10 @@ def _shift(contract: Contract, days: int) -> None:
         prepared_at=contract.prepared_at - delta, **values
     )
     for meeting in contract.meetings.all():
-        Meeting.objects.filter(pk=meeting.pk).update(due_on=meeting.due_on - delta)
+        Meeting.objects.filter(pk=meeting.pk).update(
+            due_on=meeting.due_on - delta,
+            held_on=meeting.held_on - delta if meeting.held_on else None,
+        )
     if contract.placement_id and contract.signed_on:
         Placement.objects.filter(pk=contract.placement_id).update(
             placed_on=contract.signed_on - delta
@@ -111,13 +114,23 @@ def create_support_cases() -> int:
             organised_by="Dock",
         )
         if age is not None:
+            # The warm handover comes before the move.
+            services.meeting_record(
+                actor=coordinator,
+                meeting=contract.meetings.get(kind="handover"),
+                held_on=today,
+                notes="Warme overdracht met alle partijen (fictief).",
+                attendees="Woonbegeleider, corporatie, wijkteam, begeleider beschermd wonen",
+            )
             services.contract_move_in(actor=staff, contract=contract, moved_in_on=today)
             contract.refresh_from_db()
             _shift(contract, age * 30 + 3)
         made += 1
         contract.refresh_from_db()
         # Meetings before today were held, except the most recent one (to show a reminder).
-        past = list(contract.meetings.filter(due_on__lt=today).order_by("due_on"))
+        past = list(
+            contract.meetings.filter(due_on__lt=today).exclude(state="held").order_by("due_on")
+        )
         for meeting in past[:-1]:
             services.meeting_record(
                 actor=coordinator,

@@ -481,6 +481,20 @@ def can_withdraw_application(user: User, client: Any) -> bool:
     return can_edit_application(user, client) or can_check_applications(user, client.region_id)
 
 
+def may_reinstate_application(user: User, client: Any) -> bool:
+    """Only the service point brings a withdrawn application back (withdrawing is open to the
+    applicant too; undoing it affects the region's one-active-case rule and its figures)."""
+    return may_coordinate_region(user, client.region_id)
+
+
+def may_override_step_order(user: User | AnonymousUser, region_id: int) -> bool:
+    """The journey's steps come in their order (decision after the session, move after the
+    warm handover, meetings in their period, conversion at the end of the support). Only the
+    service point may let a step through out of order, with a reason that is audited and
+    counted."""
+    return may_coordinate_region(user, region_id)
+
+
 def may_handle_privacy_requests(user: User, region_id: int) -> bool:
     """The client's rights (access, correction, erasure) are handled by the service point of
     the client's region, the controller's contact for the client."""

@@ -54,6 +54,7 @@ URL_RULES: dict[str, Rule] = {
     "applications:motivation": CASE_WORKER,
     "applications:submit": APPLICANT,
     "applications:withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
+    "applications:reinstate": COORDINATOR,
     "applications:check_queue": COORDINATOR,
     "applications:return": COORDINATOR,
     "applications:complete": COORDINATOR,
@@ -90,6 +91,7 @@ URL_RULES: dict[str, Rule] = {
     "api:application-return": COORDINATOR,
     "api:application-complete": COORDINATOR,
     "api:application-withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
+    "api:application-reinstate": COORDINATOR,
     # homes (object access: policy.rules.home_scope, can_manage_home)
     "homes:list": HOME_READER,
     "homes:create": CORPORATION,

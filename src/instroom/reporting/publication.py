@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from instroom.applications.constants import CaseState, ContractForm
+from instroom.applications.step_order import STEPS
 from instroom.distribution import selectors as distribution
 from instroom.support.constants import SignalKind, SignalOutcome
 
@@ -428,6 +429,19 @@ def build(
             f.signals_closed,
         )
     )
+    if not corporation:
+        tables.append(
+            b.counts_table(
+                "out_of_order",
+                _("Steps taken out of order (override)"),
+                list(STEPS.items()),
+                f.overrides,
+                note=_(
+                    "Steps the service point allowed before what should come first (with a "
+                    "reason on the client's timeline), by the client's municipality of origin."
+                ),
+            )
+        )
     cohort = f.cohort
     tables.append(
         b.counts_table(

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from instroom.forms import DateInput, NLDesignFormMixin
+from instroom.forms import DateInput, NLDesignFormMixin, StepOrderOverrideMixin
 
 from .constants import (
     ENDING_OUTCOMES,
@@ -37,7 +37,7 @@ class SignForm(NLDesignFormMixin, forms.Form):
     planned_move_in_on = forms.DateField(label=_("Planned move-in"), widget=DateInput())
 
 
-class MoveInForm(NLDesignFormMixin, forms.Form):
+class MoveInForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
     moved_in_on = forms.DateField(label=_("Moved in on"), widget=DateInput())
 
 
@@ -76,7 +76,7 @@ class OrientationForm(NLDesignFormMixin, forms.Form):
     organised_by = forms.CharField(label=_("Organised by"), max_length=200, required=False)
 
 
-class FinalForm(NLDesignFormMixin, forms.Form):
+class FinalForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome of the final evaluation"),
         choices=FinalOutcome.choices,
@@ -96,7 +96,7 @@ class MeetingPlanForm(NLDesignFormMixin, forms.Form):
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
 
 
-class MeetingRecordForm(NLDesignFormMixin, forms.Form):
+class MeetingRecordForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     attendees = forms.CharField(
         label=_("Present"),

@@ -66,7 +66,7 @@ def test_whole_intake_through_the_api(cast) -> None:
         actor=None, table=table, user=cast.table_member, is_chair=True
     )
     session = assessment_services.session_plan(
-        actor=cast.coordinator, table=table, starts_at=timezone.now() + timedelta(days=2)
+        actor=cast.coordinator, table=table, starts_at=timezone.now() - timedelta(minutes=1)
     )
     item = coordinator.post(
         f"/api/v1/sessions/{session.pk}/agenda/", {"application": pk}, format="json"

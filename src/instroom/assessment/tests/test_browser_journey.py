@@ -82,9 +82,8 @@ def test_application_from_draft_to_the_pool(browser, live_server, cast) -> None:
     coordinator.click("form[action$='/complete/'] button")
     coordinator.goto(f"{url}/sessions/")
     coordinator.select_option("#id_table", str(table.pk))
-    coordinator.fill(
-        "#id_starts_at", (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT10:00")
-    )
+    # The session meets today: the chair records the decision on (or after) that day.
+    coordinator.fill("#id_starts_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     coordinator.fill("#id_location", "Servicepunt")
     coordinator.click("form.utrecht-form button[type=submit]")
     coordinator.select_option("#application", str(application.pk))
@@ -122,7 +121,7 @@ def test_a_walk_that_ends_in_rejection(browser, live_server, cast) -> None:
     services.application_submit(actor=cast.care_worker_a, application=application)
     services.application_mark_complete(actor=cast.coordinator, application=application)
     session = assessment_services.session_plan(
-        actor=cast.coordinator, table=table, starts_at=timezone.now() + timedelta(days=2)
+        actor=cast.coordinator, table=table, starts_at=timezone.now() - timedelta(minutes=1)
     )
     assessment_services.agenda_add(actor=cast.coordinator, session=session, application=application)
 
@@ -132,13 +131,14 @@ def test_a_walk_that_ends_in_rejection(browser, live_server, cast) -> None:
     chair.check("input[name=outcome][value=reject]")
     chair.fill("form[action$='/decide/'] [name=reasoning]", "Nog niet stabiel genoeg.")
     chair.click("form[action$='/decide/'] button")
-    # Without an earliest re-application date the decision is refused, and says why.
-    assert chair.locator(".utrecht-alert--error").count() >= 1
+    # Without an earliest re-application date the decision is refused beside that field; the
+    # form stays open with what the chair wrote.
+    assert chair.locator("[id$='earliest_reapplication_error']").is_visible()
+    assert chair.input_value("form[action$='/decide/'] [name=reasoning]") == (
+        "Nog niet stabiel genoeg."
+    )
     application.refresh_from_db()
     assert application.state == "scheduled"
-    chair.click("main summary")
-    chair.check("input[name=outcome][value=reject]")
-    chair.fill("form[action$='/decide/'] [name=reasoning]", "Nog niet stabiel genoeg.")
     chair.fill(
         "form[action$='/decide/'] [name=earliest_reapplication]",
         (timezone.localdate() + timedelta(days=180)).isoformat(),

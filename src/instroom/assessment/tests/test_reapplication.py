@@ -23,7 +23,7 @@ def rejected(cast):
     table = cast.region.tables.get()
     services.table_member_add(actor=None, table=table, user=cast.table_member, is_chair=True)
     session = services.session_plan(
-        actor=cast.coordinator, table=table, starts_at=timezone.now() + timedelta(days=3)
+        actor=cast.coordinator, table=table, starts_at=timezone.now() - timedelta(minutes=1)
     )
     application = make_application(cast.care_worker_a, cast.care_a, bsn=BSN)
     app_services.application_submit(actor=cast.care_worker_a, application=application)

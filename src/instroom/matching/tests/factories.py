@@ -33,10 +33,15 @@ def approve(cast: Any, application: Application, *, urgency: int = 0) -> Applica
         assessment_services.table_member_add(
             actor=None, table=table, user=cast.table_member, is_chair=True
         )
-    session = Session.objects.filter(table=table, status="planned").first()
+    # A session that meets today (or met already): the table decides on or after its day.
+    session = (
+        Session.objects.filter(table=table, status="planned", starts_at__lte=timezone.now())
+        .order_by("-starts_at")
+        .first()
+    )
     if session is None:
         session = assessment_services.session_plan(
-            actor=cast.coordinator, table=table, starts_at=timezone.now() + timedelta(days=1)
+            actor=cast.coordinator, table=table, starts_at=timezone.now() - timedelta(minutes=1)
         )
     item = assessment_services.agenda_add(
         actor=cast.coordinator, session=session, application=application

@@ -58,6 +58,10 @@ def _build(cast: Cast) -> dict[str, Any]:
         cast.care_worker_a, care_a, support_provider=care_b, last_name=NAMES[1]
     )
     app_services.application_submit(actor=cast.care_worker_a, application=o["submitted"])
+    o["withdrawn"] = make_application(cast.care_worker_a, care_a, support_provider=care_b)
+    app_services.application_withdraw(
+        actor=cast.care_worker_a, application=o["withdrawn"], reason="Verhuist naar familie"
+    )
     # Approved (which plans the table's session and makes the table member its chair).
     o["approved"] = make_approved(cast, support_provider=care_b, last_name=NAMES[2])
     o["session"] = cast.region.tables.get().sessions.get(status="planned")
@@ -209,6 +213,7 @@ OBJECT_FOR: dict[str, str] = {
     "applications:motivation": "agenda",
     "applications:submit": "draft",
     "applications:withdraw": "submitted",
+    "applications:reinstate": "withdrawn",
     "applications:return": "submitted",
     "applications:complete": "submitted",
     "privacy:client": "submitted.client",
@@ -284,6 +289,7 @@ OBJECT_FOR: dict[str, str] = {
     "api:application-return": "submitted",
     "api:application-complete": "submitted",
     "api:application-withdraw": "submitted",
+    "api:application-reinstate": "withdrawn",
     "api:home-detail": "home",
     "api:home-ranking": "home",
     "api:home-withdraw": "home",
@@ -488,6 +494,8 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "applications:motivation": page(DENIED, **{**ON_AGENDA, "support_worker": NOT_FOUND}),
     "applications:submit": page(DENIED, **post_only(APPLICANTS)),
     "applications:withdraw": page(DENIED, **post_only({**APPLICANTS, **COORDINATORS})),
+    # Undoing a withdrawal: the service point of the client's region only (a confirmation page).
+    "applications:reinstate": page(DENIED, **THIS_COORDINATOR),
     "applications:return": page(DENIED, **post_only(COORDINATORS)),
     "applications:complete": page(DENIED, **post_only(COORDINATORS)),
     "audit:access_log": page(DENIED, **COORDINATORS),
@@ -631,6 +639,7 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "api:application-return": api(DENIED, **post_only(COORDINATORS)),
     "api:application-complete": api(DENIED, **post_only(COORDINATORS)),
     "api:application-withdraw": api(DENIED, **post_only({**APPLICANTS, **COORDINATORS})),
+    "api:application-reinstate": api(DENIED, **post_only(COORDINATORS)),
     "api:home-list": api(DENIED, corporation_user=OK, **COORDINATORS),
     "api:home-detail": api(DENIED, **HOME_PAGE),
     "api:home-ranking": api(DENIED, **HOME_PAGE),
@@ -821,6 +830,7 @@ def _post_data(world: World) -> dict[str, dict[str, Any]]:
         },
         "api:agendaitem-decision": {"outcome": "approve", "reasoning": "Klaar"},
         "api:application-return": {"reason": "Niet volledig"},
+        "api:application-reinstate": {"reason": "Toch door"},
         "api:application-consent": {"given": True},
         "api:application-preferences": {"municipalities": []},
         "api:home-withdraw": {"reason": "Verkocht"},
@@ -896,6 +906,7 @@ POST_OUTSIDERS: dict[str, dict[str, Expected]] = {
     "api:application-return": OTHER_REGION,
     "api:application-complete": OTHER_REGION,
     "api:application-withdraw": OTHER_PROVIDER,
+    "api:application-reinstate": OTHER_REGION,
     "api:session-agenda": OTHER_REGION,
     "api:agendaitem-decision": NOT_THE_CHAIR,
 }

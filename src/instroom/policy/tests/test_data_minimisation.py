@@ -96,8 +96,9 @@ def test_table_member_reads_the_file_while_the_case_is_on_the_agenda_only(client
     assessment_services.table_member_add(
         actor=None, table=table, user=cast.table_member, is_chair=True
     )
+    # The session meets today: the table decides on or after its day.
     session = assessment_services.session_plan(
-        actor=cast.coordinator, table=table, starts_at=timezone.now() + timedelta(days=1)
+        actor=cast.coordinator, table=table, starts_at=timezone.now() - timedelta(minutes=1)
     )
     item = assessment_services.agenda_add(
         actor=cast.coordinator, session=session, application=application

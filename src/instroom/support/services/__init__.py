@@ -28,9 +28,17 @@ from .contracts import (
     contract_terms,
     contract_withdraw,
     document_values,
+    final_due_from,
 )
 from .daily import support_follow_up
-from .meetings import checklist_for, meeting_attention, meeting_plan, meeting_record
+from .meetings import (
+    checklist_for,
+    earliest_held_on,
+    meeting_attention,
+    meeting_plan,
+    meeting_record,
+    order_refusals,
+)
 from .orientation import orientation_add, orientation_remove
 from .retention import anonymise_client
 from .signals import (
@@ -63,9 +71,12 @@ __all__ = [
     "contract_terms",
     "contract_withdraw",
     "document_values",
+    "earliest_held_on",
+    "final_due_from",
     "meeting_attention",
     "meeting_plan",
     "meeting_record",
+    "order_refusals",
     "orientation_add",
     "orientation_remove",
     "settings_for",

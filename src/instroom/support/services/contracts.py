@@ -15,6 +15,7 @@ from instroom.accounts.notifications import notify
 from instroom.applications.constants import CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
+from instroom.applications.step_order import check_step_order
 from instroom.audit import services as audit
 from instroom.dates import add_months
 from instroom.distribution import services as distribution
@@ -27,7 +28,13 @@ from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation
 
 from .. import contract_text
-from ..constants import OPEN_MEETING_STATES, ContractState, FinalOutcome, MeetingKind
+from ..constants import (
+    OPEN_MEETING_STATES,
+    ContractState,
+    FinalOutcome,
+    MeetingKind,
+    MeetingState,
+)
 from ..models import Contract, Meeting
 from .common import (
     _cancel_open_meetings,
@@ -307,9 +314,34 @@ def _meeting_plan_for(contract: Contract, moved_in_on: date) -> list[Meeting]:
     return meetings
 
 
+def _handover_refusals(contract: Contract, moved_in_on: date) -> dict[str, str]:
+    """The warm handover comes before the move (DOMAIN.md: soft landing): held, on or before
+    the day of the move."""
+    held = (
+        contract.meetings.filter(kind=MeetingKind.HANDOVER, state=MeetingState.HELD)
+        .order_by("held_on")
+        .first()
+    )
+    if held is None:
+        return {"moved_in_on": _("The warm handover must be held before the tenant moves in.")}
+    if held.held_on and held.held_on > moved_in_on:
+        return {
+            "moved_in_on": _(
+                "The warm handover was held on %(date)s, after this move: the move comes after "
+                "the handover."
+            )
+            % {"date": _date(held.held_on)}
+        }
+    return {}
+
+
 @transaction.atomic
-def contract_move_in(*, actor: User, contract: Contract, moved_in_on: date) -> Contract:
-    """The client lives in the home: support starts and the meetings are created."""
+def contract_move_in(
+    *, actor: User, contract: Contract, moved_in_on: date, override_reason: str = ""
+) -> Contract:
+    """The client lives in the home: support starts and the meetings are created. The warm
+    handover must have been held first; in a crisis the service point may record the move
+    without it (`override_reason`, audited and counted)."""
     contract = _locked(contract)
     if not rules.can_manage_contract(actor, contract):
         raise PermissionDenied(_("Only the corporation of the home records the move."))
@@ -324,6 +356,14 @@ def contract_move_in(*, actor: User, contract: Contract, moved_in_on: date) -> C
                 % {"date": _date(contract.signed_on)}
             }
         )
+    check_step_order(
+        actor=actor,
+        step="move_in",
+        refusals=_handover_refusals(contract, moved_in_on),
+        override_reason=override_reason,
+        obj=contract,
+        client=contract.client,
+    )
     ends = add_months(moved_in_on, contract.support_months)
     _move(
         contract,
@@ -403,6 +443,34 @@ def contract_assign(
     return contract
 
 
+def final_due_from(contract: Contract) -> date | None:
+    """The first day the final outcome may be decided: the support's end minus the region's
+    planning window (the final evaluation is then due)."""
+    if contract.support_ends_on is None:
+        return None
+    window = settings_for(contract.region_id).plan_days_before
+    return contract.support_ends_on - timedelta(days=window)
+
+
+def _final_refusals(contract: Contract, today: date) -> dict[str, str]:
+    refusals: dict[str, str] = {}
+    due_from = final_due_from(contract)
+    if due_from is not None and today < due_from:
+        refusals["outcome"] = _(
+            "The support runs until %(end)s: convert or end it from %(date)s, when the final "
+            "evaluation is due."
+        ) % {"end": _date(contract.support_ends_on), "date": _date(due_from)}
+    finals = contract.meetings.filter(kind=MeetingKind.FINAL)
+    if (
+        finals.filter(state__in=OPEN_MEETING_STATES).exists()
+        or not finals.filter(state=MeetingState.HELD).exists()
+    ):
+        refusals["__all__"] = _(
+            "Record the final evaluation meeting first; then decide its outcome."
+        )
+    return refusals
+
+
 @transaction.atomic
 def contract_final_decide(
     *,
@@ -412,8 +480,15 @@ def contract_final_decide(
     note: str,
     new_end: date | None = None,
     today: date | None = None,
+    override_reason: str = "",
 ) -> Contract:
-    """The final evaluation: convert to a regular lease, extend the support, or end it."""
+    """The final evaluation: convert to a regular lease, extend the support, or end it.
+
+    Converting or ending closes the support and cancels the meetings still open, so it comes
+    at the end: not before the final evaluation is due (the support's end minus the region's
+    planning window, `plan_days_before`) and after the final evaluation meeting is recorded.
+    The service point may decide earlier with a reason (`override_reason`). Extending can be
+    decided at any time: it only moves the end."""
     today = today or _today()
     contract = _locked(contract)
     if not rules.can_decide_final(actor, contract):
@@ -461,6 +536,14 @@ def contract_final_decide(
                 due_on=new_end,
             )
         return contract
+    check_step_order(
+        actor=actor,
+        step="final",
+        refusals=_final_refusals(contract, today),
+        override_reason=override_reason,
+        obj=contract,
+        client=contract.client,
+    )
     to, case_to, action = (
         (ContractState.CONVERTED, CaseState.COMPLETED, "contract.convert")
         if outcome == FinalOutcome.CONVERT

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from instroom.accounts.models import User
+from instroom.applications.step_order import check_step_order
 from instroom.policy import rules
 from instroom.statemachine import transition
 
@@ -19,7 +20,7 @@ from ..constants import (
     MeetingState,
 )
 from ..models import ChecklistQuestion, Meeting, MeetingAnswer
-from .common import _today
+from .common import _date, _today, settings_for
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
@@ -60,6 +61,44 @@ def checklist_for(meeting: Meeting) -> list[ChecklistQuestion]:
     ]
 
 
+def earliest_held_on(meeting: Meeting) -> date | None:
+    """The first day a meeting after the move may be recorded as held: not before the move-in,
+    and not before its due date minus the region's planning window (`plan_days_before`, the
+    days in which it is planned); None for the warm handover (it comes before the move)."""
+    moved_in_on = meeting.contract.moved_in_on
+    if meeting.kind == MeetingKind.HANDOVER or moved_in_on is None:
+        return None
+    window = settings_for(meeting.contract.region_id).plan_days_before
+    return max(moved_in_on, meeting.due_on - timedelta(days=window))
+
+
+def order_refusals(meeting: Meeting, held_on: date) -> dict[str, str]:
+    """Why a meeting cannot have been held on `held_on`: it belongs after the move, in its
+    period (a 3-month evaluation is not held on the day of the move)."""
+    if meeting.kind == MeetingKind.HANDOVER:
+        return {}
+    moved_in_on = meeting.contract.moved_in_on
+    if moved_in_on is None:
+        return {"held_on": _("This meeting is held after the move; record the move first.")}
+    earliest = earliest_held_on(meeting)
+    assert earliest is not None
+    if held_on < moved_in_on:
+        return {
+            "held_on": _(
+                "The client moved in on %(date)s: this meeting is held on or after that day."
+            )
+            % {"date": _date(moved_in_on)}
+        }
+    if held_on < earliest:
+        return {
+            "held_on": _(
+                "This meeting is due on %(due)s: it can be recorded from %(date)s, not before."
+            )
+            % {"due": _date(meeting.due_on), "date": _date(earliest)}
+        }
+    return {}
+
+
 @transaction.atomic
 def meeting_record(
     *,
@@ -69,8 +108,12 @@ def meeting_record(
     notes: str,
     attendees: str = "",
     answers: dict[int, tuple[str, str]] | None = None,
+    override_reason: str = "",
 ) -> Meeting:
-    """Record a meeting as held, with the checklist answered; recording again corrects it."""
+    """Record a meeting as held, with the checklist answered; recording again corrects it.
+
+    A meeting is held in its period (`order_refusals`); the service point may record one
+    outside it with a reason (`override_reason`, audited and counted)."""
     meeting = _locked_meeting(meeting)
     if not rules.can_support(actor, meeting.contract):
         raise PermissionDenied(_("Only the support provider records the meetings."))
@@ -92,6 +135,14 @@ def meeting_record(
         )
     if errors:
         raise ValidationError(errors)
+    check_step_order(
+        actor=actor,
+        step="meeting",
+        refusals=order_refusals(meeting, held_on),
+        override_reason=override_reason,
+        obj=meeting,
+        client=meeting.contract.client,
+    )
     transition(
         meeting,
         machine=MEETING_MACHINE,

@@ -14,7 +14,7 @@ from instroom.distribution.models import Placement
 from instroom.reporting.tests.test_browser_home import serious_violations
 from instroom.support import services
 from instroom.support.models import Contract
-from instroom.support.tests.factories import accepted_match
+from instroom.support.tests.factories import accepted_match, hold_handover
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,12 @@ def test_contract_to_conversion(browser, live_server, cast) -> None:
     assert corporation.locator("[data-state=signed]").is_visible()
     assert Placement.objects.filter(client=match.client, undone_at__isnull=True).count() == 1
 
+    # The move before the warm handover is refused beside the date, which is kept.
     corporation.fill("#id_move-moved_in_on", today)
+    corporation.click("form[action$='/move-in/'] button")
+    assert corporation.locator("#id_move-moved_in_on_error").is_visible()
+    assert corporation.input_value("#id_move-moved_in_on") == today
+    hold_handover(cast, contract, on=timezone.localdate())
     corporation.click("form[action$='/move-in/'] button")
     assert corporation.locator("[data-state=housed]").is_visible()
     assert corporation.locator("a[href^='/support/meetings/']").count() == 7  # handover + 6
@@ -54,7 +59,8 @@ def test_contract_to_conversion(browser, live_server, cast) -> None:
     support = browser_login(browser, live_server, cast.support_worker, bypass_csp=True)
     support.goto(f"{url}/support/contracts/{contract.pk}/")
     assert serious_violations(support) == []
-    evaluation = contract.meetings.get(kind="evaluation", months=3)
+    # The introduction meeting, held on the day of the move (an evaluation waits for its period).
+    evaluation = contract.meetings.get(kind="introduction")
     support.click(f"a[href='/support/meetings/{evaluation.pk}/']")
     questions = services.checklist_for(evaluation)
     assert serious_violations(support) == []
@@ -92,11 +98,23 @@ def test_contract_to_conversion(browser, live_server, cast) -> None:
     coordinator.goto(f"{url}/support/case-table/")
     assert contract.client.case_number in coordinator.locator("main").inner_text()
 
-    # The final evaluation converts the contract to a regular lease.
+    # Converting on the day of the move is refused (the support runs two years), the input kept;
+    # the support worker is not offered the override.
     support.goto(f"{url}/support/contracts/{contract.pk}/")
     support.click("details:has(form[action$='/final/']) summary")
     support.check("input[name='final-outcome'][value='convert']")
     support.fill("#id_final-note", "Zelfstandig; omklap naar regulier huurcontract.")
+    assert support.locator("#id_final-override").count() == 0
     support.click("form[action$='/final/'] button")
-    assert support.locator("[data-state=converted]").is_visible()
+    assert support.locator("#id_final-outcome_error").is_visible()
+    assert support.input_value("#id_final-note").startswith("Zelfstandig")
+    # The service point converts it anyway, with its reason (counted as out of order).
+    coordinator.goto(f"{url}/support/contracts/{contract.pk}/")
+    coordinator.click("details:has(form[action$='/final/']) summary")
+    coordinator.check("input[name='final-outcome'][value='convert']")
+    coordinator.fill("#id_final-note", "Zelfstandig; omklap naar regulier huurcontract.")
+    coordinator.check("#id_final-override")
+    coordinator.fill("#id_final-override_reason", "Overgenomen lopende zaak: twee jaar al voorbij.")
+    coordinator.click("form[action$='/final/'] button")
+    assert coordinator.locator("[data-state=converted]").is_visible()
     assert Application.objects.get(pk=match.application_id).state == "completed"

@@ -15,7 +15,12 @@ from instroom.matching import services as matching
 from instroom.privacy.services import retention_run
 from instroom.support import services
 from instroom.support.models import ChecklistQuestion, Meeting
-from instroom.support.tests.factories import accepted_match, housed_contract
+from instroom.support.tests.factories import (
+    accepted_match,
+    ending_contract,
+    hold_handover,
+    housed_contract,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +50,7 @@ def test_signing_counts_for_the_quota_and_moving_in_creates_the_meetings(cast) -
     assert case_state(contract) == "contracted"
     assert list(contract.meetings.values_list("kind", flat=True)) == ["handover"]
 
+    hold_handover(cast, contract, on=today)
     services.contract_move_in(actor=cast.corporation_user, contract=contract, moved_in_on=today)
     contract.refresh_from_db()
     assert contract.state == "housed" and case_state(contract) == "housed"
@@ -86,6 +92,7 @@ def test_the_form_and_period_follow_the_tables_decision(cast) -> None:
         key_handover_on=today,
         planned_move_in_on=today,
     )
+    hold_handover(cast, contract, on=today)
     services.contract_move_in(actor=cast.corporation_user, contract=contract, moved_in_on=today)
     months = list(contract.meetings.exclude(kind="handover").values_list("months", flat=True))
     assert months == [0, 2, 4, 6]  # 30 lies beyond the support period; the final is at 6
@@ -255,7 +262,7 @@ def test_timeout_has_a_maximum_length_and_a_return_plan(cast) -> None:
     [("convert", "converted", "completed"), ("end", "ended", "ended")],
 )
 def test_the_final_evaluation_converts_or_ends(cast, outcome, contract_state, case) -> None:
-    contract = housed_contract(cast, on=timezone.localdate())
+    contract = ending_contract(cast)
     services.contract_final_decide(
         actor=cast.support_worker,
         contract=contract,
@@ -313,7 +320,7 @@ def test_orientation_less_than_six_months_before_the_move_is_flagged(cast) -> No
 def test_retention_removes_the_agreement_and_the_notes(cast) -> None:
     from instroom.support.models import Contract, Signal
 
-    contract = housed_contract(cast, on=timezone.localdate())
+    contract = ending_contract(cast)
     services.signal_report(
         actor=cast.corporation_user,
         contract=contract,

@@ -92,8 +92,11 @@ def contract_detail(
     forms: dict[str, Any] = {}
     if manage and ContractState.SIGNED in allowed:
         forms["sign"] = bound.get("sign") or SignForm(prefix="sign")
+    may_override = rules.may_override_step_order(user, contract.region_id)
     if manage and ContractState.HOUSED in allowed:
-        forms["move_in"] = bound.get("move_in") or MoveInForm(prefix="move")
+        forms["move_in"] = bound.get("move_in") or MoveInForm(
+            prefix="move", may_override=may_override
+        )
     if manage and ContractState.PREPARED in allowed:
         forms["sign_undo"] = bound.get("sign_undo") or ReasonForm(prefix="undo")
     if manage and contract.state == ContractState.PREPARED:
@@ -115,7 +118,7 @@ def contract_detail(
     if active and rules.can_add_orientation(user, contract.client):
         forms["orientation"] = bound.get("orientation") or OrientationForm(prefix="orientation")
     if contract.state == ContractState.HOUSED and rules.can_decide_final(user, contract):
-        forms["final"] = bound.get("final") or FinalForm(prefix="final")
+        forms["final"] = bound.get("final") or FinalForm(prefix="final", may_override=may_override)
     if contract.state in SUPPORT_STATES and rules.can_report_signal(user, contract):
         forms["signal"] = bound.get("signal") or SignalForm(prefix="signal")
     if contract.state == ContractState.HOUSED and support:
@@ -225,7 +228,11 @@ def move_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     return _post(
         request,
-        MoveInForm(request.POST, prefix="move"),
+        MoveInForm(
+            request.POST,
+            prefix="move",
+            may_override=rules.may_override_step_order(request.user, contract.region_id),
+        ),
         lambda d: services.contract_move_in(actor=request.user, contract=contract, **d),
         done=_("The move is recorded; the support meetings are created."),
         then=redirect("support:contract", pk=pk),
@@ -259,7 +266,11 @@ def final(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     return _post(
         request,
-        FinalForm(request.POST, prefix="final"),
+        FinalForm(
+            request.POST,
+            prefix="final",
+            may_override=rules.may_override_step_order(request.user, contract.region_id),
+        ),
         lambda d: services.contract_final_decide(actor=request.user, contract=contract, **d),
         done=_("The final evaluation is recorded."),
         then=redirect("support:contract", pk=pk),

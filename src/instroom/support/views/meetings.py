@@ -70,6 +70,7 @@ def meeting_detail(
             questions=questions,
             initial=initial,
             handover=meeting.kind == MeetingKind.HANDOVER,
+            may_override=rules.may_override_step_order(request.user, meeting.contract.region_id),
         )
     return render(request, "support/meeting.html", context, status=400 if bound else 200)
 
@@ -99,6 +100,7 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         prefix="record",
         questions=services.checklist_for(meeting),
         handover=meeting.kind == MeetingKind.HANDOVER,
+        may_override=rules.may_override_step_order(request.user, meeting.contract.region_id),
     )
     return _post(
         request,
@@ -110,6 +112,7 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             notes=d["notes"],
             attendees=d["attendees"],
             answers=form.answers(),
+            override_reason=d["override_reason"],
         ),
         done=_("The meeting is recorded."),
         then=redirect("support:contract", pk=meeting.contract_id),
