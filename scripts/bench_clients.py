@@ -111,7 +111,7 @@ def main() -> int:
         for what, params in searches:
             size = 0
 
-            def view(params: dict[str, str] = params) -> None:
+            def view(http: HttpClient = http, params: dict[str, str] = params) -> None:
                 nonlocal size
                 response = http.get(url, params)
                 assert response.status_code == 200, response.status_code
