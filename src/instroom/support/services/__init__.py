@@ -27,6 +27,7 @@ from .contracts import (
     contract_sign_undo,
     contract_terms,
     contract_withdraw,
+    document_context,
     document_values,
 )
 from .daily import support_follow_up
@@ -62,6 +63,7 @@ __all__ = [
     "contract_sign_undo",
     "contract_terms",
     "contract_withdraw",
+    "document_context",
     "document_values",
     "meeting_attention",
     "meeting_plan",

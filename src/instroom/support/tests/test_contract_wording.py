@@ -11,7 +11,6 @@ from django.utils.translation import override
 
 from instroom.dates import add_months
 from instroom.support import services
-from instroom.support.services.contracts import document_context
 from instroom.support.tests.factories import accepted_match
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def draft_text(contract) -> str:
     with override("nl"):
-        return render_to_string("support/contract_pdf.html", document_context(contract))
+        return render_to_string("support/contract_pdf.html", services.document_context(contract))
 
 
 def test_a_draft_without_dates_says_how_the_start_is_set_instead_of_a_dash(cast) -> None:
