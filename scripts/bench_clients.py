@@ -120,7 +120,7 @@ def main() -> int:
             times = timed(view, RUNS)
             median = statistics.median(times)
             print(
-                f"  {label:16} {what:24} {max(size, 0):3} rows shown: median {median:6.1f} ms, "
+                f"  {label:16} {what:24} {max(size, 0):3} shown: median {median:6.1f} ms, "
                 f"p95 {p95(times):6.1f} ms; {median / baseline:6.0f}× SELECT 1, "
                 f"{median / indexed:5.0f}× a primary-key read"
             )
