@@ -67,7 +67,8 @@ messages-update: $(STAMP)
 # Benchmarks (never timed tests): ranking one home against pools of 10,000 and 50,000 clients,
 # database reads included, on PostgreSQL. Uses (and fills) its own database instroom_bench.
 # The reports bench builds (once) a national data set in its own database instroom_bench_reports
-# (BENCH_REPORTS_DATABASE_URL) and times the coordinator dashboard and the yearly PDF.
+# (BENCH_REPORTS_DATABASE_URL) and times the coordinator dashboard and the yearly PDF; the clients
+# bench times the client list's searches on that same data set.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/instroom_bench
 bench: install
 	@psql "$(subst /instroom_bench,/postgres,$(BENCH_DATABASE_URL))" -qtc "SELECT 1 FROM pg_database WHERE datname='instroom_bench'" | grep -q 1 || \
@@ -77,6 +78,7 @@ bench: install
 	$(BIN)/python scripts/bench_solver.py
 	$(BIN)/python scripts/bench_forecast.py
 	$(BIN)/python scripts/bench_reports.py
+	$(BIN)/python scripts/bench_clients.py
 
 # Security proofs (CI runs this after `make test`, a few minutes): static checks (bandit, set up
 # in pyproject.toml; pip-audit), the API fuzzed per role, faults and dump/restore on PostgreSQL

@@ -70,7 +70,7 @@ class ClientViewSet(viewsets.GenericViewSet):
             .order_by("pk")
         )
         page = self.paginate_queryset(clients) or []
-        views = [application_selectors.minimise(actor_of(request), c) for c in page]
+        views = application_selectors.minimise_many(actor_of(request), list(page))
         application_selectors.log_reads(
             actor=actor_of(request), views=views, action="client.list", purpose="API"
         )

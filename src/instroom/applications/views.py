@@ -49,7 +49,9 @@ def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(base.filter(state=state) if state else base, CLIENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    rows = [(a, selectors.minimise(request.user, a.client)) for a in page.object_list]
+    applications = list(page.object_list)
+    views = selectors.minimise_many(request.user, [a.client for a in applications])
+    rows = list(zip(applications, views, strict=True))
     selectors.log_reads(
         actor=request.user,
         views=[v for _a, v in rows],

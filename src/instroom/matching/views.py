@@ -225,14 +225,16 @@ def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.pool(actor=request.user, today=today), POOL_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    applications = list(page.object_list)
+    views = client_selectors.minimise_many(request.user, [a.client for a in applications])
     rows: list[dict[str, Any]] = []
-    for application in page.object_list:
+    for application, view in zip(applications, views, strict=True):
         approved = application.decided_at or application.state_changed_at
         parkings = application.running_parkings  # type: ignore[attr-defined]
         rows.append(
             {
                 "application": application,
-                "view": client_selectors.minimise(request.user, application.client),
+                "view": view,
                 "approved_on": local_date(approved),
                 "days_waiting": days_since(approved, today),
                 "urgency": Urgency(application.urgency).label

@@ -12,7 +12,7 @@ Three layers, all here:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -337,8 +337,10 @@ def client_scope(user: User) -> Q:
         scope |= Q(care_provider_id__in=orgs)
     if orgs := ctx.scope.supporting_organisations:
         scope |= Q(support_provider_id__in=orgs)
-    if ctx.grants:
-        scope |= Q(pk__in=assessment_client_ids(user))
+    if ctx.grants and (assessed := _assessed_now(user)):
+        # As a list of ids, not a subquery: an OR with a subquery keeps PostgreSQL from using
+        # the region and organisation indexes (every client read, at national scale).
+        scope |= Q(pk__in=assessed)
     if orgs := ctx.scope.corporations:
         # A corporation meets the person once the care provider has agreed to its proposal.
         scope |= Q(pk__in=corporation_client_ids(orgs))
@@ -390,6 +392,12 @@ def assessment_client_ids(user: User) -> Any:
         Q(session__table__members__user=user, session__table__members__active=True)
         | Q(invitations__user=user)
     ).values("application__client_id")
+
+
+def _assessed_now(user: User) -> list[int]:
+    """The ids of `assessment_client_ids`, read now (a scope is never cached: a session can be
+    closed or an invitation made between two reads)."""
+    return list(assessment_client_ids(user).values_list("application__client_id", flat=True))
 
 
 def _assessment_ids(user: User, ctx: ActorContext) -> frozenset[int]:
@@ -885,41 +893,67 @@ APPLICATION_FIELD_GROUP: dict[str, FieldGroup] = {
 
 def client_audiences(user: User, client: Any) -> frozenset[Audience]:
     """Every relationship `user` has to `client` (none: the client is not theirs to see)."""
+    return clients_audiences(user, [client])[client.pk]
+
+
+def clients_audiences(user: User, clients: Iterable[Any]) -> dict[int, frozenset[Audience]]:
+    """`client_audiences` of many clients at once (a list page): at most one query per kind of
+    relationship, however many clients."""
+    from django.apps import apps
+
+    from instroom.matching.constants import ACTIVE_MATCH_STATES, IDENTITY_SHARED_STATES
+
     ctx = actor_context(user)
-    found: set[Audience] = set()
-    if client.region_id in ctx.regions(Role.COORDINATOR):
-        found.add(Audience.SERVICE_POINT)
-    if client.care_provider_id in ctx.organisations(Role.APPLICANT_WORKER):
-        found.add(Audience.WRITER)
-    if found:
-        return frozenset(found)  # they see every group already: no queries for the rest
-    if client.support_provider_id in ctx.organisations(Role.SUPPORT_WORKER):
-        found.add(Audience.SUPPORT)
-    if ctx.grants and client.pk in _assessment_ids(user, ctx):
-        found.add(Audience.ASSESSOR)
-    if (welfare := ctx.organisations(Role.WELFARE)) and client.contracts.filter(
-        welfare_organisation_id__in=welfare
-    ).exists():
-        found.add(Audience.WELFARE)  # handed over: the district team knows who it supports
-    if corporations := ctx.organisations(Role.CORPORATION_STAFF):
-        from django.apps import apps
-
-        from instroom.matching.constants import ACTIVE_MATCH_STATES, IDENTITY_SHARED_STATES
-
-        states = set(
+    coordinated = ctx.regions(Role.COORDINATOR)
+    writing = ctx.organisations(Role.APPLICANT_WORKER)
+    clients = list(clients)
+    # The service point and the writer see every group already: no queries for the rest.
+    rest = [
+        c.pk
+        for c in clients
+        if c.region_id not in coordinated and c.care_provider_id not in writing
+    ]
+    handed_over: set[int] = set()
+    if rest and (welfare := ctx.organisations(Role.WELFARE)):
+        handed_over = set(
+            apps.get_model("support", "Contract")
+            .objects.filter(client_id__in=rest, welfare_organisation_id__in=welfare)
+            .values_list("client_id", flat=True)
+        )
+    match_states: dict[int, set[str]] = {}
+    if rest and (corporations := ctx.organisations(Role.CORPORATION_STAFF)):
+        for client_id, state in (
             apps.get_model("matching", "Match")
             .objects.filter(
-                client_id=client.pk,
+                client_id__in=rest,
                 home__corporation_id__in=corporations,
                 state__in=ACTIVE_MATCH_STATES,
             )
-            .values_list("state", flat=True)
-        )
-        if states & IDENTITY_SHARED_STATES:
-            found.add(Audience.LANDLORD)  # the care provider agreed: the landlord meets the tenant
-        elif states:
-            found.add(Audience.CANDIDATE_LANDLORD)
-    return frozenset(found)
+            .values_list("client_id", "state")
+        ):
+            match_states.setdefault(client_id, set()).add(state)
+    supporting = ctx.organisations(Role.SUPPORT_WORKER)
+    found: dict[int, frozenset[Audience]] = {}
+    for client in clients:
+        audiences: set[Audience] = set()
+        if client.region_id in coordinated:
+            audiences.add(Audience.SERVICE_POINT)
+        if client.care_provider_id in writing:
+            audiences.add(Audience.WRITER)
+        if not audiences:
+            if client.support_provider_id in supporting:
+                audiences.add(Audience.SUPPORT)
+            if ctx.grants and client.pk in _assessment_ids(user, ctx):
+                audiences.add(Audience.ASSESSOR)
+            if client.pk in handed_over:
+                audiences.add(Audience.WELFARE)  # handed over: the district team knows who
+            states = match_states.get(client.pk, set())
+            if states & IDENTITY_SHARED_STATES:
+                audiences.add(Audience.LANDLORD)  # the care provider agreed: the landlord meets
+            elif states:
+                audiences.add(Audience.CANDIDATE_LANDLORD)
+        found[client.pk] = frozenset(audiences)
+    return found
 
 
 def visible_groups(

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from instroom.applications.models import Application
 from instroom.assessment.models import Decision
@@ -19,10 +21,12 @@ from instroom.regions.models import CorporationStock, Neighbourhood, Region
 class Source:
     field: str
     value: object
-    basis: str  # where the default comes from, shown next to the input
+    basis: str  # where the default comes from, shown next to the input (translated)
 
 
 def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
+    """The inputs from the region's history, each with where it comes from in the active
+    language."""
     today = timezone.localdate()
     since = timezone.now() - timedelta(days=365)
     notes: list[Source] = []
@@ -33,10 +37,12 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
     )
     inflow = {source: n / 12 for source, n in submitted}
     if inflow:
-        notes.append(Source("inflow_per_month", inflow, "applications submitted, last 12 months"))
+        notes.append(
+            Source("inflow_per_month", inflow, _("applications submitted, last 12 months"))
+        )
     else:
         inflow = {"bw": 10.0}
-        notes.append(Source("inflow_per_month", inflow, "no history yet: a default"))
+        notes.append(Source("inflow_per_month", inflow, _("no history yet: a default")))
     decisions = Decision.objects.filter(
         item__application__client__region=region, outcome__in=["approve", "reject"]
     )
@@ -46,7 +52,9 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
         Source(
             "approval_rate",
             round(approval, 3),
-            f"{total} decisions" if total else "no decisions yet: a default",
+            ngettext("%(n)d decision", "%(n)d decisions", total) % {"n": total}
+            if total
+            else _("no decisions yet: a default"),
         )
     )
     decided = list(
@@ -62,22 +70,27 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
             Source(
                 "assessment_months",
                 round(months, 2),
-                f"submission to decision, {len(decided)} cases",
+                ngettext(
+                    "submission to decision, %(n)d case",
+                    "submission to decision, %(n)d cases",
+                    len(decided),
+                )
+                % {"n": len(decided)},
             )
         )
     else:
         months = 2.0
-        notes.append(Source("assessment_months", months, "no decisions yet: a default"))
+        notes.append(Source("assessment_months", months, _("no decisions yet: a default")))
     quota = region.quota_years.filter(year=today.year).first()
     per_year = float(quota.total_homes) if quota else 0.0
     notes.append(
         Source(
             "quota_per_year",
             per_year,
-            f"yearly quota {today.year}" if quota else "no quota this year",
+            _("yearly quota %(year)d") % {"year": today.year} if quota else _("no quota this year"),
         )
     )
-    notes.append(Source("homes_per_year", per_year, "assumed: the corporations offer the quota"))
+    notes.append(Source("homes_per_year", per_year, _("assumed: the corporations offer the quota")))
     answered = Match.objects.filter(region=region, state__in=["accepted", "client_no"])
     n_answered = answered.count()
     refusal = answered.filter(state="client_no").count() / n_answered if n_answered else 0.1
@@ -85,7 +98,9 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
         Source(
             "refusal_rate",
             round(refusal, 3),
-            f"{n_answered} client answers" if n_answered else "no answers yet: a default",
+            ngettext("%(n)d client answer", "%(n)d client answers", n_answered) % {"n": n_answered}
+            if n_answered
+            else _("no answers yet: a default"),
         )
     )
     try:
@@ -94,10 +109,10 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
         key = {names[code]: float(share) for code, share in shares.items()}
         total_share = sum(key.values())
         key = {k: v / total_share for k, v in key.items()}
-        notes.append(Source("key", "…", "the region's distribution key"))
+        notes.append(Source("key", key, _("the region's distribution key")))
     except distribution.DistributionError:
         key = {region.name: 1.0}
-        notes.append(Source("key", key, "no key configured: the region as one"))
+        notes.append(Source("key", key, _("no key configured: the region as one")))
     stock = list(
         CorporationStock.objects.filter(municipality__region=region)
         .values_list("corporation__name")
@@ -109,9 +124,9 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
         Source(
             "supply_per_corporation",
             {k: round(v, 1) for k, v in supply.items()},
-            "the quota split by the corporations' social stock"
+            _("the quota split by the corporations' social stock")
             if supply
-            else "no stock per corporation configured: all corporations together",
+            else _("no stock per corporation configured: all corporations together"),
         )
     )
     hoods = Neighbourhood.objects.filter(municipality__region=region).count()
@@ -124,17 +139,21 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
         Source(
             "caps_per_year",
             round(caps, 1) if caps is not None else None,
-            f"{hoods} neighbourhoods × {region.cap_per_neighbourhood} per "
-            f"{region.cap_window_months} months"
+            _("%(hoods)d neighbourhoods × %(cap)d per %(window)d months")
+            % {
+                "hoods": hoods,
+                "cap": region.cap_per_neighbourhood,
+                "window": region.cap_window_months,
+            }
             if caps is not None
-            else "no neighbourhoods configured: no ceiling",
+            else _("no neighbourhoods configured: no ceiling"),
         )
     )
-    notes.append(Source("support_months", region.support_months, "the region's support period"))
-    notes.append(Source("regular_allocations_per_year", 2000.0, "not in Instroom: enter yours"))
-    notes.append(Source("regular_queue", 20000.0, "not in Instroom: enter yours"))
+    notes.append(Source("support_months", region.support_months, _("the region's support period")))
+    notes.append(Source("regular_allocations_per_year", 2000.0, _("not in Instroom: enter yours")))
+    notes.append(Source("regular_queue", 20000.0, _("not in Instroom: enter yours")))
     pool = Application.objects.filter(client__region=region, state="approved").count()
-    notes.append(Source("start_pool", pool, "the pool today"))
+    notes.append(Source("start_pool", pool, _("the pool today")))
     inputs = Inputs(
         inflow_per_month=inflow,
         approval_rate=approval,

@@ -1,4 +1,5 @@
 import csv
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +18,7 @@ from instroom.policy import rules
 from instroom.regions.models import Region
 from instroom.spreadsheet import safe_row
 
-from . import forecasting
+from . import forecast_labels, forecasting
 from .forecast_inputs import calibrate
 
 SERIES = [
@@ -28,23 +29,69 @@ SERIES = [
 ]
 
 
+def _help(field: str) -> Any:
+    return forecast_labels.INPUTS[field].help
+
+
 class ScenarioForm(NLDesignFormMixin, forms.Form):
+    """The inputs a person may change, in the units people write: percentages for the rates,
+    whole numbers for counts, months with at most one decimal (the view converts)."""
+
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
-    homes_per_year = forms.FloatField(label=gettext_lazy("Homes offered a year"), min_value=0)
-    quota_per_year = forms.FloatField(label=gettext_lazy("Yearly quota (ceiling)"), min_value=0)
-    approval_rate = forms.FloatField(
-        label=gettext_lazy("Approval rate (0–1)"), min_value=0, max_value=1
+    homes_per_year = forms.IntegerField(
+        label=gettext_lazy("Homes offered a year"), min_value=0, help_text=_help("homes_per_year")
     )
-    assessment_months = forms.FloatField(
-        label=gettext_lazy("Months from application to decision"), min_value=1
+    quota_per_year = forms.IntegerField(
+        label=gettext_lazy("Yearly quota (ceiling)"),
+        min_value=0,
+        help_text=_help("quota_per_year"),
     )
-    refusal_rate = forms.FloatField(
-        label=gettext_lazy("Refusal rate (0–1)"), min_value=0, max_value=1
+    approval_rate = forms.IntegerField(
+        label=gettext_lazy("Approval rate (%)"),
+        min_value=0,
+        max_value=100,
+        help_text=_help("approval_rate"),
     )
-    regular_allocations_per_year = forms.FloatField(
-        label=gettext_lazy("Social-rent lets a year in the region (all)"), min_value=0
+    assessment_months = forms.DecimalField(
+        label=gettext_lazy("Months from application to decision"),
+        min_value=1,
+        decimal_places=1,
+        localize=True,
+        help_text=_help("assessment_months"),
     )
-    regular_queue = forms.FloatField(label=gettext_lazy("Regular seekers waiting"), min_value=0)
+    refusal_rate = forms.IntegerField(
+        label=gettext_lazy("Refusal rate (%)"),
+        min_value=0,
+        max_value=100,
+        help_text=_help("refusal_rate"),
+    )
+    regular_allocations_per_year = forms.IntegerField(
+        label=gettext_lazy("Social-rent lets a year in the region (all)"),
+        min_value=0,
+        help_text=_help("regular_allocations_per_year"),
+    )
+    regular_queue = forms.IntegerField(
+        label=gettext_lazy("Regular seekers waiting"),
+        min_value=0,
+        help_text=_help("regular_queue"),
+    )
+
+
+PERCENT_FIELDS = ("approval_rate", "refusal_rate")
+
+
+def _as_written(field: str, value: float) -> float | int:
+    """An input as the form shows it: rates in whole percent, months to one decimal, counts
+    whole."""
+    if field in PERCENT_FIELDS:
+        return round(value * 100)
+    if field == "assessment_months":
+        return round(value, 1)
+    return round(value)
+
+
+def _as_input(field: str, value: Any) -> float:
+    return float(value) / 100 if field in PERCENT_FIELDS else float(value)
 
 
 def _region(request: AuthenticatedHttpRequest, slug: str) -> Region:
@@ -64,12 +111,15 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 def region_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     region = _region(request, slug)
     defaults, basis = calibrate(region)
-    initial = {f: getattr(defaults, f) for f in forecasting.EDITABLE}
+    initial = {f: _as_written(f, getattr(defaults, f)) for f in forecasting.EDITABLE}
     form = ScenarioForm(request.POST or None, initial={"name": _("Scenario"), **initial})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         name = data.pop("name")
-        changes = {k: v for k, v in data.items() if v != initial.get(k)}
+        # Only what the person changed; the rest keeps the calibrated (unrounded) value.
+        changes = {
+            k: _as_input(k, v) for k, v in data.items() if _as_written(k, float(v)) != initial[k]
+        }
         try:
             scenario = forecasting.scenario_create(
                 actor=request.user, region=region, name=name, changes=changes
@@ -88,7 +138,15 @@ def region_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         {
             "region": region,
             "form": form,
-            "basis": basis,
+            "basis": [
+                {
+                    "label": forecast_labels.label(n.field),
+                    "value": forecast_labels.show(n.field, n.value),
+                    "basis": n.basis,
+                    "help": forecast_labels.INPUTS[n.field].help,
+                }
+                for n in basis
+            ],
             "scenarios": scenarios,
         },
     )
@@ -111,19 +169,39 @@ def scenario_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "scenario": scenario,
         "compare": compare,
         "others": others,
-        "charts": [(label, forecasting.chart(shown, key)) for key, label in SERIES]
-        if ready
-        else [],
+        "charts": _charts(shown) if ready else [],
         "running": scenario.status in (Scenario.Status.QUEUED, Scenario.Status.RUNNING),
         "years": _yearly(scenario) if scenario.status == Scenario.Status.DONE else [],
+        "inputs": forecast_labels.rows(scenario.inputs),
     }
     if request.headers.get("HX-Request"):
         return render(request, "reporting/forecast_progress.html", context)
     return render(request, "reporting/forecast_scenario.html", context)
 
 
+def _charts(scenarios: list[Scenario]) -> list[tuple[Any, dict[str, Any]]]:
+    charts = []
+    for key, label in SERIES:
+        chart = forecasting.chart(scenarios, key)
+        top = chart["top"]
+        chart["top_label"] = (
+            forecast_labels.percent(top, 1)
+            if key == "scheme_share"
+            else forecast_labels.decimal(top)
+        )
+        charts.append((label, chart))
+    return charts
+
+
 def _yearly(scenario: Scenario) -> list[dict[str, object]]:
+    """The table per year, written as people read it (whole people, months to one decimal, the
+    share as a percentage; a dash where nobody was placed)."""
     r = scenario.result
+    labels = forecast_labels
+
+    def or_dash(value: float | None, write: Any) -> str:
+        return "—" if value is None else write(value)
+
     rows = []
     for y in range(r["months"] // 12):
         end = 12 * y + 11
@@ -132,12 +210,14 @@ def _yearly(scenario: Scenario) -> list[dict[str, object]]:
         rows.append(
             {
                 "year": y + 1,
-                "pool": (r["pool"]["p10"][end], r["pool"]["p50"][end], r["pool"]["p90"][end]),
-                "placed": round(sum(placed)),
-                "wait": r["wait_median"]["p50"][end],
-                "wait90": r["wait_p90"]["p50"][end],
-                "share": r["scheme_share"]["p50"][end],
-                "extra": r["regular_extra_wait"]["p50"][end],
+                "pool": tuple(
+                    or_dash(r["pool"][p][end], labels.whole) for p in ("p10", "p50", "p90")
+                ),
+                "placed": labels.whole(sum(placed)),
+                "wait": or_dash(r["wait_median"]["p50"][end], labels.decimal),
+                "wait90": or_dash(r["wait_p90"]["p50"][end], labels.decimal),
+                "share": or_dash(r["scheme_share"]["p50"][end], lambda v: labels.percent(v, 1)),
+                "extra": or_dash(r["regular_extra_wait"]["p50"][end], labels.decimal),
             }
         )
     return rows
@@ -171,7 +251,7 @@ def scenario_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "reporting/forecast_pdf.html",
         {
             "scenario": scenario,
-            "charts": [(label, forecasting.chart([scenario], key)) for key, label in SERIES],
+            "charts": _charts([scenario]),
             "years": _yearly(scenario),
         },
         f"prognose-{scenario.pk}.pdf",

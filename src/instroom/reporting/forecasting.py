@@ -17,6 +17,7 @@ from instroom.forecast.simulation import Inputs, simulate
 from instroom.policy import rules
 from instroom.regions.models import Region
 
+from . import forecast_labels
 from .forecast_inputs import calibrate
 
 # The inputs a person may change on the page (the rest come from the calibration).
@@ -64,8 +65,11 @@ def scenario_create(
     try:
         inputs.check()
     except ValueError as exc:
+        # The core names the input in its own words; the person reads what to fix.
         field = str(exc).split(":", 1)[0]
-        raise ValidationError({field if field in EDITABLE else "name": str(exc)}) from None
+        raise ValidationError(
+            {field if field in EDITABLE else "name": _check_message(field)}
+        ) from None
     try:
         with transaction.atomic():
             scenario = Scenario.objects.create(
@@ -89,6 +93,16 @@ def scenario_create(
         changes={"name": scenario.name, **{k: values[k] for k in changes}},
     )
     return scenario
+
+
+def _check_message(field: str) -> str:
+    if field in ("approval_rate", "refusal_rate"):
+        return _("Give a percentage between 0 and 100.")
+    if field == "assessment_months":
+        return _("Give at least 1 month.")
+    if field == "key":
+        return _("The shares of the distribution key must add up to 100 %.")
+    return _("%(input)s cannot be negative.") % {"input": forecast_labels.label(field)}
 
 
 def scenario_run(*, actor: User, scenario: Scenario) -> Scenario:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .models import PLACEHOLDER
 
 STANDARD_THREE_PARTY = """## Artikel 1 Partijen
-{corporation} (verhuurder), {tenant}, geboren op {date_of_birth} (huurder), en {support_provider} (woonbegeleiding) sluiten deze driehoeksovereenkomst binnen de {region}, dossier {case_number}.
+{corporation} (verhuurder), {tenant}, geboren op {date_of_birth} (huurder), en {support_provider} (woonbegeleiding) sluiten deze driehoeksovereenkomst binnen {scheme}, dossier {case_number}.
 
 ## Artikel 2 De woning
 De verhuurder verhuurt aan de huurder de woning {address} te {municipality}, met ingang van {start_date}, tegen een kale huur van € {rent} per maand. De huurovereenkomst van de verhuurder is op deze overeenkomst van toepassing.
@@ -28,7 +28,7 @@ Na een positieve eindevaluatie wordt deze overeenkomst omgezet in een reguliere 
 Partijen delen alleen de gegevens die voor deze overeenkomst nodig zijn, met toestemming van de huurder."""
 
 STANDARD_CARE_LEASE = """## Artikel 1 Partijen
-{corporation} (verhuurder) en {support_provider} (huurder en zorgaanbieder) sluiten deze overeenkomst binnen de {region}, dossier {case_number}, ten behoeve van {tenant}, geboren op {date_of_birth} (bewoner).
+{corporation} (verhuurder) en {support_provider} (huurder en zorgaanbieder) sluiten deze overeenkomst binnen {scheme}, dossier {case_number}, ten behoeve van {tenant}, geboren op {date_of_birth} (bewoner).
 
 ## Artikel 2 De woning
 De verhuurder verhuurt de woning {address} te {municipality} met ingang van {start_date} aan de zorgaanbieder, tegen een kale huur van € {rent} per maand. De zorgaanbieder stelt de woning ter beschikking aan de bewoner.
@@ -44,6 +44,37 @@ Wanneer de eindevaluatie positief is, gaat de huur over op de bewoner met een re
 
 ## Artikel 6 Privacy
 Partijen delen alleen de gegevens die voor deze overeenkomst nodig zijn, met toestemming van de bewoner."""
+
+
+# Until the keys are handed over there is no start date: the sentence says how it will be set
+# (the landlord records the signing and the key handover), instead of a dash.
+START_DATE_UNKNOWN = (
+    "de dag van de sleuteloverdracht, die de verhuurder bij de ondertekening vastlegt"
+)
+
+# A scheme's name takes "het" when its first word is a het-word ("het Pact voor uitstroom",
+# "het Convenant ..."), otherwise "de" ("de Uitstroomregeling ...", "de regio ...").
+HET_WORDS = frozenset(
+    {
+        "akkoord",
+        "convenant",
+        "netwerk",
+        "pact",
+        "platform",
+        "programma",
+        "project",
+        "samenwerkingsverband",
+        "servicepunt",
+        "verbond",
+    }
+)
+
+
+def with_article(name: str) -> str:
+    """The scheme's name with its Dutch article: "het Pact voor uitstroom ..."."""
+    words = name.split(maxsplit=1)
+    first = words[0].lower() if words else ""
+    return f"{'het' if first in HET_WORDS else 'de'} {name}"
 
 
 @dataclass(frozen=True)

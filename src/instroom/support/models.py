@@ -35,6 +35,7 @@ from .constants import (
 # The fields a region's contract text may use, filled from the case ({name} in the text).
 CONTRACTPLACEHOLDERS = (
     "region",
+    "scheme",  # the region's name with its article ("het Pact voor uitstroom ...")
     "case_number",
     "tenant",
     "date_of_birth",

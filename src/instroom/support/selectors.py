@@ -116,13 +116,12 @@ class Orientation:
 
     @property
     def late(self) -> bool:
-        """Flag: orientation started less than the region's months before the move (or not yet,
-        while that moment has passed)."""
-        if self.needed_from is None:
+        """Flag: the moment orientation should have started (the region's months before the
+        move) has passed without orientation by then. While that moment is still ahead there is
+        nothing to flag, whatever is planned."""
+        if self.needed_from is None or timezone.localdate() <= self.needed_from:
             return False
-        if self.first_on is None:
-            return timezone.localdate() > self.needed_from
-        return self.first_on > self.needed_from
+        return self.first_on is None or self.first_on > self.needed_from
 
 
 def orientation(contract: Contract) -> Orientation:

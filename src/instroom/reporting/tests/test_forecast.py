@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.translation import override
 
 from instroom.matching.tests.factories import make_approved
 from instroom.reporting.forecast_inputs import calibrate
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_inputs_come_from_the_regions_history_and_say_so(cast) -> None:
     make_approved(cast)
     make_approved(cast)
-    inputs, notes = calibrate(cast.region)
+    with override("en"):
+        inputs, notes = calibrate(cast.region)
     basis = {n.field: n.basis for n in notes}
     assert inputs.inflow_per_month == {"bw": pytest.approx(2 / 12)}
     assert "last 12 months" in basis["inflow_per_month"]

@@ -2,11 +2,13 @@
 compared side by side, downloaded as CSV and PDF; aggregates only, for the right roles."""
 
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from instroom.forecast.models import Scenario
+from instroom.matching.tests.factories import make_approved
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,47 @@ def test_municipality_users_may_forecast_care_workers_may_not(client, cast) -> N
     assert client.get(reverse("forecast:region", args=[cast.region.slug])).status_code == 403
     client.force_login(cast.other_coordinator)
     assert client.get(reverse("forecast:region", args=[cast.region.slug])).status_code == 404
+
+
+# Raw keys and Python values a person should never read: snake_case identifiers, None/True/False,
+# floats with long tails (0.35000001), dict and list reprs.
+RAW = re.compile(
+    r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b(?:None|True|False|nan)\b|\d[.,]\d{4,}|[{\[]\s*['\"]|['\"]:\s"
+)
+
+
+def visible_text(html: str) -> str:
+    main = re.search(r"<main\b[^>]*>(.*)</main>", html, re.S)
+    main = main.group(1) if main else html
+    main = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
+    main = re.sub(r"<[^>]+>", " ", main)
+    return unescape(re.sub(r"\s+", " ", main))
+
+
+@pytest.mark.parametrize(
+    ("language", "units"),
+    [
+        ("nl", ["per jaar", "maanden", "%", "20.000 wachtenden", "per maand"]),
+        ("en", ["a year", "months", "%", "20,000 people waiting", "a month"]),
+    ],
+)
+def test_the_pages_speak_to_people_with_units_and_no_raw_keys(
+    client, cast, language, units
+) -> None:
+    make_approved(cast)
+    client.force_login(cast.coordinator)
+    make(client, cast, "Basis", 178)
+    scenario = Scenario.objects.get()
+    for url in (
+        reverse("forecast:region", args=[cast.region.slug]),
+        reverse("forecast:scenario", args=[scenario.pk]),
+    ):
+        text = visible_text(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+        assert not RAW.findall(text), (url, RAW.findall(text))
+        for unit in units:
+            assert unit in text, (url, unit)
+    region = client.get(reverse("forecast:region", args=[cast.region.slug]))
+    text = visible_text(region.content.decode())
+    # Every input is explained, and the rates are asked as people write them.
+    assert region.context["form"].initial["approval_rate"] == 100
+    assert str(region.context["form"]["approval_rate"].help_text) in text

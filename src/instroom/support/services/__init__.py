@@ -27,6 +27,7 @@ from .contracts import (
     contract_sign_undo,
     contract_terms,
     contract_withdraw,
+    document_context,
     document_values,
     final_due_from,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "contract_sign_undo",
     "contract_terms",
     "contract_withdraw",
+    "document_context",
     "document_values",
     "earliest_held_on",
     "final_due_from",

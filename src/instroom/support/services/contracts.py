@@ -68,6 +68,7 @@ def document_values(contract: Contract) -> dict[str, str]:
     client, home = contract.client, contract.home
     return {
         "region": contract.region.name,
+        "scheme": contract_text.with_article(contract.region.name),
         "case_number": client.case_number,
         "tenant": client.full_name,
         "date_of_birth": _date(client.date_of_birth),
@@ -77,30 +78,34 @@ def document_values(contract: Contract) -> dict[str, str]:
         "corporation": home.corporation.name,
         "support_provider": client.support_provider.name,
         "support_months": str(contract.support_months),
-        "start_date": _date(contract.planned_move_in_on or contract.key_handover_on),
+        "start_date": _date(contract.planned_move_in_on or contract.key_handover_on)
+        if contract.planned_move_in_on or contract.key_handover_on
+        else contract_text.START_DATE_UNKNOWN,
+    }
+
+
+def document_context(contract: Contract) -> dict[str, object]:
+    """What the agreement's PDF shows: the region's text (or the standard one) filled in."""
+    config = settings_for(contract.region_id)
+    if contract.form == ContractForm.THREE_PARTY:
+        text = config.three_party_text or contract_text.STANDARD_THREE_PARTY
+    else:
+        text = config.care_lease_text or contract_text.STANDARD_CARE_LEASE
+    values = document_values(contract)
+    return {
+        "contract": contract,
+        "articles": contract_text.fill(text, values),
+        "values": values,
+        "signed_on": _date(contract.signed_on),
+        "key_handover_on": _date(contract.key_handover_on),
     }
 
 
 def _make_document(contract: Contract) -> None:
     """Fill the region's text and store the PDF with the case (in Dutch: the contract's
     language). The BSN is not in it: the parties do not need it."""
-    config = settings_for(contract.region_id)
-    if contract.form == ContractForm.THREE_PARTY:
-        text = config.three_party_text or contract_text.STANDARD_THREE_PARTY
-    else:
-        text = config.care_lease_text or contract_text.STANDARD_CARE_LEASE
     with override("nl"):
-        values = document_values(contract)
-        pdf = render_pdf(
-            "support/contract_pdf.html",
-            {
-                "contract": contract,
-                "articles": contract_text.fill(text, values),
-                "values": values,
-                "signed_on": _date(contract.signed_on),
-                "key_handover_on": _date(contract.key_handover_on),
-            },
-        )
+        pdf = render_pdf("support/contract_pdf.html", document_context(contract))
     name = f"overeenkomst-{contract.client.case_number}.pdf"
     if contract.document:
         contract.document.delete(save=False)
