@@ -32,5 +32,5 @@ def down(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("applications", "0007_invariants_as_check_constraints")]
+    dependencies = [("applications", "0008_application_withdrawn_from")]
     operations = [migrations.RunPython(up, down, elidable=False)]
