@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instroom.accounts.models import User
-from instroom.accounts.notifications import notify
+from instroom.accounts.notifications import notify, send_notice
+from instroom.accounts.tasks import close_about
 from instroom.applications.constants import SUPPORT_MONTHS, CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
@@ -154,8 +155,10 @@ def invite(*, actor: User, item: AgendaItem, user: User) -> Invitation:
         )
         notify(
             users=[user],
-            subject=_("Invitation: case %(case)s at %(session)s")
-            % {"case": item.application.client.case_number, "session": item.session},
+            kind="session.invitation",
+            params={"case": item.application.client.case_number, "session": str(item.session)},
+            about=item.application,
+            due_on=timezone.localdate(item.session.starts_at),
             url=reverse("assessment:session", args=[item.session_id]),
         )
     return invitation
@@ -175,11 +178,14 @@ def agenda_publish(*, actor: User, session: Session) -> int:
         table_memberships__table=session.table, table_memberships__active=True
     )
     invited = User.objects.filter(table_invitations__item__session=session)
+    # Published again: the new agenda replaces the task of the old one.
+    close_about(session, "session.agenda")
     return notify(
         users=[*members, *invited],
-        subject=_("Agenda of %(session)s") % {"session": session},
-        body=_("%(n)d cases are on the agenda.")
-        % {"n": session.items.filter(is_open=True).count()},
+        kind="session.agenda",
+        params={"session": str(session), "n": session.items.filter(is_open=True).count()},
+        about=session,
+        due_on=timezone.localdate(session.starts_at),
         url=reverse("assessment:session", args=[session.pk]),
     )
 
@@ -259,15 +265,26 @@ def decision_record(
         note=decision.reasoning,
     )
     client = application.client
-    notify(
-        users=[
-            *audience.applicant_workers_of(client.care_provider_id),
-            *audience.coordinators_of(client.region_id),
-        ],
-        subject=_("Decision on %(case)s: %(outcome)s")
-        % {"case": client.case_number, "outcome": Outcome(outcome).label},
-        url=reverse("applications:client", args=[client.pk]),
-    )
+    users = [
+        *audience.applicant_workers_of(client.care_provider_id),
+        *audience.coordinators_of(client.region_id),
+    ]
+    url = reverse("applications:client", args=[client.pk])
+    if outcome == Outcome.DEFER:
+        notify(
+            users=users,
+            kind="decision.deferred",
+            params={"case": client.case_number},
+            about=application,
+            url=url,
+        )
+    else:
+        send_notice(
+            users=users,
+            kind="decision.recorded",
+            params={"case": client.case_number, "outcome": outcome},
+            url=url,
+        )
     return decision
 
 
@@ -289,6 +306,7 @@ def session_close(*, actor: User, session: Session) -> None:
     session.status = SessionStatus.CLOSED
     session.closed_at = timezone.now()
     session.save(update_fields=["status", "closed_at"])
+    close_about(session, "session.agenda")
     audit.record_change(
         actor=actor, action="session.close", obj=session, region_id=session.table.region_id
     )
