@@ -50,6 +50,8 @@ def test_an_administrator_setting_a_password_is_audited_and_told_to_the_owner(
 ) -> None:
     from instroom.accounts.models import Notification
 
+    cast.care_worker_a.email = "zorg@example.org"
+    cast.care_worker_a.save(update_fields=["email"])
     cast.administrator.is_superuser = cast.administrator.is_staff = True
     cast.administrator.save()
     client.force_login(cast.administrator)
@@ -78,6 +80,8 @@ def test_removing_a_second_factor_in_the_admin_is_audited_and_told(
     from instroom.accounts.models import Notification
 
     device = TOTPDevice.objects.create(user=cast.care_worker_a, name="Authenticator")
+    cast.care_worker_a.email = "zorg@example.org"
+    cast.care_worker_a.save(update_fields=["email"])
     cast.administrator.is_superuser = cast.administrator.is_staff = True
     cast.administrator.save()
     client.force_login(cast.administrator)

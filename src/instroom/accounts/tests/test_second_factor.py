@@ -168,6 +168,8 @@ def test_replacing_the_authenticator_is_an_explicit_confirmed_act(
     client, cast, django_capture_on_commit_callbacks
 ) -> None:
     user = cast.support_worker
+    user.email = "begeleider@example.org"
+    user.save(update_fields=["email"])
     own, _codes = enrolled(user)
     login(client, user)
     verify(client, own)
