@@ -33,6 +33,11 @@ class InstroomUserAdmin(UserAdmin):
 
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    # The language of their e-mail (also set when they switch language themselves).
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        (_("E-mail"), {"fields": ["language"]}),
+    )
 
     def change_view(
         self,

@@ -32,7 +32,7 @@ KINDS = declare(
     TaskKind(
         # Members prepare the published agenda; closed when the session is closed (services).
         "session.agenda",
-        _("Agenda of %(session)s: prepare %(n)s cases"),
+        _("Prepare the agenda of %(session)s (cases: %(n)s)"),
         _("Agendas to prepare"),
         body=_("The agenda of your table's session is published. Read the cases before it."),
     ),
