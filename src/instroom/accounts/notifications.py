@@ -66,15 +66,21 @@ def notify(
 
 
 def send_notice(
-    *, users: Iterable[User], kind: str, params: Mapping[str, Any] | None = None, url: str = ""
+    *,
+    users: Iterable[User],
+    kind: str,
+    params: Mapping[str, Any] | None = None,
+    url: str = "",
+    note: str = "",
 ) -> int:
     """Tell people something that asks nothing of them (e.g. a security change to their
-    account): an e-mail in their language, no task in their list."""
+    account): an e-mail in their language, no task in their list. `note` is text a person
+    entered, sent as it is."""
     notice = tasks.get(kind)
     if not notice.notice:
         raise ValueError(f"{kind!r} asks something: create it as a task with notify()")
     recipients = [u for u in users if u.is_active]
-    _mail(recipients, notice, dict(params or {}), "", url)
+    _mail(recipients, notice, dict(params or {}), note, url)
     return len(recipients)
 
 

@@ -18,6 +18,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
 
+def day(value: Any) -> str:
+    """A date stored as ISO text in a task's parameters, as the reader writes dates."""
+    from datetime import date
+
+    from django.utils import formats
+
+    try:
+        return formats.date_format(date.fromisoformat(value), "j F Y")
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def _as_is(params: Mapping[str, Any]) -> Mapping[str, Any]:
     return params
 

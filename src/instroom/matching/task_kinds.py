@@ -2,12 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from instroom.accounts.tasks import TaskKind, declare
+from instroom.accounts.tasks import TaskKind, day, declare
 from instroom.applications.constants import CaseState
 
 from .constants import MatchState
 
 MATCH = "matching.Match"
+
 OFFERS = _("Offers to answer")
 
 KINDS = declare(
@@ -68,5 +69,13 @@ KINDS = declare(
         "match.cancelled",
         _("An offer was cancelled: %(address)s"),
         _("Cancelled offers"),
+    ),
+    TaskKind(
+        # The care worker is told why and until when; the parking ends by itself.
+        "match.parked",
+        _("Candidate %(number)s is parked until %(date)s"),
+        _("Parked candidates"),
+        display=lambda p: {**p, "date": day(p.get("date", ""))},
+        notice=True,
     ),
 )

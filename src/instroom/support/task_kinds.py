@@ -1,18 +1,17 @@
 """The tasks the support stage creates (see accounts/tasks.py)."""
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from instroom.accounts.tasks import TaskKind, declare
+from instroom.accounts.tasks import TaskKind, day, declare
 
 from .constants import (
     OPEN_MEETING_STATES,
     SUPPORT_STATES,
     ContractState,
+    FinalOutcome,
     MeetingKind,
     MeetingState,
     Severity,
@@ -38,13 +37,6 @@ def _signal(params: Mapping[str, Any]) -> Mapping[str, Any]:
     }
 
 
-def _day(value: str) -> str:
-    try:
-        return formats.date_format(date.fromisoformat(value), "j F Y")
-    except (TypeError, ValueError):
-        return value
-
-
 def _meeting(params: Mapping[str, Any]) -> Mapping[str, Any]:
     """The meeting's name in the reader's language (as Meeting.title), its dates formatted."""
     kind, months = params.get("meeting_kind", ""), params.get("months")
@@ -55,8 +47,8 @@ def _meeting(params: Mapping[str, Any]) -> Mapping[str, Any]:
     return {
         **params,
         "meeting": name.lower(),
-        "date": _day(params.get("date", "")),
-        "reminded": _day(params.get("reminded", "")),
+        "date": day(params.get("date", "")),
+        "reminded": day(params.get("reminded", "")),
     }
 
 
@@ -101,6 +93,14 @@ KINDS = declare(
         _("Time-outs to follow up"),
         model="support.TimeOut",
         open_states=frozenset({TimeOutState.ACTIVE}),
+    ),
+    TaskKind(
+        # The service point is told; the contract's next steps are already done or closed.
+        "contract.final_outcome",
+        _("Final evaluation of case %(case)s: %(outcome)s"),
+        _("Final evaluations"),
+        display=lambda p: {**p, "outcome": _label(FinalOutcome, p.get("outcome", ""))},
+        notice=True,
     ),
     TaskKind(
         "signal.reported",

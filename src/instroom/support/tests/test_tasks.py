@@ -180,3 +180,22 @@ def test_an_overdue_meeting_and_its_escalation_close_when_it_is_held(cast) -> No
         for t in open_tasks(user, kind)
     }
     assert introduction.pk not in still and still  # the handover still waits
+
+
+def test_the_final_evaluation_is_a_notice_to_the_service_point(
+    cast, django_capture_on_commit_callbacks
+) -> None:
+    contract = housed_contract(cast, on=timezone.localdate())
+    cast.coordinator.email = "sp@example.org"  # no preference: Dutch
+    cast.coordinator.save()
+    mail.outbox.clear()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.contract_final_decide(
+            actor=cast.support_worker, contract=contract, outcome="convert", note="Gaat goed"
+        )
+    case = contract.client.case_number
+    [told] = [m for m in mail.outbox if m.to == ["sp@example.org"]]
+    assert (
+        told.subject == f"Eindevaluatie van dossier {case}: Omklappen naar een gewoon huurcontract"
+    )
+    assert not Notification.objects.filter(kind="contract.final_outcome").exists()
