@@ -96,7 +96,9 @@ def agenda_add(*, actor: User, session: Session, application: Application) -> Ag
         to=CaseState.SCHEDULED,
         action="agenda.add",
         changes={"session": session.pk},
-        note=_("On the agenda of %(session)s") % {"session": session},
+        # The session itself (table and time), not a sentence: the timeline's label says the
+        # rest in each reader's language.
+        note=str(session),
     )
     try:
         with transaction.atomic():

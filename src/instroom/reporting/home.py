@@ -32,9 +32,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = rules.scope_for(user)
     sections: dict[str, object] = {}
     if scope.coordinated_regions:
-        pipeline = selectors.pipeline_counts(
-            region_ids=scope.coordinated_regions, suppressed=False
-        )
+        pipeline = selectors.pipeline_counts(region_ids=scope.coordinated_regions, suppressed=False)
         sections["coordinator"] = {
             "to_check": application_selectors.check_queue(actor=user).count(),
             "awaiting": sum(row.count for row in pipeline if row.state in AWAITING_STATES),
