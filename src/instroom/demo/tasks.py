@@ -30,21 +30,28 @@ def stagger_tasks(seed: int = 2026) -> int:
     """Give each demo task a realistic creation (and closing) time; returns how many moved."""
     rng = random.Random(seed)
     now = timezone.now()
-    objects: dict[tuple[int, int], Any] = {}
+    # One moment per event (object and kind), shared by the task of each person told of it.
+    moments: dict[tuple[int, int, str], datetime] = {}
     tasks = list(Notification.objects.order_by("pk"))
     for task in tasks:
-        key = (task.content_type_id or 0, task.object_id or 0)
-        if task.content_type_id and key not in objects:
-            model = ContentType.objects.get_for_id(task.content_type_id).model_class()
-            objects[key] = model._default_manager.filter(pk=task.object_id).first()  # type: ignore[union-attr]
-        moment = _moment(objects.get(key))
+        key = (task.content_type_id or 0, task.object_id or 0, task.kind or str(task.pk))
+        if key not in moments:
+            obj = None
+            if task.content_type_id:
+                model = ContentType.objects.get_for_id(task.content_type_id).model_class()
+                obj = model._default_manager.filter(pk=task.object_id).first()  # type: ignore[union-attr]
+            found = _moment(obj)
+            if found is None or now - found < timedelta(hours=1):
+                # Stamped while the demo was built (not moved back): the last few days.
+                found = now - timedelta(hours=rng.randint(1, 72))
+            moments[key] = found
+        moment = moments[key]
         if task.done_at is None:
             # Open: it arose when its object came into the state it still waits in.
-            start = moment or now - timedelta(hours=rng.randint(2, 24 * 21))
-            task.created_at = min(start + timedelta(minutes=rng.randint(0, 30)), now)
+            task.created_at = min(moment + timedelta(minutes=rng.randint(0, 30)), now)
         else:
             # Closed: the next step closed it; it had been waiting some hours or days.
-            end = min(moment or now, now) - timedelta(minutes=rng.randint(0, 90))
+            end = min(moment, now) - timedelta(minutes=rng.randint(0, 90))
             task.done_at = end
             task.created_at = end - timedelta(hours=rng.randint(2, 24 * 10))
     Notification.objects.bulk_update(tasks, ["created_at", "done_at"])
