@@ -79,7 +79,7 @@ def send_notice(
     notice = tasks.get(kind)
     if not notice.notice:
         raise ValueError(f"{kind!r} asks something: create it as a task with notify()")
-    recipients = [u for u in users if u.is_active]
+    recipients = list({u.pk: u for u in users if u.is_active}.values())
     _mail(recipients, notice, dict(params or {}), note, url)
     return len(recipients)
 
