@@ -179,16 +179,28 @@ def agenda_publish(*, actor: User, session: Session) -> int:
     members = User.objects.filter(
         table_memberships__table=session.table, table_memberships__active=True
     )
+    chairs = User.objects.filter(
+        table_memberships__table=session.table,
+        table_memberships__active=True,
+        table_memberships__is_chair=True,
+    )
     invited = User.objects.filter(table_invitations__item__session=session)
-    # Published again: the new agenda replaces the task of the old one.
-    close_about(session, "session.agenda")
-    return notify(
-        users=[*members, *invited],
+    # Published again: the new agenda replaces the tasks of the old one.
+    close_about(session, "session.agenda", "session.decisions")
+    params = {"session": str(session), "n": session.items.filter(is_open=True).count()}
+    due_on = timezone.localdate(session.starts_at)
+    url = reverse("assessment:session", args=[session.pk])
+    # The chair records the decisions; the others (members, the invited) prepare the cases.
+    told = notify(
+        users=chairs, kind="session.decisions", params=params, about=session, due_on=due_on, url=url
+    )
+    return told + notify(
+        users=[*members.exclude(pk__in=chairs), *invited],
         kind="session.agenda",
-        params={"session": str(session), "n": session.items.filter(is_open=True).count()},
+        params=params,
         about=session,
-        due_on=timezone.localdate(session.starts_at),
-        url=reverse("assessment:session", args=[session.pk]),
+        due_on=due_on,
+        url=url,
     )
 
 
@@ -308,7 +320,7 @@ def session_close(*, actor: User, session: Session) -> None:
     session.status = SessionStatus.CLOSED
     session.closed_at = timezone.now()
     session.save(update_fields=["status", "closed_at"])
-    close_about(session, "session.agenda")
+    close_about(session, "session.agenda", "session.decisions")
     audit.record_change(
         actor=actor, action="session.close", obj=session, region_id=session.table.region_id
     )

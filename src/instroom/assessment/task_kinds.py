@@ -37,6 +37,13 @@ KINDS = declare(
         body=_("The agenda of your table's session is published. Read the cases before it."),
     ),
     TaskKind(
+        # The chair's part of the same agenda: the decisions, recorded before the session closes.
+        "session.decisions",
+        _("Chair %(session)s: record the decisions (cases: %(n)s)"),
+        _("Decisions to record"),
+        body=_("You chair this session. Record the table's decision on each case, then close it."),
+    ),
+    TaskKind(
         "decision.deferred",
         _("The table deferred case %(case)s: supply what is missing"),
         _("Deferred applications"),

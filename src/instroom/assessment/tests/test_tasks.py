@@ -7,10 +7,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
+from instroom.accounts.constants import Role
 from instroom.accounts.models import Notification
 from instroom.applications import services as app_services
 from instroom.applications.tests.factories import make_application
 from instroom.assessment import services
+from instroom.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -73,22 +75,32 @@ def test_an_invitation_closes_when_the_case_is_taken_off_the_agenda(cast, sessio
     assert open_tasks(cast.police, "session.invitation") == []
 
 
-def test_the_agenda_task_is_replaced_when_republished_and_closes_with_the_session(
-    cast, session
+def test_the_agenda_tasks_are_replaced_when_republished_and_close_with_the_session(
+    cast, table, session
 ) -> None:
+    municipality = cast.region.organisations.get(slug="gemeente-a")
+    member = make_user("member", municipality, Role.TABLE_MEMBER)
+    services.table_member_add(actor=None, table=table, user=member)
     item = services.agenda_add(
         actor=cast.coordinator, session=session, application=complete_case(cast)
     )
+    services.invite(actor=cast.coordinator, item=item, user=cast.police)
     services.agenda_publish(actor=cast.coordinator, session=session)
     services.agenda_publish(actor=cast.coordinator, session=session)
-    [task] = open_tasks(cast.table_member, "session.agenda")
+    # The chair records the decisions; a member and the invited prepare the cases.
+    [chair_task] = open_tasks(cast.table_member, "session.decisions")
+    assert open_tasks(cast.table_member, "session.agenda") == []
+    [task] = open_tasks(member, "session.agenda")
+    assert len(open_tasks(cast.police, "session.agenda")) == 1
     with translation.override("en"):
         assert task.title == f"Prepare the agenda of {session} (cases: 1)"
-    assert task.due_on == timezone.localdate(session.starts_at)
+        assert chair_task.title == f"Chair {session}: record the decisions (cases: 1)"
+    assert task.due_on == chair_task.due_on == timezone.localdate(session.starts_at)
     approve(cast, item)
-    assert len(open_tasks(cast.table_member, "session.agenda")) == 1  # the session still runs
+    assert len(open_tasks(member, "session.agenda")) == 1  # the session still runs
     services.session_close(actor=cast.coordinator, session=session)
-    assert open_tasks(cast.table_member, "session.agenda") == []
+    assert open_tasks(member, "session.agenda") == []
+    assert open_tasks(cast.table_member, "session.decisions") == []
 
 
 def test_a_deferred_case_is_a_task_until_it_is_on_an_agenda_again(cast, table, session) -> None:
