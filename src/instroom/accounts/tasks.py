@@ -6,7 +6,7 @@ a rendered sentence, so each reader sees it in their own language. A kind tied t
 model names the states in which the task still asks something; `close_moved_on` (called by
 `instroom.statemachine` after every step) closes the tasks whose object has left those states.
 A kind without states stays until its owner ticks it off or the service
-that finishes the work closes it (`close_about`). A *notice* tells something and asks nothing:
+that finishes the work closes it (`close_for`). A *notice* tells something and asks nothing:
 it is sent by e-mail (`notifications.send_notice`) and never becomes a task.
 """
 
@@ -128,14 +128,17 @@ def close_moved_on(obj: Any, before: str, to: str) -> int:
     ).update(done_at=timezone.now(), closed_automatically=True)
 
 
-def close_about(obj: Any, *codes: str) -> int:
-    """Close the open tasks of `codes` about `obj`: for objects without a state machine, the
-    service that finishes the work (a decision, a closed session) says so."""
+def close_for(obj: Any, codes: Iterable[str]) -> int:
+    """Close the open tasks of these kinds about `obj` whose work went away without a step of
+    `obj` itself (e.g. a refusal to judge when the offer is reopened), or about an object
+    without a state machine, when the service that finishes the work says so (a decision, a
+    closed session)."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
     from .models import Notification
 
+    codes = list(codes)
     for code in codes:
         get(code)  # a typo would close nothing, silently
     return Notification.objects.filter(

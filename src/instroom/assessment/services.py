@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify, send_notice
-from instroom.accounts.tasks import close_about
+from instroom.accounts.tasks import close_for
 from instroom.applications.constants import SUPPORT_MONTHS, CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
@@ -186,7 +186,7 @@ def agenda_publish(*, actor: User, session: Session) -> int:
     )
     invited = User.objects.filter(table_invitations__item__session=session)
     # Published again: the new agenda replaces the tasks of the old one.
-    close_about(session, "session.agenda", "session.decisions")
+    close_for(session, ["session.agenda", "session.decisions"])
     params = {"session": str(session), "n": session.items.filter(is_open=True).count()}
     due_on = timezone.localdate(session.starts_at)
     url = reverse("assessment:session", args=[session.pk])
@@ -320,7 +320,7 @@ def session_close(*, actor: User, session: Session) -> None:
     session.status = SessionStatus.CLOSED
     session.closed_at = timezone.now()
     session.save(update_fields=["status", "closed_at"])
-    close_about(session, "session.agenda", "session.decisions")
+    close_for(session, ["session.agenda", "session.decisions"])
     audit.record_change(
         actor=actor, action="session.close", obj=session, region_id=session.table.region_id
     )

@@ -75,9 +75,12 @@ KINDS = declare(
         open_states=frozenset({ContractState.HOUSED}),
     ),
     TaskKind(
+        # Open for the support period: it closes when the lease is converted or support ends.
         "contract.soft_landing",
         _("Case %(case)s is handed over to you for the soft landing"),
         _("Soft landings"),
+        model=CONTRACT,
+        open_states=SUPPORT_STATES,
     ),
     TaskKind(
         # Closed when the case goes on the case table (signal_escalate) or the support ends.

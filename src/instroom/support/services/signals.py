@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify, send_notice
-from instroom.accounts.tasks import close_about
+from instroom.accounts.tasks import close_for
 from instroom.applications.constants import CaseState
 from instroom.applications.services import transition_case
 from instroom.audit import services as audit
@@ -165,7 +165,7 @@ def signal_escalate(*, actor: User, signal: Signal, note: str) -> CaseTableItem:
         url=reverse("support:case_table"),
     )
     # A case that did not return from a time-out is now where its task asked it to be.
-    close_about(signal.contract, "timeout.not_returned")
+    close_for(signal.contract, ["timeout.not_returned"])
     return item
 
 
