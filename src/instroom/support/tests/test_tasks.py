@@ -199,3 +199,18 @@ def test_the_final_evaluation_is_a_notice_to_the_service_point(
         told.subject == f"Eindevaluatie van dossier {case}: Omklappen naar een gewoon huurcontract"
     )
     assert not Notification.objects.filter(kind="contract.final_outcome").exists()
+
+
+def test_the_soft_landing_task_closes_when_the_support_ends(cast) -> None:
+    contract = housed_contract(cast, on=timezone.localdate())
+    support_assign = {
+        "support_worker": cast.support_worker,
+        "welfare_organisation": cast.region.organisations.get(slug="welzijn"),
+        "welfare_contact": "Wijkteam Oost",
+    }
+    services.contract_assign(actor=cast.support_worker, contract=contract, **support_assign)
+    assert len(open_tasks(cast.welfare_user, "contract.soft_landing")) == 1
+    services.contract_final_decide(
+        actor=cast.support_worker, contract=contract, outcome="convert", note="Gaat goed"
+    )
+    assert open_tasks(cast.welfare_user, "contract.soft_landing") == []
