@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,7 +16,7 @@ from instroom.audit import services as audit
 
 from . import services
 from .models import ApiToken, Membership, User
-from .notifications import notify
+from .notifications import send_notice
 from .two_factor import reauth_required
 
 
@@ -34,6 +33,11 @@ class InstroomUserAdmin(UserAdmin):
 
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    # The language of their e-mail (also set when they switch language themselves).
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        (_("E-mail"), {"fields": ["language"]}),
+    )
 
     def change_view(
         self,
@@ -65,11 +69,7 @@ class InstroomUserAdmin(UserAdmin):
                     obj=user,
                     changes={"user": user.username},
                 )
-                notify(
-                    users=[user],
-                    subject=gettext("An administrator set a new password for your account"),
-                    body=gettext("Did you not ask for this? Tell your administrator at once."),
-                )
+                send_notice(users=[user], kind="account.password_set")
         return response
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -147,14 +147,7 @@ class SecondFactorAdmin(RevokeOnlyAdmin):
             changes={"device": obj._meta.label_lower, "user": obj.user.username},
         )
         super().delete_model(request, obj)
-        notify(
-            users=[obj.user],
-            subject=gettext("An administrator removed your two-step sign-in"),
-            body=gettext(
-                "Set up your authenticator app again when you next sign in. Did you not ask "
-                "for this? Tell your administrator at once."
-            ),
-        )
+        send_notice(users=[obj.user], kind="account.second_factor_removed")
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for device in queryset.select_related("user"):

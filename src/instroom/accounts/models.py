@@ -15,12 +15,22 @@ from .constants import Role
 class User(AbstractUser):
     """A person who signs in. What they may do follows from their memberships."""
 
+    # The language of their e-mail; empty means the platform's default (settings.LANGUAGE_CODE).
+    # Set when they choose a language in the interface.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def mail_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
 
 
 class Membership(models.Model):

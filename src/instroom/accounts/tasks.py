@@ -5,7 +5,9 @@ like the audit vocabulary). A task stores its kind's code and the parameters of 
 a rendered sentence, so each reader sees it in their own language. A kind tied to a stateful
 model names the states in which the task still asks something; `close_moved_on` (called by
 `instroom.statemachine` after every step) closes the tasks whose object has left those states.
-A kind without states stays until its owner ticks it off.
+A kind without states stays until its owner ticks it off or the service
+that finishes the work closes it (`close_for`). A *notice* tells something and asks nothing:
+it is sent by e-mail (`notifications.send_notice`) and never becomes a task.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -14,6 +16,18 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
+
+
+def day(value: Any) -> str:
+    """A date stored as ISO text in a task's parameters, as the reader writes dates."""
+    from datetime import date
+
+    from django.utils import formats
+
+    try:
+        return formats.date_format(date.fromisoformat(value), "j F Y")
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _as_is(params: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -32,12 +46,22 @@ class TaskKind:
     open_states: frozenset[str] | None = None
     # Turns stored parameters (codes) into what the title shows (translated labels).
     display: Callable[[Mapping[str, Any]], Mapping[str, Any]] = field(default=_as_is)
+    # The text of the e-mail under the title, with the same parameters ("" for none).
+    body: Promise | str = ""
+    # A notice asks nothing: e-mail only, never a task in anyone's list.
+    notice: bool = False
 
     def render(self, params: Mapping[str, Any]) -> str:
+        return self._fill(self.title, params)
+
+    def render_body(self, params: Mapping[str, Any]) -> str:
+        return self._fill(self.body, params) if self.body else ""
+
+    def _fill(self, text: Promise | str, params: Mapping[str, Any]) -> str:
         try:
-            return str(self.title) % dict(self.display(params))
+            return str(text) % dict(self.display(params))
         except (KeyError, TypeError, ValueError):
-            return str(self.title)
+            return str(text)
 
 
 _KINDS: dict[str, TaskKind] = {}
@@ -70,7 +94,8 @@ def find(code: str) -> TaskKind | None:
 
 
 def all_kinds() -> Iterable[TaskKind]:
-    return _KINDS.values()
+    """The kinds that make tasks (notices are e-mail only)."""
+    return [k for k in _KINDS.values() if not k.notice]
 
 
 def kinds_leaving(model_label: str, state: str) -> list[str]:
@@ -105,15 +130,20 @@ def close_moved_on(obj: Any, before: str, to: str) -> int:
 
 def close_for(obj: Any, codes: Iterable[str]) -> int:
     """Close the open tasks of these kinds about `obj` whose work went away without a step of
-    `obj` itself (e.g. a refusal to judge when the offer is reopened)."""
+    `obj` itself (e.g. a refusal to judge when the offer is reopened), or about an object
+    without a state machine, when the service that finishes the work says so (a decision, a
+    closed session)."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
     from .models import Notification
 
+    codes = list(codes)
+    for code in codes:
+        get(code)  # a typo would close nothing, silently
     return Notification.objects.filter(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
-        kind__in=list(codes),
+        kind__in=codes,
         done_at__isnull=True,
     ).update(done_at=timezone.now(), closed_automatically=True)

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -27,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from instroom.audit import services as audit
 
 from .models import User
-from .notifications import notify
+from .notifications import send_notice
 
 REAUTH_SESSION_KEY = "instroom_reauthenticated_at"
 PENDING_SESSION_KEY = "instroom_pending_authenticator"
@@ -117,14 +116,7 @@ def confirm_setup(
     request.session.pop(PENDING_SESSION_KEY, None)
     if was_replaced:
         audit.record_change(actor=user, action="otp.replace", obj=user)
-        notify(
-            users=[user],
-            subject=_("Your authenticator app was replaced"),
-            body=_(
-                "Your two-step sign-in now uses a new authenticator app, and you have new "
-                "recovery codes. Did you not do this? Tell your administrator at once."
-            ),
-        )
+        send_notice(users=[user], kind="account.authenticator_replaced")
     else:
         audit.record_change(actor=user, action="otp.setup", obj=user)
     return codes

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,6 +9,26 @@ from instroom.http import AuthenticatedHttpRequest
 from .models import Membership
 from .notifications import notification_done
 from .two_factor import reauth_required
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in user's choice is also the language of their
+    e-mail from then on."""
+    from django.conf import settings
+    from django.views.i18n import set_language as switch
+
+    response = switch(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and user.language != language
+    ):
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
 
 
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -1,6 +1,8 @@
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import DateInput, NLDesignFormMixin
@@ -222,7 +224,11 @@ class MotivationForm(NLDesignFormMixin, forms.Form):
     motivation_file = forms.FileField(
         label=_("Or upload the letter (PDF, DOCX or ODT)"),
         required=False,
-        help_text=_("At most %(mb)d MB.") % {"mb": MOTIVATION_MAX_BYTES // (1024 * 1024)},
+        # Filled in when shown, in the reader's language (not once, at import, in Dutch).
+        help_text=lazy(
+            lambda: gettext("At most %(mb)d MB.") % {"mb": MOTIVATION_MAX_BYTES // (1024 * 1024)},
+            str,
+        )(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

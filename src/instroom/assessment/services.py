@@ -12,7 +12,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from instroom.accounts.models import User
-from instroom.accounts.notifications import notify
+from instroom.accounts.notifications import notify, send_notice
+from instroom.accounts.tasks import close_for
 from instroom.applications.constants import SUPPORT_MONTHS, CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
@@ -96,7 +97,9 @@ def agenda_add(*, actor: User, session: Session, application: Application) -> Ag
         to=CaseState.SCHEDULED,
         action="agenda.add",
         changes={"session": session.pk},
-        note=_("On the agenda of %(session)s") % {"session": session},
+        # The session itself (table and time), not a sentence: the timeline's label says the
+        # rest in each reader's language.
+        note=str(session),
     )
     try:
         with transaction.atomic():
@@ -157,8 +160,10 @@ def invite(*, actor: User, item: AgendaItem, user: User) -> Invitation:
         )
         notify(
             users=[user],
-            subject=_("Invitation: case %(case)s at %(session)s")
-            % {"case": item.application.client.case_number, "session": item.session},
+            kind="session.invitation",
+            params={"case": item.application.client.case_number, "session": str(item.session)},
+            about=item.application,
+            due_on=timezone.localdate(item.session.starts_at),
             url=reverse("assessment:session", args=[item.session_id]),
         )
     return invitation
@@ -177,13 +182,28 @@ def agenda_publish(*, actor: User, session: Session) -> int:
     members = User.objects.filter(
         table_memberships__table=session.table, table_memberships__active=True
     )
+    chairs = User.objects.filter(
+        table_memberships__table=session.table,
+        table_memberships__active=True,
+        table_memberships__is_chair=True,
+    )
     invited = User.objects.filter(table_invitations__item__session=session)
-    return notify(
-        users=[*members, *invited],
-        subject=_("Agenda of %(session)s") % {"session": session},
-        body=_("%(n)d cases are on the agenda.")
-        % {"n": session.items.filter(is_open=True).count()},
-        url=reverse("assessment:session", args=[session.pk]),
+    # Published again: the new agenda replaces the tasks of the old one.
+    close_for(session, ["session.agenda", "session.decisions"])
+    params = {"session": str(session), "n": session.items.filter(is_open=True).count()}
+    due_on = timezone.localdate(session.starts_at)
+    url = reverse("assessment:session", args=[session.pk])
+    # The chair records the decisions; the others (members, the invited) prepare the cases.
+    told = notify(
+        users=chairs, kind="session.decisions", params=params, about=session, due_on=due_on, url=url
+    )
+    return told + notify(
+        users=[*members.exclude(pk__in=chairs), *invited],
+        kind="session.agenda",
+        params=params,
+        about=session,
+        due_on=due_on,
+        url=url,
     )
 
 
@@ -283,15 +303,26 @@ def decision_record(
         note=decision.reasoning,
     )
     client = application.client
-    notify(
-        users=[
-            *audience.applicant_workers_of(client.care_provider_id),
-            *audience.coordinators_of(client.region_id),
-        ],
-        subject=_("Decision on %(case)s: %(outcome)s")
-        % {"case": client.case_number, "outcome": Outcome(outcome).label},
-        url=reverse("applications:client", args=[client.pk]),
-    )
+    users = [
+        *audience.applicant_workers_of(client.care_provider_id),
+        *audience.coordinators_of(client.region_id),
+    ]
+    url = reverse("applications:client", args=[client.pk])
+    if outcome == Outcome.DEFER:
+        notify(
+            users=users,
+            kind="decision.deferred",
+            params={"case": client.case_number},
+            about=application,
+            url=url,
+        )
+    else:
+        send_notice(
+            users=users,
+            kind="decision.recorded",
+            params={"case": client.case_number, "outcome": outcome},
+            url=url,
+        )
     return decision
 
 
@@ -313,6 +344,7 @@ def session_close(*, actor: User, session: Session) -> None:
     session.status = SessionStatus.CLOSED
     session.closed_at = timezone.now()
     session.save(update_fields=["status", "closed_at"])
+    close_for(session, ["session.agenda", "session.decisions"])
     audit.record_change(
         actor=actor, action="session.close", obj=session, region_id=session.table.region_id
     )

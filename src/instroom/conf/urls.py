@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from instroom.accounts import views as accounts_views
 from instroom.reporting import views as reporting_views
 from instroom.reporting.home import home
 
@@ -12,7 +13,8 @@ admin.site.site_header = "Instroom — configuratie"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", reporting_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switch, which also keeps a signed-in user's choice for their e-mail.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("accounts/", include("instroom.accounts.urls")),
     path("regions/", include("instroom.regions.urls")),
     path("clients/", include("instroom.applications.urls")),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from instroom.accounts import tasks as account_tasks
 from instroom.accounts.models import User
-from instroom.accounts.notifications import notify
+from instroom.accounts.notifications import notify, send_notice
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
@@ -446,11 +446,11 @@ def _park_if_due(application: Application, *, actor: User) -> Parking | None:
         changes={"until": parking.until.isoformat()},
         note=parking.reason,
     )
-    notify(
+    send_notice(
         users=_care_workers_of(application),
-        subject=_("Candidate %(number)s is parked until %(date)s")
-        % {"number": application.client.candidate_number, "date": parking.until.isoformat()},
-        body=parking.reason,
+        kind="match.parked",
+        params={"number": application.client.candidate_number, "date": parking.until.isoformat()},
+        note=parking.reason,
         url=reverse("applications:client", args=[application.client_id]),
     )
     return parking

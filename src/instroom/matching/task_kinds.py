@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from instroom.accounts.tasks import TaskKind, declare
+from instroom.accounts.tasks import TaskKind, day, declare
 from instroom.applications.constants import CaseState
 
 from .constants import ACTIVE_MATCH_STATES, MatchState, StatusRequestState
@@ -69,6 +69,14 @@ KINDS = declare(
         "match.cancelled",
         _("An offer was cancelled: %(address)s"),
         _("Cancelled offers"),
+    ),
+    TaskKind(
+        # The care worker is told why and until when; the parking ends by itself.
+        "match.parked",
+        _("Candidate %(number)s is parked until %(date)s"),
+        _("Parked candidates"),
+        display=lambda p: {**p, "date": day(p.get("date", ""))},
+        notice=True,
     ),
     # Status requests close when answered or when the offer moves on (the request is closed).
     TaskKind(

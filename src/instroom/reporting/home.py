@@ -18,8 +18,12 @@ from instroom.support import selectors as support_selectors
 
 from . import selectors
 
-# The home page shows the first few of each list and links to the full list: it fits one screen.
+# The home page shows figures and the first few tasks, and links to the full lists: it fits
+# one screen (about 1,000 px at 1280 x 800, menus included).
 HOME_ROWS = 5
+TASK_ROWS = 5
+# The states whose cases wait for a table decision.
+AWAITING_STATES = frozenset({"complete", "scheduled", "deferred"})
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -28,12 +32,16 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = rules.scope_for(user)
     sections: dict[str, object] = {}
     if scope.coordinated_regions:
+        pipeline = selectors.pipeline_counts(region_ids=scope.coordinated_regions, suppressed=False)
         sections["coordinator"] = {
             "to_check": application_selectors.check_queue(actor=user).count(),
-            "awaiting": application_selectors.awaiting_decision(actor=user)[:HOME_ROWS],
-            "pipeline": selectors.pipeline_counts(
-                region_ids=scope.coordinated_regions, suppressed=False
+            "awaiting": sum(row.count for row in pipeline if row.state in AWAITING_STATES),
+            "over_target": sum(
+                1
+                for _application, lead in application_selectors.awaiting_decision(actor=user)
+                if lead.over_target
             ),
+            "pipeline": [row for row in pipeline if row.count],
         }
     if scope.writing_organisations:
         mine = application_selectors.applications_to_complete(actor=user)[:HOME_ROWS]
@@ -60,13 +68,18 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         sections["municipality"] = [
             {
                 "municipality": m,
-                "rows": zip(
-                    selectors.pipeline_counts(
-                        region_ids=frozenset({m.region_id}), municipality_id=m.pk
-                    ),
-                    selectors.pipeline_counts(region_ids=frozenset({m.region_id})),
-                    strict=True,
-                ),
+                # States no case of the region is in are left out: the table fits the screen.
+                "rows": [
+                    (own, region)
+                    for own, region in zip(
+                        selectors.pipeline_counts(
+                            region_ids=frozenset({m.region_id}), municipality_id=m.pk
+                        ),
+                        selectors.pipeline_counts(region_ids=frozenset({m.region_id})),
+                        strict=True,
+                    )
+                    if region.count
+                ],
             }
             for m in municipalities
         ]
@@ -86,20 +99,17 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if scope.coordinated_regions:
         sections["match_point"] = {
             "refusals": matching_selectors.refusals_pending(actor=user).count(),
-            "stalled": list(
-                matching_selectors.match_list(actor=user, active=True).filter(
-                    escalated_at__isnull=False
-                )[:HOME_ROWS]
-            ),
+            "stalled": matching_selectors.match_list(actor=user, active=True)
+            .filter(escalated_at__isnull=False)
+            .count(),
         }
-    tasks = open_notifications(user, limit=5)
+    tasks = open_notifications(user, limit=TASK_ROWS)
     if rules.may_follow_sessions(user):
-        sections["sessions"] = [
-            s
-            for s in assessment_selectors.session_list(actor=user)
-            .filter(status="planned")
-            .order_by("starts_at")[:5]
-        ]
+        planned = assessment_selectors.session_list(actor=user).filter(status="planned")
+        sections["sessions"] = {
+            "count": planned.count(),
+            "next": planned.order_by("starts_at").first(),
+        }
     sections["table_member"] = scope.sits_on_tables
     sections["police"] = bool(scope.police_organisations)
     sections["administrator"] = bool(scope.administered_regions)

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from instroom.audit.models import AuditEvent
@@ -44,9 +45,13 @@ def test_changing_roles_needs_the_password_again_and_is_logged(client, cast) -> 
     assert event.actor == cast.administrator and event.changes["role"] == "applicant_worker"
 
 
-def test_an_administrator_setting_a_password_is_audited_and_told_to_the_owner(client, cast) -> None:
+def test_an_administrator_setting_a_password_is_audited_and_told_to_the_owner(
+    client, cast, django_capture_on_commit_callbacks
+) -> None:
     from instroom.accounts.models import Notification
 
+    cast.care_worker_a.email = "zorg@example.org"
+    cast.care_worker_a.save(update_fields=["email"])
     cast.administrator.is_superuser = cast.administrator.is_staff = True
     cast.administrator.save()
     client.force_login(cast.administrator)
@@ -56,25 +61,35 @@ def test_an_administrator_setting_a_password_is_audited_and_told_to_the_owner(cl
     session["instroom_reauthenticated_at"] = time.time()
     session.save()
     new = "een-nieuw-wachtwoord-2026!"
-    done = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
     assert done.status_code == 302
     assert AuditEvent.objects.filter(
         action="user.password_set", actor=cast.administrator, object_id=str(cast.care_worker_a.pk)
     ).exists()
-    assert Notification.objects.filter(user=cast.care_worker_a).exists()
+    # A notice by e-mail, not a task in the list.
+    assert [m.to for m in mail.outbox] == [[cast.care_worker_a.email]]
+    assert not Notification.objects.filter(user=cast.care_worker_a).exists()
 
 
-def test_removing_a_second_factor_in_the_admin_is_audited_and_told(client, cast) -> None:
+def test_removing_a_second_factor_in_the_admin_is_audited_and_told(
+    client, cast, django_capture_on_commit_callbacks
+) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from instroom.accounts.models import Notification
 
     device = TOTPDevice.objects.create(user=cast.care_worker_a, name="Authenticator")
+    cast.care_worker_a.email = "zorg@example.org"
+    cast.care_worker_a.save(update_fields=["email"])
     cast.administrator.is_superuser = cast.administrator.is_staff = True
     cast.administrator.save()
     client.force_login(cast.administrator)
     url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
-    assert client.post(url, {"post": "yes"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert AuditEvent.objects.filter(action="otp.remove", actor=cast.administrator).exists()
-    assert Notification.objects.filter(user=cast.care_worker_a).exists()
+    # A notice by e-mail, not a task in the list.
+    assert [m.to for m in mail.outbox] == [[cast.care_worker_a.email]]
+    assert not Notification.objects.filter(user=cast.care_worker_a).exists()

@@ -2,13 +2,14 @@
 language, and each persona's task list holds only their own."""
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from instroom.accounts.models import Notification
-from instroom.accounts.notifications import notify
+from instroom.accounts.notifications import notify, send_notice
 from instroom.applications import services as app_services
 from instroom.applications.tests.factories import make_application
 from instroom.homes.tests.factories import make_home
@@ -152,3 +153,50 @@ def test_the_home_page_shows_counts_and_at_most_five_tasks(cast, client) -> None
     assert body.count('data-task-kind="application.check"') == 5
     assert "Applications to check: 12" in body
     assert reverse("accounts:tasks") in body
+
+
+def test_email_is_written_in_each_recipients_language(
+    cast, django_capture_on_commit_callbacks
+) -> None:
+    cast.coordinator.email, cast.coordinator.language = "sp@example.org", "en"
+    cast.coordinator.save()
+    cast.other_coordinator.email = "sp2@example.org"  # no preference: the default, Dutch
+    cast.other_coordinator.save()
+    mail.outbox.clear()
+    with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
+        notify(
+            users=[cast.coordinator, cast.other_coordinator],
+            kind="meeting.escalated",
+            params={
+                "case": "ZK-7",
+                "meeting_kind": "introduction",
+                "date": "2026-03-02",
+                "reminded": "2026-03-03",
+            },
+        )
+    sent = {m.to[0]: (m.subject, m.body) for m in mail.outbox}
+    assert sent["sp@example.org"] == (
+        "A meeting needs attention: introduction meeting of case ZK-7",
+        "Due on 2 March 2026; the support worker was reminded on 3 March 2026.",
+    )
+    subject, body = sent["sp2@example.org"]
+    assert "kennismakingsgesprek" in subject and "ZK-7" in subject
+    assert "2 maart 2026" in body
+
+
+def test_choosing_a_language_makes_it_the_language_of_ones_email(cast, client) -> None:
+    client.force_login(cast.support_worker)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    cast.support_worker.refresh_from_db()
+    assert cast.support_worker.language == "en"
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})  # not offered
+    cast.support_worker.refresh_from_db()
+    assert cast.support_worker.language == "en"
+
+
+def test_a_notice_is_never_a_task_and_a_task_never_a_mere_notice(cast) -> None:
+    with pytest.raises(ValueError):
+        notify(users=[cast.coordinator], kind="account.password_set")
+    with pytest.raises(ValueError):
+        send_notice(users=[cast.coordinator], kind="application.check", params={"case": "ZK-1"})
+    assert not Notification.objects.exists()

@@ -147,4 +147,7 @@ def test_a_walk_that_ends_in_rejection(browser, live_server, cast) -> None:
     application.refresh_from_db()
     assert application.state == "rejected"
     applicant = login(browser, live_server, cast.care_worker_a)
-    assert application.client.case_number in applicant.content()  # the decision is a task
+    # A rejection asks nothing more of the applicant worker: they are told by e-mail (a notice,
+    # see test_tasks) and read the decision on the client's page.
+    applicant.goto(f"{live_server.url}/clients/{application.client_id}/")
+    assert "Afgewezen" in applicant.content() and "Nog niet stabiel genoeg." in applicant.content()

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -35,6 +37,16 @@ def test_demo_prepares_region_users_and_clients_and_each_user_gets_a_home_page(
     assert CaseTableItem.objects.filter(session__isnull=False).count() == 1
     assert Match.objects.filter(state="client_no").count() == 1
     assert Home.objects.filter(state="open").exists()
+    # Tasks carry the moments of their cases, not one creation time for all.
+    from instroom.accounts.models import Notification
+
+    tasks = list(Notification.objects.all())
+    assert tasks and all(t.created_at <= timezone.now() for t in tasks)
+    assert len({timezone.localdate(t.created_at) for t in tasks}) >= 5
+    for task in Notification.objects.filter(kind="application.check", done_at__isnull=True):
+        application = Application.objects.get(pk=task.object_id)
+        assert task.created_at - application.state_changed_at < timedelta(hours=1)
+    assert all(t.created_at < t.done_at for t in tasks if t.done_at)
     # Running it again adds nothing.
     call_command("demo", "--no-serve")
     assert Application.objects.count() == sum(STATE_PLAN.values())

@@ -73,3 +73,44 @@ def test_login_page_has_no_serious_accessibility_violations(browser, live_server
     page = browser.new_context(bypass_csp=True).new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     assert serious_violations(page) == []
+
+
+def test_a_busy_coordinators_home_page_fits_one_screen(browser, live_server, cast) -> None:
+    """Every state filled, a dozen tasks and several sessions: the page stays about one screen
+    high at 1280 x 800 (long lists are behind links), without serious accessibility faults."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from instroom.accounts.notifications import notify
+    from instroom.applications.constants import CaseState
+    from instroom.assessment import services as assessment
+    from instroom.reporting.tests.world import case
+
+    municipality = cast.region.municipalities.first()
+    for state in CaseState.values:
+        for _ in range(3):
+            case(cast, municipality, state)
+    table = cast.region.tables.get()
+    for days in range(2, 8):
+        assessment.session_plan(
+            actor=cast.coordinator, table=table, starts_at=timezone.now() + timedelta(days=days)
+        )
+    for n in range(6):
+        notify(users=[cast.coordinator], kind="application.check", params={"case": f"ZK-{n}"})
+        notify(
+            users=[cast.coordinator],
+            kind="match.stalled",
+            params={"address": f"Lange Herenvest {n}, 2011 AB Haarlem", "number": f"K-{n}"},
+        )
+    page = browser_login(
+        browser,
+        live_server,
+        cast.coordinator,
+        bypass_csp=True,
+        locale="nl-NL",
+        viewport={"width": 1280, "height": 800},
+    )
+    assert page.locator("[data-task-kind]").count() == 5
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1000
+    assert serious_violations(page) == []

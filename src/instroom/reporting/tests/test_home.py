@@ -48,3 +48,29 @@ def test_client_list_costs_the_same_queries_for_few_and_many(client, cast) -> No
     with CaptureQueriesContext(connection) as many:
         client.get("/clients/")
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_the_coordinators_home_shows_figures_and_links_not_long_lists(client, cast) -> None:
+    from django.urls import reverse
+
+    from instroom.accounts.notifications import notify
+    from instroom.reporting.tests.world import case
+
+    municipality = cast.region.municipalities.first()
+    for state, n in (("complete", 3), ("scheduled", 2), ("deferred", 1), ("approved", 7)):
+        for _ in range(n):
+            case(cast, municipality, state)
+    for n in range(9):
+        notify(users=[cast.coordinator], kind="application.check", params={"case": f"ZK-{n}"})
+    client.force_login(cast.coordinator)
+    page = client.get("/", headers={"accept-language": "en"}).content.decode()
+    # The first five tasks, the count of all of them, and the way to the rest.
+    assert page.count("data-task-kind=") == 5
+    assert "Applications to check: 9" in page and f'href="{reverse("accounts:tasks")}"' in page
+    # Figures, each a link to its full list: six cases wait for a table decision.
+    assert '<span class="instroom-figure">6</span> waiting for a table decision' in page
+    assert f'href="{reverse("applications:list")}?state=scheduled">On a table session: 2' in page
+    assert f'href="{reverse("matching:pool")}">Approved, in the pool: 7' in page
+    # No long tables: the cases themselves are on the list pages.
+    assert "<table" not in page and "T-0" not in page

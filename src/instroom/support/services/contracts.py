@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from instroom.accounts.models import User
-from instroom.accounts.notifications import notify
+from instroom.accounts.notifications import notify, send_notice
 from instroom.applications.constants import CaseState, ContractForm
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
@@ -566,10 +566,10 @@ def contract_final_decide(
     )
     _cancel_open_meetings(contract, actor=actor)
     transition_case(contract.application, actor=actor, to=case_to, action=f"case.{outcome}")
-    notify(
+    send_notice(
         users=_coordinators(contract.region_id),
-        subject=_("Final evaluation of case %(case)s: %(outcome)s")
-        % {"case": contract.client.case_number, "outcome": FinalOutcome(outcome).label},
+        kind="contract.final_outcome",
+        params={"case": contract.client.case_number, "outcome": outcome},
         url=_url(contract),
     )
     return contract

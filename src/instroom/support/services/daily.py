@@ -6,14 +6,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from instroom.accounts.notifications import notify
 
 from ..constants import OPEN_MEETING_STATES, SUPPORT_STATES, TimeOutState
 from ..models import Meeting, SupportSettings, TimeOut
-from .common import _coordinators, _date, _support_workers, _today, _url, settings_for
+from .common import _coordinators, _support_workers, _today, _url, settings_for
 from .meetings import meeting_attention
+
+# What the support worker is reminded of, by why the meeting needs attention.
+REMINDER_KIND = {"unplanned": "meeting.plan_reminder", "overdue": "meeting.overdue_reminder"}
 
 
 def _open_meetings() -> QuerySet[Meeting]:
@@ -41,24 +43,26 @@ def support_follow_up(*, today: date | None = None) -> dict[str, int]:
             why = meeting_attention(meeting, today, config.plan_days_before)
             if not why:
                 continue
-            case = meeting.contract.client.case_number
+            params = {
+                "case": meeting.contract.client.case_number,
+                "meeting_kind": meeting.kind,
+                "months": meeting.months,
+                "date": meeting.due_on.isoformat(),
+            }
             url = reverse("support:meeting", args=[meeting.pk])
             if meeting.reminded_at is None:
                 meeting.reminded_at = now
                 meeting.save(update_fields=["reminded_at"])
-                subject = (
-                    _("Reminder: plan the %(meeting)s of case %(case)s (due %(date)s)")
-                    if why == "unplanned"
-                    else _("Reminder: the %(meeting)s of case %(case)s is overdue (due %(date)s)")
-                )
                 notify(
                     users=_support_workers(meeting.contract),
-                    subject=subject
-                    % {
-                        "meeting": meeting.title.lower(),
-                        "case": case,
-                        "date": _date(meeting.due_on),
-                    },
+                    kind=(
+                        "meeting.plan_reminder"
+                        if why == "unplanned"
+                        else "meeting.overdue_reminder"
+                    ),
+                    params=params,
+                    about=meeting,
+                    due_on=meeting.due_on,
                     url=url,
                 )
                 counts["meeting_reminders"] += 1
@@ -70,13 +74,12 @@ def support_follow_up(*, today: date | None = None) -> dict[str, int]:
                 meeting.save(update_fields=["escalated_at"])
                 notify(
                     users=_coordinators(region_id),
-                    subject=_("A meeting needs attention: %(meeting)s of case %(case)s")
-                    % {"meeting": meeting.title.lower(), "case": case},
-                    body=_("Due on %(date)s; the support worker was reminded on %(reminded)s.")
-                    % {
-                        "date": _date(meeting.due_on),
-                        "reminded": _date(timezone.localdate(meeting.reminded_at)),
+                    kind="meeting.escalated",
+                    params={
+                        **params,
+                        "reminded": timezone.localdate(meeting.reminded_at).isoformat(),
                     },
+                    about=meeting,
                     url=url,
                 )
                 counts["meeting_escalations"] += 1

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instroom.accounts.models import User
-from instroom.accounts.notifications import notify
+from instroom.accounts.notifications import notify, send_notice
+from instroom.accounts.tasks import close_for
 from instroom.applications.constants import CaseState
 from instroom.applications.services import transition_case
 from instroom.audit import services as audit
@@ -105,18 +106,17 @@ def signal_report(
         region_id=contract.region_id,
         changes={"kind": kind, "severity": severity},
     )
-    subject = _("Signal about case %(case)s: %(kind)s (%(severity)s)") % {
-        "case": contract.client.case_number,
-        "kind": signal.get_kind_display(),
-        "severity": signal.get_severity_display(),
-    }
     url = reverse("support:signal", args=[signal.pk])
     audiences = [_support_workers(contract), _corporation_staff(contract)]
     if severity in (Severity.HIGH, Severity.CRITICAL):
         audiences.append(_coordinators(contract.region_id))
     for users in audiences:
         notify(
-            users=[u for u in users if u.pk != getattr(actor, "pk", None)], subject=subject, url=url
+            users=[u for u in users if u.pk != getattr(actor, "pk", None)],
+            kind="signal.reported",
+            params={"case": contract.client.case_number, "kind": kind, "severity": severity},
+            about=signal,
+            url=url,
         )
     return signal
 
@@ -158,11 +158,14 @@ def signal_escalate(*, actor: User, signal: Signal, note: str) -> CaseTableItem:
     item = CaseTableItem.objects.create(session=session, signal=signal, added_by=actor)
     notify(
         users=_coordinators(signal.contract.region_id),
-        subject=_("Case %(case)s is on the case table: %(kind)s")
-        % {"case": signal.contract.client.case_number, "kind": signal.get_kind_display()},
+        kind="signal.case_table",
+        params={"case": signal.contract.client.case_number, "kind": signal.kind},
+        about=signal,
         body=note,
         url=reverse("support:case_table"),
     )
+    # A case that did not return from a time-out is now where its task asked it to be.
+    close_for(signal.contract, ["timeout.not_returned"])
     return item
 
 
@@ -215,13 +218,6 @@ def case_table_decide(
         note=decision,
     )
     contract = item.signal.contract
-    for users in (_support_workers(contract), _corporation_staff(contract)):
-        notify(
-            users=users,
-            subject=_("The case table decided on case %(case)s")
-            % {"case": contract.client.case_number},
-            url=reverse("support:signal", args=[item.signal_id]),
-        )
     if outcome:
         signal_close(actor=actor, signal=item.signal, outcome=outcome, note=note or decision)
     else:
@@ -233,6 +229,19 @@ def case_table_decide(
             action_plan=f"{item.signal.action_plan}\n\n{_('Case table')}: {item.decision}".strip(),
             action_plan_at=timezone.now(),
         )
+    for users in (_support_workers(contract), _corporation_staff(contract)):
+        params = {"case": contract.client.case_number}
+        url = reverse("support:signal", args=[item.signal_id])
+        if outcome:
+            send_notice(users=users, kind="signal.case_table_closed", params=params, url=url)
+        else:
+            notify(
+                users=users,
+                kind="signal.case_table_decided",
+                params=params,
+                about=item.signal,
+                url=url,
+            )
     return item
 
 

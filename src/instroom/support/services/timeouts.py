@@ -99,7 +99,7 @@ def timeout_end(*, actor: User, timeout: TimeOut, ended_on: date, returned: bool
             users=_coordinators(timeout.contract.region_id),
             kind="timeout.not_returned",
             params={"case": timeout.contract.client.case_number},
-            about=timeout,
+            about=timeout.contract,
             url=_url(timeout.contract),
         )
     return timeout

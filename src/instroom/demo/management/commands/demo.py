@@ -12,6 +12,7 @@ from instroom.demo import data
 from instroom.demo.distribution import create_placements
 from instroom.demo.homes import create_homes_and_offers
 from instroom.demo.support import create_support_cases
+from instroom.demo.tasks import stagger_tasks
 
 
 class Command(BaseCommand):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             placements = create_placements()
             homes = create_homes_and_offers()
             tenancies = create_support_cases()
+        if made:  # only the tasks of a history just made; a rerun leaves real work alone
+            stagger_tasks()
         self.stdout.write(self.style.SUCCESS("Instroom demo is ready."))
         self.stdout.write(
             f"  fictional clients created: {made}; homes offered: {homes}; "
