@@ -273,6 +273,7 @@ def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "client_form": DecideForm(prefix="client")
             if may_decide and MatchState.ACCEPTED in next_states
             else None,
+            "may_see_ranking": rules.may_see_ranking(request.user, match.home),
             "cancel_form": NoteForm(prefix="cancel")
             if MatchState.CANCELLED in next_states and rules.can_cancel_match(request.user, match)
             else None,
