@@ -53,7 +53,8 @@ class Failure:
 
     def __str__(self) -> str:
         note = f" ({self.note})" if self.note else ""
-        return f"{self.persona}: {self.url} answers {self.status}{note}; linked from {self.linked_from}"
+        where = f"linked from {self.linked_from}"
+        return f"{self.persona}: {self.url} answers {self.status}{note}; {where}"
 
 
 @dataclass
