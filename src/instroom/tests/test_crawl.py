@@ -11,9 +11,11 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 
+from instroom.accounts.constants import Role
 from instroom.accounts.models import User
-from instroom.conftest import PASSWORD
+from instroom.conftest import PASSWORD, make_user
 from instroom.demo.data import DEMO_USERS
+from instroom.regions.models import Organisation
 from instroom.tests.crawler import Walk, build_demo, crawl, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +44,15 @@ def crawled(django_db_setup, django_db_blocker) -> Crawled:
             district.name = f"Wijknaam {district.cbs_code[-2:]}"
             district.save(update_fields=["name"])
             named[district.cbs_code] = district.name
+        # Beside the demo's one user per role (conftest.PERSONAS' pattern): another region's
+        # service point, who must find nothing of this one, and a user without a role.
+        lindewaard = Organisation.objects.get(region__slug="lindewaard", slug="servicepunt")
+        make_user("other_coordinator", lindewaard, Role.COORDINATOR)
+        make_user("nobody", None, None)
+        personas = [spec.username for spec in DEMO_USERS] + ["other_coordinator", "nobody"]
         walks = {
-            spec.username: crawl(
-                signed_in(User.objects.get(username=spec.username)), spec.username, keep_pages=True
-            )
-            for spec in DEMO_USERS
+            name: crawl(signed_in(User.objects.get(username=name)), name, keep_pages=True)
+            for name in personas
         }
         transaction.set_rollback(True)
     return Crawled(walks, named)
@@ -69,6 +75,9 @@ def test_the_crawl_reaches_the_pages_of_every_role(crawled) -> None:
     assert any(url.startswith("/support/meetings/") for url in visited["woonbegeleider"])
     assert any(url.startswith("/sessions/") for url in visited["tafellid"])
     assert any(url.startswith("/homes/") for url in visited["corporatie"])
+    # Another region's service point reaches its own region's pages, and no case of this one.
+    assert not any(client_page.match(url) for url in visited["other_coordinator"])
+    assert any("lindewaard" in url for url in visited["other_coordinator"])
 
 
 def test_districts_are_shown_by_name_where_they_have_one(crawled) -> None:
