@@ -4,7 +4,7 @@ moment.
 Months are calendar months: 31 January + 1 month is the last day of February, as in a lease or
 a support period; never 30 days."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -31,3 +31,22 @@ def days_since(moment: datetime, today: date) -> int:
     """Whole calendar days from `moment` (its day in the site's time zone) to `today`: what a
     page shows as "days waiting", never a duration in minutes; 0 on the day itself."""
     return max((today - local_date(moment)).days, 0)
+
+
+def add_working_days(day: date, days: int) -> date:
+    """The working day (Monday to Friday) `days` working days after `day`."""
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days (Monday to Friday) after `start` up to and including `end`; 0 if none."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count

@@ -101,3 +101,19 @@ def close_moved_on(obj: Any, before: str, to: str) -> int:
         kind__in=codes,
         done_at__isnull=True,
     ).update(done_at=timezone.now(), closed_automatically=True)
+
+
+def close_for(obj: Any, codes: Iterable[str]) -> int:
+    """Close the open tasks of these kinds about `obj` whose work went away without a step of
+    `obj` itself (e.g. a refusal to judge when the offer is reopened)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from .models import Notification
+
+    return Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        kind__in=list(codes),
+        done_at__isnull=True,
+    ).update(done_at=timezone.now(), closed_automatically=True)

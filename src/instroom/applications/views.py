@@ -30,6 +30,7 @@ from .forms import (
     ReturnForm,
     SupportForm,
 )
+from .journey import journey
 from .models import Application, Client
 
 CLIENTS_PER_PAGE = 50
@@ -312,6 +313,13 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except Client.DoesNotExist:
         raise Http404 from None
     client = view.client
+    latest_first = list(
+        client.applications.select_related("table")
+        .prefetch_related(
+            "preferences__municipality", "exclusions__municipality", "exclusions__neighbourhood"
+        )
+        .order_by("-created_at")
+    )
     applications = [
         {
             "application": a,
@@ -322,11 +330,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "missing": missing_parts(a) if a.state in EDITABLE_STATES else [],
             "lead": selectors.lead_times(a),
         }
-        for a in client.applications.select_related("table")
-        .prefetch_related(
-            "preferences__municipality", "exclusions__municipality", "exclusions__neighbourhood"
-        )
-        .order_by("-created_at")
+        for a in latest_first
     ]
     return render(
         request,
@@ -334,6 +338,8 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "view": view,
             "applications": applications,
+            # The latest application is the case now: its step in the journey heads the page.
+            "journey": journey(latest_first[0].state) if latest_first else None,
             "related_records": selectors.records_of_the_same_person(
                 actor=request.user, client=client
             ),

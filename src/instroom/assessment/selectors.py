@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from instroom.accounts.models import User
 from instroom.applications import selectors as application_selectors
@@ -13,6 +14,7 @@ from instroom.applications.selectors import ClientView
 from instroom.policy import rules
 from instroom.regions.models import AssessmentTable
 
+from .constants import SessionStatus
 from .models import AgendaItem, Session
 
 
@@ -93,4 +95,31 @@ def schedulable(*, session: Session) -> QuerySet[Application]:
         )
         .select_related("client")
         .order_by("completed_at", "pk")
+    )
+
+
+def upcoming_sessions_for(*, application: Application) -> QuerySet[Session]:
+    """The open sessions still to come of the table that assesses this case: its table, or the
+    tables covering the client's municipality of origin; the next one first."""
+    tables = (
+        Q(table=application.table_id)
+        if application.table_id
+        else Q(table__municipalities=application.client.municipality_of_origin_id)
+    )
+    return (
+        Session.objects.filter(
+            tables, status=SessionStatus.PLANNED, starts_at__date__gte=timezone.localdate()
+        )
+        .select_related("table")
+        .order_by("starts_at", "pk")
+        .distinct()
+    )
+
+
+def open_agenda_item(*, application: Application) -> AgendaItem | None:
+    """The agenda the case is on now, if any."""
+    return (
+        AgendaItem.objects.filter(application=application, is_open=True)
+        .select_related("session__table")
+        .first()
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from instroom.accounts.models import User
-from instroom.applications.models import Application
+from instroom.applications.models import Application, Client
 from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.pdf import pdf_response
 from instroom.policy import audience, rules
@@ -124,6 +124,38 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         lambda: services.agenda_add(actor=request.user, session=session, application=application),
         _("The case is on the agenda."),
     )
+
+
+@require_POST
+def schedule_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """From the client page: put the case on a session of its table (the next one is offered
+    first); back to the client page with what happened."""
+    application = get_object_or_404(
+        Application.objects.select_related("client"),
+        pk=pk,
+        client__in=Client.objects.filter(rules.client_scope(request.user)),
+    )
+    session = (
+        Session.objects.select_related("table")
+        .filter(
+            pk=int_param(request.POST.get("session")),
+            table__region_id=application.client.region_id,
+        )
+        .first()
+    )
+    if session is None:
+        messages.error(request, _("Choose one of the sessions offered."))
+    else:
+        try:
+            services.agenda_add(actor=request.user, session=session, application=application)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("The case is on the agenda of %(session)s.") % {"session": session}
+            )
+    return redirect("applications:client", pk=application.client_id)
 
 
 @require_POST

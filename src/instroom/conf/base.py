@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "instroom.policy.context_processors.policy",
                 "instroom.context_processors.environment",
+                "instroom.context_processors.navigation",
             ],
             # `|bdi`: user-entered text shown inline, isolated (no `{% load %}` needed).
             "builtins": ["instroom.text_direction"],

@@ -28,10 +28,13 @@ MATCH_TRANSITIONS: dict[str, frozenset[str]] = {
     M.PROPOSED: frozenset({M.PROVIDER_ACCEPTED, M.PROVIDER_DECLINED, M.CANCELLED}),
     M.PROVIDER_ACCEPTED: frozenset({M.ACCEPTED, M.CLIENT_DECLINED, M.CANCELLED}),
     M.ACCEPTED: frozenset({M.CANCELLED}),
-    M.PROVIDER_DECLINED: frozenset(),
-    M.CLIENT_DECLINED: frozenset(),
-    M.CANCELLED: frozenset(),
+    # A closed offer reopens (by the service point, for a mistake) at the step where it stopped.
+    M.PROVIDER_DECLINED: frozenset({M.PROPOSED}),
+    M.CLIENT_DECLINED: frozenset({M.PROVIDER_ACCEPTED}),
+    M.CANCELLED: frozenset({M.PROPOSED, M.PROVIDER_ACCEPTED, M.ACCEPTED}),
 }
+# Offers that ended without a home: the next candidate of the ranking may be proposed.
+CLOSED_MATCH_STATES = frozenset({M.PROVIDER_DECLINED, M.CLIENT_DECLINED, M.CANCELLED})
 MATCH_MACHINE = Machine(
     model="matching.Match",
     transitions=MATCH_TRANSITIONS,
@@ -42,6 +45,52 @@ MATCH_MACHINE = Machine(
 )
 # After these states the corporation may see the candidate's name (not the BSN).
 IDENTITY_SHARED_STATES = frozenset({M.PROVIDER_ACCEPTED, M.ACCEPTED})
+
+
+class ViewingOutcome(models.TextChoices):
+    POSITIVE = "positive", _("Took place – positive")
+    DOUBTS = "doubts", _("Took place – doubts")
+    NO_SHOW = "no_show", _("The client did not show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Party(models.TextChoices):
+    """The parties of an offer, each with a named contact (`policy.rules.match_parties`)."""
+
+    CORPORATION = "corporation", _("Housing corporation")
+    CARE = "care", _("Care provider")
+    SERVICE_POINT = "service_point", _("Service point")
+
+
+class StatusRequestState(models.TextChoices):
+    OPEN = "open", _("Waiting for an answer")
+    ESCALATED = "escalated", _("No answer in time: the service point was alerted")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed: the offer moved on")
+
+
+SR = StatusRequestState
+OPEN_STATUS_REQUEST_STATES = frozenset({SR.OPEN, SR.ESCALATED})
+STATUS_REQUEST_MACHINE = Machine(
+    model="matching.StatusRequest",
+    transitions={
+        SR.OPEN: frozenset({SR.ANSWERED, SR.ESCALATED, SR.CLOSED}),
+        SR.ESCALATED: frozenset({SR.ANSWERED, SR.CLOSED}),
+        SR.ANSWERED: frozenset(),
+        SR.CLOSED: frozenset(),
+    },
+    refusal=_("This status request is “%(state)s”; it cannot be answered any more."),
+    stamp="state_changed_at",
+    scope=lambda request: {"client": request.match.client},
+    details=lambda request: {"match": request.match_id},
+)
+
+
+class StatusAnswer(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_FOR_CLIENT = "waiting_client", _("Waiting for the client")
+    WAITING_FOR_CORPORATION = "waiting_corporation", _("Waiting for the housing corporation")
+    NOT_GOING_AHEAD = "not_going_ahead", _("Not going ahead")
 
 
 class DeclineReason(models.TextChoices):

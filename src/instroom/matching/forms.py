@@ -3,11 +3,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from instroom.forms import NLDesignFormMixin
+from instroom.accounts.models import User
+from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation, Region
 
-from .constants import DeclineReason, Review
+from .constants import DeclineReason, Review, ViewingOutcome
 
 
 class DecideForm(NLDesignFormMixin, forms.Form):
@@ -109,3 +110,38 @@ class BatchCapsForm(NLDesignFormMixin, forms.Form):
                 if data.get(f"corporation_{c.slug}") is not None
             },
         }
+
+
+class ViewingForm(NLDesignFormMixin, forms.Form):
+    held_on = forms.DateField(label=_("Date of the viewing"), widget=DateInput())
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ViewingOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReopenForm(NLDesignFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the offer reopened?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: declined by mistake. The parties read this reason."),
+    )
+
+
+class _PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.email})" if obj.email else str(obj)
+
+
+class ContactForm(NLDesignFormMixin, forms.Form):
+    """A party names its contact person: one of its own people."""
+
+    contact = _PersonChoiceField(label=_("Contact person"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates.order_by("last_name", "first_name", "username")

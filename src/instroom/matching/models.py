@@ -8,7 +8,18 @@ from instroom.applications.models import Application, Client
 from instroom.homes.models import Home
 from instroom.regions.models import Region
 
-from .constants import ACTIVE_MATCH_STATES, DeclineReason, MatchState, Review, SnapshotPurpose
+from .constants import (
+    ACTIVE_MATCH_STATES,
+    OPEN_STATUS_REQUEST_STATES,
+    DeclineReason,
+    MatchState,
+    Party,
+    Review,
+    SnapshotPurpose,
+    StatusAnswer,
+    StatusRequestState,
+    ViewingOutcome,
+)
 
 
 class MatchingSettings(models.Model):
@@ -36,6 +47,13 @@ class MatchingSettings(models.Model):
         _("unjustified refusals before parking"), default=2
     )
     parking_months = models.PositiveSmallIntegerField(_("months parked"), default=6)
+    status_request_after_days = models.PositiveSmallIntegerField(
+        _("working days without a step before a status request"), default=5
+    )
+    status_answer_days = models.PositiveSmallIntegerField(
+        _("working days to answer a status request before the service point is alerted"),
+        default=3,
+    )
 
     class Meta:
         verbose_name = _("matching settings")
@@ -109,6 +127,31 @@ class Match(models.Model):
         _("reason"), max_length=15, choices=DeclineReason.choices, blank=True
     )
     decline_note = models.TextField(_("explanation"), blank=True)
+    # The named contact of each party (default: whoever acted for it first; that party edits it).
+    contact_corporation = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact at the housing corporation"),
+    )
+    contact_care = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact at the care provider"),
+    )
+    contact_service_point = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact at the service point"),
+    )
 
     class Meta:
         verbose_name = _("match")
@@ -133,6 +176,91 @@ class Match(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_MATCH_STATES
+
+
+CONTACT_FIELDS = {
+    Party.CORPORATION: "contact_corporation",
+    Party.CARE: "contact_care",
+    Party.SERVICE_POINT: "contact_service_point",
+}
+
+
+class Viewing(models.Model):
+    """A viewing (bezichtiging) of the offered home, with its outcome."""
+
+    match = models.ForeignKey(
+        Match, on_delete=models.PROTECT, related_name="viewings", verbose_name=_("match")
+    )
+    held_on = models.DateField(_("date of the viewing"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ViewingOutcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("viewing")
+        verbose_name_plural = _("viewings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.match}: {self.held_on} {self.get_outcome_display()}"
+
+
+class StatusRequest(models.Model):
+    """A question to the party whose turn it is on a stalled offer: how is it going?"""
+
+    match = models.ForeignKey(
+        Match, on_delete=models.PROTECT, related_name="status_requests", verbose_name=_("match")
+    )
+    party = models.CharField(_("asked of"), max_length=15, choices=Party.choices)
+    addressed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named contact asked"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    # Empty: sent by the daily follow-up.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer_by = models.DateField(_("answer by"))
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=StatusRequestState.choices,
+        default=StatusRequestState.OPEN,
+    )
+    state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
+    answer = models.CharField(_("answer"), max_length=20, choices=StatusAnswer.choices, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("status request")
+        verbose_name_plural = _("status requests")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            # A rerun of the daily follow-up (or a second click) cannot ask twice.
+            models.UniqueConstraint(
+                fields=["match"],
+                condition=Q(state__in=sorted(OPEN_STATUS_REQUEST_STATES)),
+                name="status_request_one_open_per_match",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match}: {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATUS_REQUEST_STATES
 
 
 class Refusal(models.Model):

@@ -10,26 +10,53 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instroom.accounts import tasks as account_tasks
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
 from instroom.audit import services as audit
-from instroom.dates import add_months
+from instroom.audit.models import AuditEvent
+from instroom.dates import add_months, add_working_days, local_date, working_days_between
 from instroom.homes.constants import HomeState
 from instroom.homes.models import Home
 from instroom.homes.services import home_transition
 from instroom.policy import audience, rules
-from instroom.statemachine import transition
+from instroom.statemachine import TransitionError, transition, transition_many
 
 from . import ranking
-from .constants import MATCH_MACHINE, DeclineReason, MatchState, Review, reason_text
-from .models import BatchRun, Match, MatchingSettings, Parking, RankingSnapshot, Refusal
+from .constants import (
+    ACTIVE_MATCH_STATES,
+    CLOSED_MATCH_STATES,
+    MATCH_MACHINE,
+    OPEN_STATUS_REQUEST_STATES,
+    STATUS_REQUEST_MACHINE,
+    DeclineReason,
+    MatchState,
+    Party,
+    Review,
+    StatusAnswer,
+    StatusRequestState,
+    ViewingOutcome,
+    reason_text,
+)
+from .models import (
+    CONTACT_FIELDS,
+    BatchRun,
+    Match,
+    MatchingSettings,
+    Parking,
+    RankingSnapshot,
+    Refusal,
+    StatusRequest,
+    Viewing,
+)
 
 
 def settings_for(region_id: int) -> MatchingSettings:
@@ -47,6 +74,28 @@ def _move(
     transition(
         match, machine=MATCH_MACHINE, to=to, actor=actor, action=action, fields=fields, note=note
     )
+    # The offer moved on: a question about how it was going no longer waits for an answer.
+    transition_many(
+        StatusRequest.objects.filter(match=match, state__in=OPEN_STATUS_REQUEST_STATES),
+        machine=STATUS_REQUEST_MACHINE,
+        to=StatusRequestState.CLOSED,
+        actor=actor,
+        action="status_request.close",
+    )
+
+
+def _name_contacts(match: Match, actor: User | None) -> None:
+    """The first person who acts for a party of the offer becomes that party's named contact."""
+    if actor is None:
+        return
+    changed = []
+    for party in sorted(rules.match_parties(actor, match)):
+        field = CONTACT_FIELDS[Party(party)]
+        if getattr(match, f"{field}_id") is None:
+            setattr(match, field, actor)
+            changed.append(field)
+    if changed:
+        match.save(update_fields=changed)
 
 
 def _lock(match: Match) -> tuple[Match, Home, Application]:
@@ -142,6 +191,7 @@ def match_propose(
                 "Reload the page to see the current state."
             )
         ) from None
+    _name_contacts(match, actor)
     audit.record_change(
         actor=actor,
         action="match.propose",
@@ -215,6 +265,9 @@ def match_provider_decide(
     match, home, application = _lock(match)
     if not rules.can_decide_for_client(actor, match):
         raise PermissionDenied(_("Only the client's care provider answers this offer."))
+    if match.state != MatchState.PROPOSED:
+        raise MATCH_MACHINE.refuse(match.state, MatchState.PROVIDER_ACCEPTED)
+    _name_contacts(match, actor)
     if accept:
         config = settings_for(match.region_id)
         _move(
@@ -266,6 +319,7 @@ def match_client_decide(
         raise PermissionDenied(_("Only the client's care provider records the client's answer."))
     if match.state != MatchState.PROVIDER_ACCEPTED:
         raise ValidationError(_("The care provider has to agree first."))
+    _name_contacts(match, actor)
     if accept:
         _move(match, actor=actor, to=MatchState.ACCEPTED, action="match.client_accept")
         home_transition(home, actor=actor, to=HomeState.LET, action="home.let")
@@ -481,6 +535,8 @@ def matches_follow_up(*, today: date | None = None) -> dict[str, int]:
     for parking in Parking.objects.filter(ended_on__isnull=True, until__lte=today):
         parking_end(actor=None, parking=parking, reason=_("Parking period over"), today=today)
         counts["unparked"] += 1
+    counts["status_requested"] = _status_requests_send_due(today)
+    counts["status_escalated"] = _status_requests_escalate_due(today)
     return counts
 
 
@@ -551,3 +607,418 @@ def batch_confirm(
         changes={"proposed": [m.pk for m in made], "refused": len(refused)},
     )
     return made, refused
+
+
+# -- keeping offers moving: the next candidate, reopening, viewings, contacts, status requests --
+
+
+def _unavailable(application: Application | None, home: Home, today: date) -> str:
+    """Why a candidate of a stored ranking cannot be proposed now (empty: they can)."""
+    if application is None:
+        return _("no longer registered")
+    if application.state != CaseState.APPROVED:
+        return application.get_state_display()
+    return "; ".join(reason_text(r) for r in ranking.why_not(home, application, today=today))
+
+
+@transaction.atomic
+def match_propose_next(*, actor: User, match: Match) -> tuple[Match, list[str]]:
+    """After an offer failed, propose the next candidate of the ranking it came from (or the
+    home's latest stored ranking), skipping whoever is no longer eligible; returns the new
+    offer and the skipped candidates with the reason."""
+    match = Match.objects.select_related("home", "snapshot").get(pk=match.pk)
+    home = match.home
+    if not rules.may_propose_for_home(actor, home):
+        raise PermissionDenied(_("You may only propose candidates for your own homes."))
+    if match.state not in CLOSED_MATCH_STATES:
+        raise ValidationError(
+            _("This offer is still running: propose the next candidate once it has ended.")
+        )
+    home = Home.objects.get(pk=home.pk)
+    if home.state != HomeState.OPEN:
+        raise ValidationError(
+            _(
+                "This home is no longer open (“%(state)s”): it may already be offered to the next "
+                "candidate. Reload the page."
+            )
+            % {"state": home.get_state_display()}
+        )
+    snapshot = match.snapshot or RankingSnapshot.objects.filter(home=home).first()
+    if snapshot is None:
+        raise ValidationError(
+            _("No ranking is stored for this home yet: open the ranking and choose a candidate.")
+        )
+    after = (match.position or 0) if match.snapshot_id == snapshot.pk else 0
+    tried = set(Match.objects.filter(home=home).values_list("client_id", flat=True))
+    rows = [r for r in snapshot.eligible if r["position"] > after and r["client_id"] not in tried]
+    applications = Application.objects.select_related("client").in_bulk(
+        [r["application_id"] for r in rows]
+    )
+    today = _today()
+    skipped: list[str] = []
+    for row in rows:
+        why = _unavailable(applications.get(row["application_id"]), home, today)
+        if not why:
+            try:
+                with transaction.atomic():
+                    proposed = match_propose(
+                        actor=actor,
+                        home=home,
+                        application=applications[row["application_id"]],
+                        snapshot=snapshot,
+                    )
+            except ValidationError as exc:
+                why = " ".join(exc.messages)
+            else:
+                return proposed, skipped
+        skipped.append(f"{row['candidate_number']} ({why})")
+    message = _(
+        "No candidate is left in the ranking of %(date)s. Rank again: the ranking page makes a "
+        "new ranking from the pool as it is now."
+    ) % {"date": local_date(snapshot.created_at).strftime("%d-%m-%Y")}
+    if skipped:
+        message += " " + _("Skipped: %(skipped)s.") % {"skipped": "; ".join(skipped)}
+    raise ValidationError(message, code="ranking_exhausted")
+
+
+def reopen_step(match: Match) -> str:
+    """The step a closed offer reopens at: where it stopped."""
+    if match.state == MatchState.PROVIDER_DECLINED:
+        return MatchState.PROPOSED
+    if match.state == MatchState.CLIENT_DECLINED:
+        return MatchState.PROVIDER_ACCEPTED
+    cancelled = (
+        AuditEvent.objects.filter(
+            object_type="matching.match", object_id=str(match.pk), action="match.cancel"
+        )
+        .order_by("-pk")
+        .first()
+    )
+    before = (cancelled.changes.get("state") or [None])[0] if cancelled else None
+    return before if before in ACTIVE_MATCH_STATES else MatchState.PROPOSED
+
+
+@transaction.atomic
+def match_reopen(*, actor: User, match: Match, reason: str) -> Match:
+    """The service point reopens an offer closed by mistake (declined or cancelled in error),
+    at the step where it stopped, while the home and the client are still free."""
+    match, home, application = _lock(match)
+    if not rules.may_reopen_match(actor, match):
+        raise PermissionDenied(_("Only the service point reopens an offer."))
+    if match.state not in CLOSED_MATCH_STATES:
+        raise ValidationError(_("This offer is not closed: there is nothing to reopen."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the offer is reopened: what went wrong?")})
+    if home.state != HomeState.OPEN:
+        raise ValidationError(
+            _(
+                "The home is no longer free (“%(state)s”): it may be offered to someone else. "
+                "End that offer first."
+            )
+            % {"state": home.get_state_display()}
+        )
+    if application.state != CaseState.APPROVED:
+        raise ValidationError(
+            _("Candidate %(number)s is no longer free (“%(state)s”): the offer cannot be reopened.")
+            % {"number": match.client.candidate_number, "state": application.get_state_display()}
+        )
+    refusal = Refusal.objects.filter(match=match).first()
+    if refusal is not None and refusal.review != Review.PENDING:
+        raise ValidationError(
+            _(
+                "The client's refusal of this home has already been judged: the offer cannot be "
+                "reopened. Propose the candidate for this home again from the ranking."
+            )
+        )
+    to = reopen_step(match)
+    config = settings_for(match.region_id)
+    days = (
+        config.provider_response_days if to == MatchState.PROPOSED else config.client_response_days
+    )
+    if refusal is not None:
+        refusal.delete()
+        account_tasks.close_for(match, ["match.judge_refusal"])
+    _move(
+        match,
+        actor=actor,
+        to=to,
+        action="match.reopen",
+        note=reason.strip(),
+        step_deadline=_today() + timedelta(days=days),
+        reminded_at=None,
+        escalated_at=None,
+        decline_reason="",
+        decline_note="",
+    )
+    home_transition(home, actor=actor, to=HomeState.PROPOSED, action="home.propose")
+    if to == MatchState.ACCEPTED:
+        home_transition(home, actor=actor, to=HomeState.LET, action="home.let")
+    transition_case(application, actor=actor, to=CaseState.MATCHING, action="case.match")
+    _name_contacts(match, actor)
+    for users in (_care_workers(match), _corporation_staff(match)):
+        notify(
+            users=users,
+            kind="match.reopened",
+            params={"address": home.address},
+            about=match,
+            body=reason.strip(),
+            url=_url(match),
+        )
+    return match
+
+
+@transaction.atomic
+def viewing_record(
+    *, actor: User, match: Match, held_on: date, outcome: str, note: str = ""
+) -> Viewing:
+    """The corporation or the care worker records a viewing of the offered home."""
+    match = Match.objects.select_for_update().select_related("client", "home").get(pk=match.pk)
+    if not rules.may_record_viewing(actor, match):
+        raise PermissionDenied(_("The corporation or the client's care worker records a viewing."))
+    if match.state not in (MatchState.PROVIDER_ACCEPTED, MatchState.ACCEPTED):
+        raise ValidationError(
+            _(
+                "A viewing is recorded once the care provider has agreed to the offer, "
+                "while the offer runs."
+            )
+        )
+    if outcome not in ViewingOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the viewing.")})
+    if held_on > _today():
+        raise ValidationError(
+            {"held_on": _("That date is in the future: record the viewing once it has been.")}
+        )
+    if held_on < local_date(match.proposed_at):
+        raise ValidationError(
+            {
+                "held_on": _("The viewing cannot be before the offer was made (%(date)s).")
+                % {"date": local_date(match.proposed_at).strftime("%d-%m-%Y")}
+            }
+        )
+    viewing = Viewing.objects.create(
+        match=match, held_on=held_on, outcome=outcome, note=note.strip(), recorded_by=actor
+    )
+    audit.record_change(
+        actor=actor,
+        action=f"viewing.{outcome}",
+        obj=viewing,
+        client=match.client,
+        changes={"match": match.pk, "held_on": held_on.isoformat(), "outcome": outcome},
+        note=note,
+    )
+    _name_contacts(match, actor)
+    return viewing
+
+
+def contact_candidates(match: Match, party: str) -> Any:
+    """Whom a party may name as its contact on the offer: its own people."""
+    if party == Party.CORPORATION:
+        return audience.corporation_staff_of(match.home.corporation_id)
+    if party == Party.CARE:
+        return _care_workers(match)
+    return _coordinators(match.region_id)
+
+
+@transaction.atomic
+def match_contact_set(*, actor: User, match: Match, party: str, contact: User | None) -> Match:
+    """A party names its contact person on the offer (one of its own people)."""
+    match = Match.objects.select_for_update().select_related("client", "home").get(pk=match.pk)
+    if party not in Party.values or not rules.may_name_contact(actor, match, party):
+        raise PermissionDenied(_("Each party names its own contact person."))
+    if contact is None or not contact_candidates(match, party).filter(pk=contact.pk).exists():
+        raise ValidationError({"contact": _("Choose a colleague of your own organisation.")})
+    field = CONTACT_FIELDS[Party(party)]
+    setattr(match, field, contact)
+    match.save(update_fields=[field])
+    audit.record_change(
+        actor=actor,
+        action="match.contact",
+        obj=match,
+        client=match.client,
+        changes={"party": party, "contact": contact.pk},
+    )
+    return match
+
+
+def turn_of(match: Match) -> str:
+    """The party whose turn it is: the care provider answers the offer and records the
+    client's answer; after that the corporation draws up the contract."""
+    if match.state in (MatchState.PROPOSED, MatchState.PROVIDER_ACCEPTED):
+        return Party.CARE
+    return Party.CORPORATION
+
+
+def _people_of(match: Match, party: str) -> Any:
+    """The party's named contact, or all its people when none is named (or no longer active)."""
+    contact = getattr(match, CONTACT_FIELDS[Party(party)])
+    if contact is not None and contact.is_active:
+        return [contact]
+    return contact_candidates(match, party)
+
+
+def _status_request_open(match: Match, *, actor: User | None, today: date) -> StatusRequest:
+    """Ask the party whose turn it is how the offer is going; `match` is locked by the caller.
+    The request is written before the e-mail goes out (on commit), so nothing is sent twice."""
+    config = settings_for(match.region_id)
+    party = turn_of(match)
+    request = StatusRequest(
+        match=match,
+        party=party,
+        addressed_to=getattr(match, CONTACT_FIELDS[Party(party)]),
+        sent_by=actor,
+        answer_by=add_working_days(today, config.status_answer_days),
+    )
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("A status request about this offer is already waiting for an answer.")
+        ) from None
+    audit.record_change(
+        actor=actor,
+        action="status_request.send",
+        obj=request,
+        client=match.client,
+        changes={"match": match.pk, "party": party},
+    )
+    notify(
+        users=_people_of(match, party),
+        kind="match.status_request",
+        params={"address": match.home.address},
+        about=request,
+        due_on=request.answer_by,
+        body=_(
+            "How is this offer going? Answer with one click on the offer page (in progress, "
+            "waiting for the client, waiting for the housing corporation, or not going ahead) "
+            "by %(date)s."
+        )
+        % {"date": request.answer_by.strftime("%d-%m-%Y")},
+        url=_url(match),
+    )
+    return request
+
+
+@transaction.atomic
+def status_request_send(*, actor: User, match: Match) -> StatusRequest:
+    """The coordinator asks by hand how an offer is going."""
+    match = Match.objects.select_for_update().select_related("client", "home").get(pk=match.pk)
+    if not rules.may_request_status(actor, match):
+        raise PermissionDenied(_("Only the service point asks for the status of an offer."))
+    if match.state not in ACTIVE_MATCH_STATES:
+        raise ValidationError(_("This offer has ended: there is no status to ask for."))
+    request = _status_request_open(match, actor=actor, today=_today())
+    _name_contacts(match, actor)
+    return request
+
+
+def open_status_request(match: Match) -> StatusRequest | None:
+    return match.status_requests.filter(state__in=OPEN_STATUS_REQUEST_STATES).first()
+
+
+@transaction.atomic
+def status_request_answer(*, actor: User, match: Match, answer: str) -> StatusRequest:
+    """The party asked answers the status request with one of the fixed answers."""
+    match = Match.objects.select_for_update().select_related("client", "home").get(pk=match.pk)
+    request = open_status_request(match)
+    if request is None:
+        raise ValidationError(
+            _("No status request about this offer is waiting: it may just have been answered.")
+        )
+    if not rules.may_answer_status_request(actor, match, request.party):
+        raise PermissionDenied(_("The party that was asked answers this status request."))
+    if answer not in StatusAnswer.values:
+        raise ValidationError({"answer": _("Choose one of the answers.")})
+    transition(
+        request,
+        machine=STATUS_REQUEST_MACHINE,
+        to=StatusRequestState.ANSWERED,
+        actor=actor,
+        action="status_request.answer",
+        changes={"answer": answer},
+        fields={"answer": answer, "answered_by": actor, "answered_at": timezone.now()},
+    )
+    _name_contacts(match, actor)
+    if answer == StatusAnswer.NOT_GOING_AHEAD:
+        for users in (_corporation_staff(match), _coordinators(match.region_id)):
+            notify(
+                users=users,
+                kind="match.not_going_ahead",
+                params={"address": match.home.address},
+                about=match,
+                url=_url(match),
+            )
+    return request
+
+
+def _status_requests_send_due(today: date) -> int:
+    """For the daily run: ask how it goes on each running offer without a step (a state change,
+    a viewing or an answered status request) for the region's number of working days."""
+    due = (
+        Match.objects.filter(state__in=ACTIVE_MATCH_STATES)
+        .exclude(status_requests__state__in=OPEN_STATUS_REQUEST_STATES)
+        # Once the contract is drawn up, the contract stage follows the offer.
+        .filter(~Q(state=MatchState.ACCEPTED) | Q(contract__isnull=True))
+        .annotate(
+            last_viewing=Max("viewings__recorded_at"),
+            last_answer=Max("status_requests__answered_at"),
+        )
+        .order_by("pk")
+    )
+    sent = 0
+    configs: dict[int, MatchingSettings] = {}
+    for match in due:
+        config = configs.get(match.region_id) or configs.setdefault(
+            match.region_id, settings_for(match.region_id)
+        )
+        moments = [match.state_changed_at, match.last_viewing, match.last_answer]  # type: ignore[attr-defined]
+        last = local_date(max(m for m in moments if m is not None))
+        if working_days_between(last, today) < config.status_request_after_days:
+            continue
+        with transaction.atomic():
+            locked = (
+                Match.objects.select_for_update()
+                .select_related("client", "home")
+                .filter(pk=match.pk, state__in=ACTIVE_MATCH_STATES)
+                .first()
+            )
+            if locked is None or open_status_request(locked) is not None:
+                continue
+            try:
+                _status_request_open(locked, actor=None, today=today)
+            except ValidationError:
+                continue
+            sent += 1
+    return sent
+
+
+def _status_requests_escalate_due(today: date) -> int:
+    """For the daily run: alert the service point about status requests not answered in time."""
+    escalated = 0
+    late = StatusRequest.objects.filter(
+        state=StatusRequestState.OPEN, answer_by__lt=today
+    ).select_related("match", "match__home", "match__client")
+    for request in late:
+        match = request.match
+        with transaction.atomic():
+            try:
+                transition(
+                    request,
+                    machine=STATUS_REQUEST_MACHINE,
+                    to=StatusRequestState.ESCALATED,
+                    actor=None,
+                    action="status_request.escalate",
+                )
+            except TransitionError:
+                continue  # answered or closed meanwhile
+            notify(
+                users=_people_of(match, Party.SERVICE_POINT),
+                kind="match.status_unanswered",
+                params={"address": match.home.address},
+                about=request,
+                body=_("The status request of %(date)s was not answered in time.")
+                % {"date": local_date(request.sent_at).strftime("%d-%m-%Y")},
+                url=_url(match),
+            )
+            escalated += 1
+    return escalated

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from instroom.accounts.tasks import TaskKind, declare
 from instroom.applications.constants import CaseState
 
-from .constants import MatchState
+from .constants import ACTIVE_MATCH_STATES, MatchState, StatusRequestState
 
 MATCH = "matching.Match"
+STATUS_REQUEST = "matching.StatusRequest"
 OFFERS = _("Offers to answer")
 
 KINDS = declare(
@@ -68,5 +69,34 @@ KINDS = declare(
         "match.cancelled",
         _("An offer was cancelled: %(address)s"),
         _("Cancelled offers"),
+    ),
+    # Status requests close when answered or when the offer moves on (the request is closed).
+    TaskKind(
+        "match.status_request",
+        _("Status request: how is the offer of %(address)s going?"),
+        _("Status requests"),
+        model=STATUS_REQUEST,
+        open_states=frozenset({StatusRequestState.OPEN, StatusRequestState.ESCALATED}),
+    ),
+    TaskKind(
+        "match.status_unanswered",
+        _("No answer to the status request about %(address)s"),
+        _("Unanswered status requests"),
+        model=STATUS_REQUEST,
+        open_states=frozenset({StatusRequestState.ESCALATED}),
+    ),
+    TaskKind(
+        "match.not_going_ahead",
+        _("The offer of %(address)s is not going ahead: cancel it"),
+        _("Offers not going ahead"),
+        model=MATCH,
+        open_states=ACTIVE_MATCH_STATES,
+    ),
+    TaskKind(
+        "match.reopened",
+        _("The offer of %(address)s was reopened"),
+        _("Reopened offers"),
+        model=MATCH,
+        open_states=ACTIVE_MATCH_STATES,
     ),
 )

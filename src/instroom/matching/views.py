@@ -24,14 +24,25 @@ from instroom.statemachine import allowed
 
 from . import ranking, selectors, services
 from .constants import (
+    CLOSED_MATCH_STATES,
     MATCH_MACHINE,
     REASON_LABELS,
     MatchState,
+    Party,
     SnapshotPurpose,
+    StatusAnswer,
     reason_text,
 )
-from .forms import BatchCapsForm, DecideForm, NoteForm, ReviewForm
-from .models import BatchRun, Match, RankingSnapshot
+from .forms import (
+    BatchCapsForm,
+    ContactForm,
+    DecideForm,
+    NoteForm,
+    ReopenForm,
+    ReviewForm,
+    ViewingForm,
+)
+from .models import CONTACT_FIELDS, BatchRun, Match, RankingSnapshot
 
 COMPONENT_LABELS = {
     "preference": gettext_lazy("Preference"),
@@ -249,36 +260,225 @@ def _candidate_label(request: AuthenticatedHttpRequest, match: Match) -> str:
     return match.client.candidate_number
 
 
-def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def _detail_context(
+    request: AuthenticatedHttpRequest, match: Match, **forms: Any
+) -> dict[str, Any]:
+    """What the offer page shows this user, with bound `forms` that came back with errors."""
     from instroom.applications import selectors as client_selectors
 
+    user = request.user
+    view = client_selectors.minimise(user, match.client)
+    client_selectors.log_reads(actor=user, views=[view], action="client.view", purpose="offer")
+    next_states = allowed(match, MATCH_MACHINE) if match.is_active else frozenset()
+    may_decide = rules.can_decide_for_client(user, match)
+    parties = rules.match_parties(user, match)
+    home = match.home
+    may_propose = rules.may_propose_for_home(user, home) and home.state == HomeState.OPEN
+    closed = match.state in CLOSED_MATCH_STATES
+    status_request = services.open_status_request(match)
+    contacts = []
+    for party in Party:
+        person = getattr(match, CONTACT_FIELDS[party])
+        form = None
+        if party in parties:
+            form = forms.get(f"contact_{party}") or ContactForm(
+                prefix=f"contact-{party}",
+                initial={"contact": person.pk if person else None},
+                candidates=services.contact_candidates(match, party),
+            )
+        contacts.append({"party": party, "person": person, "form": form})
+    return {
+        "match": match,
+        "home": home,
+        "view": view,
+        "application": match.application,
+        "provider_form": DecideForm(prefix="provider")
+        if may_decide and MatchState.PROVIDER_ACCEPTED in next_states
+        else None,
+        "client_form": DecideForm(prefix="client")
+        if may_decide and MatchState.ACCEPTED in next_states
+        else None,
+        "cancel_form": NoteForm(prefix="cancel")
+        if MatchState.CANCELLED in next_states and rules.can_cancel_match(user, match)
+        else None,
+        "may_see_ranking": rules.may_see_ranking(user, home),
+        "may_propose_next": closed and may_propose,
+        "may_rank": may_propose,
+        "may_reopen": closed and rules.may_reopen_match(user, match),
+        "viewings": match.viewings.select_related("recorded_by"),
+        "viewing_form": forms.get("viewing") or ViewingForm(prefix="viewing")
+        if rules.may_record_viewing(user, match)
+        and match.state in (MatchState.PROVIDER_ACCEPTED, MatchState.ACCEPTED)
+        else None,
+        "contacts": contacts,
+        "status_request": status_request,
+        "status_answers": StatusAnswer.choices
+        if status_request is not None
+        and rules.may_answer_status_request(user, match, status_request.party)
+        else None,
+        "status_history": match.status_requests.select_related("answered_by")[:5],
+        "may_request_status": match.is_active
+        and status_request is None
+        and rules.may_request_status(user, match),
+    }
+
+
+def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     match = _match(request, pk)
-    view = client_selectors.minimise(request.user, match.client)
-    client_selectors.log_reads(
-        actor=request.user, views=[view], action="client.view", purpose="offer"
+    return render(request, "matching/detail.html", _detail_context(request, match))
+
+
+def _detail_with_errors(
+    request: AuthenticatedHttpRequest, match: Match, **forms: Any
+) -> HttpResponse:
+    """The offer page again with the form that was sent, its input kept and its errors shown."""
+    return render(
+        request, "matching/detail.html", _detail_context(request, match, **forms), status=400
     )
-    next_states = allowed(match, MATCH_MACHINE)
-    may_decide = rules.can_decide_for_client(request.user, match)
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    """A service's refusal on the form: per field where it names one, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_POST
+def propose_next(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One click after a failed offer: the next eligible candidate of the stored ranking."""
+    match = _match(request, pk)
+    if not rules.may_propose_for_home(request.user, match.home):
+        raise PermissionDenied
+    try:
+        proposed, skipped = services.match_propose_next(actor=request.user, match=match)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("matching:detail", pk=match.pk)
+    messages.success(
+        request,
+        _(
+            "Candidate %(number)s, at position %(position)s of the ranking, is proposed. The care "
+            "provider has been asked to answer."
+        )
+        % {"number": proposed.client.candidate_number, "position": proposed.position},
+    )
+    if skipped:
+        messages.warning(
+            request,
+            _("Skipped because no longer eligible: %(skipped)s.") % {"skipped": "; ".join(skipped)},
+        )
+    return redirect("matching:detail", pk=proposed.pk)
+
+
+def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Confirmation page, then the service point reopens an offer that was closed by mistake."""
+    match = _match(request, pk)
+    if not rules.may_reopen_match(request.user, match):
+        raise PermissionDenied
+    if match.state not in CLOSED_MATCH_STATES:
+        messages.error(request, _("This offer is not closed: there is nothing to reopen."))
+        return redirect("matching:detail", pk=match.pk)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.match_reopen(
+                actor=request.user, match=match, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The offer is reopened; the parties have been told."))
+            return redirect("matching:detail", pk=match.pk)
+    step = services.reopen_step(match)
     return render(
         request,
-        "matching/detail.html",
+        "matching/reopen.html",
         {
             "match": match,
             "home": match.home,
-            "view": view,
-            "application": match.application,
-            "provider_form": DecideForm(prefix="provider")
-            if may_decide and MatchState.PROVIDER_ACCEPTED in next_states
-            else None,
-            "client_form": DecideForm(prefix="client")
-            if may_decide and MatchState.ACCEPTED in next_states
-            else None,
-            "may_see_ranking": rules.may_see_ranking(request.user, match.home),
-            "cancel_form": NoteForm(prefix="cancel")
-            if MatchState.CANCELLED in next_states and rules.can_cancel_match(request.user, match)
-            else None,
+            "form": form,
+            "step": MatchState(step).label,
         },
+        status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def viewing(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match = _match(request, pk)
+    if not rules.may_record_viewing(request.user, match):
+        raise PermissionDenied
+    form = ViewingForm(request.POST, prefix="viewing")
+    if form.is_valid():
+        try:
+            services.viewing_record(
+                actor=request.user,
+                match=match,
+                held_on=form.cleaned_data["held_on"],
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The viewing is recorded."))
+            return redirect("matching:detail", pk=match.pk)
+    return _detail_with_errors(request, match, viewing=form)
+
+
+@require_POST
+def contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match = _match(request, pk)
+    party = request.POST.get("party", "")
+    if party not in rules.match_parties(request.user, match):
+        raise PermissionDenied
+    form = ContactForm(
+        request.POST,
+        prefix=f"contact-{party}",
+        candidates=services.contact_candidates(match, party),
+    )
+    if form.is_valid():
+        try:
+            services.match_contact_set(
+                actor=request.user, match=match, party=party, contact=form.cleaned_data["contact"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The contact person is changed."))
+            return redirect("matching:detail", pk=match.pk)
+    return _detail_with_errors(request, match, **{f"contact_{party}": form})
+
+
+@require_POST
+def status_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match = _match(request, pk)
+    if not rules.may_request_status(request.user, match):
+        raise PermissionDenied
+    try:
+        services.status_request_send(actor=request.user, match=match)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The status request is sent to the party whose turn it is."))
+    return redirect("matching:detail", pk=match.pk)
+
+
+@require_POST
+def status_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match = _match(request, pk)
+    try:
+        services.status_request_answer(
+            actor=request.user, match=match, answer=request.POST.get("answer", "")
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Your answer is recorded. Thank you."))
+    return redirect("matching:detail", pk=match.pk)
 
 
 def _decide(request: AuthenticatedHttpRequest, pk: int, which: str) -> HttpResponse:

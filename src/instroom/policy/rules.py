@@ -568,6 +568,49 @@ def can_cancel_match(user: User, match: Any) -> bool:
     return can_manage_home(user, match.home) or may_coordinate_region(user, match.region_id)
 
 
+# The parties of an offer, as `matching.constants.Party` names them.
+PARTY_CORPORATION, PARTY_CARE, PARTY_SERVICE_POINT = "corporation", "care", "service_point"
+
+
+def match_parties(user: User, match: Any) -> frozenset[str]:
+    """The parties of the offer the user acts for: the home's corporation, the client's care
+    provider (who answers the offer) and the region's service point."""
+    parties = set()
+    if can_manage_home(user, match.home):
+        parties.add(PARTY_CORPORATION)
+    if can_decide_for_client(user, match):
+        parties.add(PARTY_CARE)
+    if may_coordinate_region(user, match.region_id):
+        parties.add(PARTY_SERVICE_POINT)
+    return frozenset(parties)
+
+
+def may_name_contact(user: User, match: Any, party: str) -> bool:
+    """Each party names its own contact person on the offer."""
+    return party in match_parties(user, match)
+
+
+def may_record_viewing(user: User, match: Any) -> bool:
+    """The corporation (it shows the home) or the client's care worker records a viewing."""
+    return bool(match_parties(user, match) & {PARTY_CORPORATION, PARTY_CARE})
+
+
+def may_reopen_match(user: User, match: Any) -> bool:
+    """The service point reopens an offer that was closed by mistake."""
+    return may_coordinate_region(user, match.region_id)
+
+
+def may_request_status(user: User, match: Any) -> bool:
+    """The service point asks the party whose turn it is how an offer is going."""
+    return may_coordinate_region(user, match.region_id)
+
+
+def may_answer_status_request(user: User, match: Any, party: str) -> bool:
+    """The party asked answers; the service point may note an answer it got another way."""
+    parties = match_parties(user, match)
+    return party in parties or PARTY_SERVICE_POINT in parties
+
+
 def can_review_refusals(user: User, region_id: int) -> bool:
     return may_coordinate_region(user, region_id)
 

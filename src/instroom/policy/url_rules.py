@@ -69,6 +69,7 @@ URL_RULES: dict[str, Rule] = {
     "assessment:sessions": CASE_WORKER,
     "assessment:session": CASE_WORKER,
     "assessment:agenda_add": COORDINATOR,
+    "assessment:schedule": COORDINATOR,
     "assessment:publish": COORDINATOR,
     "assessment:close": CASE_WORKER,
     "assessment:agenda_pdf": CASE_WORKER,
@@ -103,7 +104,7 @@ URL_RULES: dict[str, Rule] = {
     "api:home-detail": HOME_READER,
     "api:home-withdraw": CORPORATION,
     # matching (object access: match_scope, may_propose_for_home, can_decide_for_client,
-    # coordinator)
+    # match_parties, coordinator)
     "matching:ranking": HOME_READER,
     "matching:snapshot": HOME_READER,
     "matching:propose": CORPORATION,
@@ -112,6 +113,14 @@ URL_RULES: dict[str, Rule] = {
     "matching:provider_decide": APPLICANT,
     "matching:client_decide": APPLICANT,
     "matching:cancel": has_role(Role.CORPORATION_STAFF, Role.COORDINATOR),
+    "matching:propose_next": HOME_READER,
+    "matching:reopen": COORDINATOR,
+    "matching:viewing": has_role(Role.CORPORATION_STAFF, Role.APPLICANT_WORKER),
+    "matching:contact": has_role(Role.CORPORATION_STAFF, Role.APPLICANT_WORKER, Role.COORDINATOR),
+    "matching:status_request": COORDINATOR,
+    "matching:status_answer": has_role(
+        Role.CORPORATION_STAFF, Role.APPLICANT_WORKER, Role.COORDINATOR
+    ),
     "matching:pool": COORDINATOR,
     "matching:refusals": COORDINATOR,
     "matching:review": COORDINATOR,

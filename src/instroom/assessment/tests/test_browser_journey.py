@@ -96,7 +96,7 @@ def test_application_from_draft_to_the_pool(browser, live_server, cast) -> None:
     chair = login(browser, live_server, cast.table_member)
     chair.goto(f"{url}/sessions/")
     chair.click("table a")
-    chair.click("summary")
+    chair.click("main summary")
     chair.check("input[name=outcome][value=approve]")
     chair.fill(
         "form[action$='/decide/'] [name=reasoning]", "Stabiel, met woonbegeleiding geregeld."
@@ -128,7 +128,7 @@ def test_a_walk_that_ends_in_rejection(browser, live_server, cast) -> None:
 
     chair = login(browser, live_server, cast.table_member)
     chair.goto(f"{live_server.url}/sessions/{session.pk}/")
-    chair.click("summary")
+    chair.click("main summary")
     chair.check("input[name=outcome][value=reject]")
     chair.fill("form[action$='/decide/'] [name=reasoning]", "Nog niet stabiel genoeg.")
     chair.click("form[action$='/decide/'] button")
@@ -136,7 +136,7 @@ def test_a_walk_that_ends_in_rejection(browser, live_server, cast) -> None:
     assert chair.locator(".utrecht-alert--error").count() >= 1
     application.refresh_from_db()
     assert application.state == "scheduled"
-    chair.click("summary")
+    chair.click("main summary")
     chair.check("input[name=outcome][value=reject]")
     chair.fill("form[action$='/decide/'] [name=reasoning]", "Nog niet stabiel genoeg.")
     chair.fill(

@@ -91,6 +91,16 @@ def _build(cast: Cast) -> dict[str, Any]:
     matching.match_provider_decide(
         actor=cast.care_worker_a, match=o["provider_accepted"], accept=True
     )
+    # A declined offer (next candidate, reopening) and a status request waiting for an answer.
+    o["declined"] = matching.match_propose(
+        actor=cast.corporation_user,
+        home=make_home(cast.corporation_user, cast.corporation, rooms=2),
+        application=make_approved(cast, support_provider=care_b),
+    )
+    matching.match_provider_decide(
+        actor=cast.care_worker_a, match=o["declined"], accept=False, reason="location"
+    )
+    matching.status_request_send(actor=cast.coordinator, match=o["proposed"])
     # Refusals: one waiting for the service point's judgement, one judged that parked its client.
     MatchingSettings.objects.update_or_create(
         region=cast.region, defaults={"refusals_before_parking": 1}
@@ -208,6 +218,7 @@ OBJECT_FOR: dict[str, str] = {
     "privacy:erase": "submitted.client",
     "assessment:session": "session",
     "assessment:agenda_add": "session",
+    "assessment:schedule": "submitted",
     "assessment:publish": "session",
     "assessment:close": "session",
     "assessment:agenda_pdf": "session",
@@ -228,6 +239,12 @@ OBJECT_FOR: dict[str, str] = {
     "matching:provider_decide": "proposed",
     "matching:client_decide": "provider_accepted",
     "matching:cancel": "proposed",
+    "matching:propose_next": "declined",
+    "matching:reopen": "declined",
+    "matching:viewing": "provider_accepted",
+    "matching:contact": "proposed",
+    "matching:status_request": "provider_accepted",
+    "matching:status_answer": "proposed",
     "matching:ranking": "home",
     "matching:propose": "home",
     "matching:snapshot": "snapshot",
@@ -486,6 +503,7 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "assessment:sessions": page(DENIED, **CASE_ROLES),
     "assessment:session": page(DENIED, **SESSION),
     "assessment:agenda_add": page(DENIED, **post_only(COORDINATORS)),
+    "assessment:schedule": page(DENIED, **post_only(COORDINATORS)),
     "assessment:publish": page(DENIED, **post_only(COORDINATORS)),
     "assessment:close": page(DENIED, **post_only(CASE_ROLES)),
     "assessment:agenda_pdf": page(DENIED, **SESSION),
@@ -549,6 +567,16 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "matching:provider_decide": page(DENIED, **post_only(APPLICANTS)),
     "matching:client_decide": page(DENIED, **post_only(APPLICANTS)),
     "matching:cancel": page(DENIED, **post_only({**COORDINATORS, "corporation_user": OK})),
+    "matching:propose_next": page(DENIED, **post_only({**COORDINATORS, "corporation_user": OK})),
+    "matching:reopen": page(DENIED, **THIS_COORDINATOR),
+    "matching:viewing": page(DENIED, **post_only({**APPLICANTS, "corporation_user": OK})),
+    "matching:contact": page(
+        DENIED, **post_only({**APPLICANTS, **COORDINATORS, "corporation_user": OK})
+    ),
+    "matching:status_request": page(DENIED, **post_only(COORDINATORS)),
+    "matching:status_answer": page(
+        DENIED, **post_only({**APPLICANTS, **COORDINATORS, "corporation_user": OK})
+    ),
     "matching:ranking": page(DENIED, **HOME_PAGE),
     "matching:propose": page(DENIED, corporation_user=NOT_ALLOWED),
     "matching:snapshot": page(DENIED, **HOME_PAGE),
@@ -735,6 +763,12 @@ def _post_data(world: World) -> dict[str, dict[str, Any]]:
         "matching:provider_decide": {"provider-answer": "yes"},
         "matching:client_decide": {"client-answer": "yes"},
         "matching:cancel": {"cancel-note": "Woning niet beschikbaar"},
+        "matching:viewing": {
+            "viewing-held_on": today,
+            "viewing-outcome": "positive",
+        },
+        "matching:contact": {"party": "care", "contact-care-contact": cast.care_worker_a.pk},
+        "matching:status_answer": {"answer": "in_progress"},
         "matching:review": {"judgement": "unjustified", "note": "Geen reden"},
         "matching:parking_end": {"end-note": "Vergissing"},
         "matching:batch_confirm": {"pair": "0"},
@@ -778,6 +812,7 @@ def _post_data(world: World) -> dict[str, dict[str, Any]]:
         },
         "support:case_table_decide": {"decide-decision": "Waarschuwing"},
         "assessment:agenda_add": {"application": o["submitted"].pk},
+        "assessment:schedule": {"session": o["session"].pk},
         "assessment:invite": {"user": cast.support_worker.pk},
         "assessment:decide": {
             "outcome": "approve",
@@ -819,6 +854,7 @@ POST_OUTSIDERS: dict[str, dict[str, Expected]] = {
     "privacy:correct": OTHER_REGION,
     "privacy:erase": OTHER_REGION,
     "assessment:agenda_add": OTHER_REGION,
+    "assessment:schedule": OTHER_REGION,
     "assessment:publish": OTHER_REGION,
     "assessment:agenda_remove": OTHER_REGION,
     "assessment:invite": OTHER_REGION,
@@ -829,6 +865,12 @@ POST_OUTSIDERS: dict[str, dict[str, Expected]] = {
     "matching:provider_decide": {"care_worker_b": NOT_FOUND},
     "matching:client_decide": {"care_worker_b": NOT_FOUND},
     "matching:cancel": OTHER_REGION,
+    "matching:propose_next": OTHER_REGION,
+    "matching:viewing": {"care_worker_b": NOT_FOUND},
+    # The corporation names its own contact and answers what it is asked, not the care side's.
+    "matching:contact": {**OTHER_PROVIDER, "corporation_user": DENIED},
+    "matching:status_request": OTHER_REGION,
+    "matching:status_answer": {**OTHER_PROVIDER, "corporation_user": DENIED},
     "matching:batch_confirm": OTHER_REGION,
     "matching:review": OTHER_REGION,
     "matching:parking_end": OTHER_REGION,

@@ -27,7 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, today: date | None, **options: Any) -> None:
         follow_up = matching.matches_follow_up(today=today)
         self.stdout.write(
-            "offers: {reminded} reminder(s), {escalated} escalation(s); "
+            "offers: {reminded} reminder(s), {escalated} escalation(s), "
+            "{status_requested} status request(s), {status_escalated} unanswered; "
             "parkings ended: {unparked}".format(**follow_up)
         )
         meetings = support.support_follow_up(today=today)
