@@ -93,6 +93,10 @@ def session_detail(
             else [],
             "region_users": region_users,
             "reason_form": ReasonForm(),
+            # A decided case leaves the table member's view: its name stays unlinked.
+            "openable": rules.openable_clients(
+                request.user, (row.item.application.client_id for row in rows)
+            ),
         },
         status=400 if bound else 200,
     )

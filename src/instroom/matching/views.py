@@ -303,6 +303,7 @@ def _detail_context(
         "cancel_form": NoteForm(prefix="cancel")
         if MatchState.CANCELLED in next_states and rules.can_cancel_match(user, match)
         else None,
+        "may_see_ranking": rules.may_see_ranking(user, home),
         "may_propose_next": closed and may_propose,
         "may_rank": may_propose,
         "may_reopen": closed and rules.may_reopen_match(user, match),

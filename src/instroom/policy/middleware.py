@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect as redirect_to
 from django.utils.cache import add_never_cache_headers
 
@@ -62,4 +62,6 @@ class PolicyMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if rule.conceals:
+            raise Http404
         raise PermissionDenied

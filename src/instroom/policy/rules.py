@@ -13,7 +13,7 @@ Three layers, all here:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
@@ -150,11 +150,19 @@ class Rule:
     description: str
     check: Callable[[Any], bool]
     login_required: bool = True
+    # A page about one client: whoever may not open it is told 404, whatever their role, so
+    # the answer never says that the client exists (docs/security.md, "Not found or forbidden").
+    conceals: bool = False
 
     def allows(self, user: Any) -> bool:
         if self.login_required and not getattr(user, "is_authenticated", False):
             return False
         return self.check(user)
+
+
+def concealed(rule: Rule) -> Rule:
+    """The rule, answering 404 instead of 403 to the signed-in users it refuses."""
+    return replace(rule, description=f"{rule.description}; others: not found", conceals=True)
 
 
 def has_role(*roles: str) -> Rule:
@@ -350,6 +358,20 @@ def client_scope(user: User) -> Q:
     return scope
 
 
+def openable_clients(user: User, client_ids: Iterable[int]) -> frozenset[int]:
+    """Of these clients, the ones whose page the user may open: a page links a client only
+    then (a table member reads a decided case in the minutes, but its page is gone)."""
+    from django.apps import apps
+
+    client = apps.get_model("applications", "Client")
+    ids = set(client_ids)
+    if not ids:
+        return frozenset()
+    return frozenset(
+        client.objects.filter(client_scope(user), pk__in=ids).values_list("pk", flat=True)
+    )
+
+
 def bsn_search_scope(user: User) -> Q:
     """A filter on Client: the clients whose BSN this user sees (the BSN row of the
     minimisation table: the service point and the writing care provider), so a search by BSN
@@ -521,6 +543,13 @@ def home_scope(user: User) -> Q:
     if regions := scope_for(user).coordinated_regions:
         scope |= Q(region_id__in=regions)
     return scope
+
+
+def may_see_ranking(user: User, home: Any) -> bool:
+    """The ranking of a home and its stored snapshots: the homes of `home_scope` (the
+    corporation offering it and the service point of its region)."""
+    scope = scope_for(user)
+    return home.corporation_id in scope.corporations or home.region_id in scope.coordinated_regions
 
 
 def can_offer_homes(user: User, corporation_id: int) -> bool:

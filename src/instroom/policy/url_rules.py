@@ -25,6 +25,7 @@ from .rules import (
     SUPPORT_PARTY,
     SUPPORTER,
     Rule,
+    concealed,
     has_role,
 )
 
@@ -49,9 +50,9 @@ URL_RULES: dict[str, Rule] = {
     "regions:detail": SIGNED_IN,
     "applications:list": CASE_WORKER,
     "applications:create": APPLICANT,
-    "applications:client": CASE_WORKER,
-    "applications:step": APPLICANT,
-    "applications:motivation": CASE_WORKER,
+    "applications:client": concealed(CASE_WORKER),
+    "applications:step": concealed(APPLICANT),
+    "applications:motivation": concealed(CASE_WORKER),
     "applications:submit": APPLICANT,
     "applications:withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
     "applications:reinstate": COORDINATOR,
@@ -60,9 +61,9 @@ URL_RULES: dict[str, Rule] = {
     "applications:complete": COORDINATOR,
     "audit:access_log": COORDINATOR,
     # privacy: the client's rights (object access: the coordinator of the client's region)
-    "privacy:client": COORDINATOR,
-    "privacy:export_json": COORDINATOR,
-    "privacy:export_pdf": COORDINATOR,
+    "privacy:client": concealed(COORDINATOR),
+    "privacy:export_json": concealed(COORDINATOR),
+    "privacy:export_pdf": concealed(COORDINATOR),
     "privacy:correct": COORDINATOR,
     "privacy:erase": COORDINATOR,
     # assessment (object access: policy.rules.can_see_session, is_chair)

@@ -56,3 +56,31 @@ def test_the_agenda_choice_names_the_client(client, cast) -> None:
     option = re.search(rf'<option value="{application.pk}">([^<]+)</option>', page)
     assert option and application.client.last_name in option.group(1)
     assert application.client.case_number in option.group(1)
+
+
+def test_a_decided_case_is_named_but_not_linked_for_the_table_member(
+    client, cast, session_with_three_cases
+) -> None:
+    """After the decision the case leaves the member's view (its page is not found for them):
+    the agenda keeps the case, without a link that would lead nowhere (the crawl found 404s)."""
+    decided, still_open, _ = session_with_three_cases.items.order_by("position", "pk")
+    services.decision_record(
+        actor=cast.table_member,
+        item=decided,
+        outcome="reject",
+        reasoning="Nog niet zelfstandig.",
+        earliest_reapplication=timezone.localdate() + timedelta(days=90),
+    )
+    decided_url = f"/clients/{decided.application.client_id}/"
+    open_url = f"/clients/{still_open.application.client_id}/"
+    client.force_login(cast.table_member)
+    page = client.get(f"/sessions/{session_with_three_cases.pk}/").content.decode()
+    assert decided.application.client.case_number in page
+    assert f'href="{decided_url}"' not in page
+    assert f'href="{open_url}"' in page
+    assert client.get(open_url).status_code == 200
+    assert client.get(decided_url).status_code == 404
+    # The service point still opens every case from the agenda.
+    client.force_login(cast.coordinator)
+    page = client.get(f"/sessions/{session_with_three_cases.pk}/").content.decode()
+    assert f'href="{decided_url}"' in page and f'href="{open_url}"' in page

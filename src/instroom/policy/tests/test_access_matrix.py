@@ -488,10 +488,12 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "applications:list": page(DENIED, **CASE_ROLES),
     "applications:create": page(DENIED, **APPLICANTS),
     "applications:check_queue": page(DENIED, **COORDINATORS),
-    "applications:client": page(DENIED, **ON_AGENDA),
-    "applications:step": page(DENIED, care_worker_a=OK, care_worker_b=NOT_FOUND),
+    # A client's pages tell whoever may not open them "not found", whatever their role: the
+    # answer never says that the client exists (docs/security.md).
+    "applications:client": page(NOT_FOUND, **ON_AGENDA),
+    "applications:step": page(NOT_FOUND, care_worker_a=OK),
     # The letter: the writers, the service point and those assessing it (not the support worker).
-    "applications:motivation": page(DENIED, **{**ON_AGENDA, "support_worker": NOT_FOUND}),
+    "applications:motivation": page(NOT_FOUND, **{**ON_AGENDA, "support_worker": NOT_FOUND}),
     "applications:submit": page(DENIED, **post_only(APPLICANTS)),
     "applications:withdraw": page(DENIED, **post_only({**APPLICANTS, **COORDINATORS})),
     # Undoing a withdrawal: the service point of the client's region only (a confirmation page).
@@ -500,9 +502,9 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "applications:complete": page(DENIED, **post_only(COORDINATORS)),
     "audit:access_log": page(DENIED, **COORDINATORS),
     # --- the client's rights (the service point of the client's region; password again) ---
-    "privacy:client": page(DENIED, **THIS_COORDINATOR),
-    "privacy:export_json": page(DENIED, **THIS_COORDINATOR),
-    "privacy:export_pdf": page(DENIED, **THIS_COORDINATOR),
+    "privacy:client": page(NOT_FOUND, **THIS_COORDINATOR),
+    "privacy:export_json": page(NOT_FOUND, **THIS_COORDINATOR),
+    "privacy:export_pdf": page(NOT_FOUND, **THIS_COORDINATOR),
     "privacy:correct": page(DENIED, **post_only(COORDINATORS)),
     "privacy:erase": page(DENIED, **post_only(COORDINATORS)),
     # --- assessment tables ---

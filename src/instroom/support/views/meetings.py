@@ -24,7 +24,11 @@ def meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "support/meetings.html",
-        {"meetings": rows, "attention": selectors.attention_for(rows, timezone.localdate())},
+        {
+            "meetings": rows,
+            "attention": selectors.attention_for(rows, timezone.localdate()),
+            "may_subscribe": rules.may_subscribe_to_calendar(request.user),
+        },
     )
 
 
