@@ -20,6 +20,7 @@ from instroom.conftest import PERSONAS
 from instroom.homes.models import Home
 from instroom.regions.models import AssessmentTable, Municipality, Organisation, Region
 from instroom.support import services as support
+from instroom.support.models import Meeting
 from instroom.support.tests.factories import housed_contract
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 DUTCH = re.compile(
     r"\b(de|het|een|van|voor|naar|niet|geen|wordt|zijn|jouw|uw|nieuwe?|plan de|"
     r"aanmelding\w*|cliënt\w*|woning\w*|gesprek\w*|dossiers|begeleid\w*|besluit\w*|"
-    r"gemeente\w*|zorgaanbieder\w*|tafelzitting\w*|taken|ingediend|uitgenodigd|wachten|"
+    r"gemeente\w*|zorgaanbieder\w*|tafelzitting\w*|je taken|ingediend|uitgenodigd|wachten|"
     r"woonbegeleiding|hoogstens|uiterlijk|sinds|nederlands|servicepunt|gepland)\b",
     re.IGNORECASE,
 )
@@ -84,6 +85,8 @@ def typed_by_people() -> list[str]:
         values |= {o.name for o in model.objects.all()}
     values |= set(Application.objects.values_list("motivation_text", flat=True))
     values |= set(Application.objects.values_list("return_reason", flat=True))
+    for meeting in Meeting.objects.all():
+        values |= {meeting.notes, meeting.attendees}
     return sorted((v for v in values if v and len(v) > 2), key=len, reverse=True)
 
 

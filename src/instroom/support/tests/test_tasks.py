@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from instroom.accounts.models import Notification
 from instroom.dates import add_months
 from instroom.support import services
-from instroom.support.tests.factories import housed_contract
+from instroom.support.tests.factories import ending_contract, housed_contract
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -179,13 +179,13 @@ def test_an_overdue_meeting_and_its_escalation_close_when_it_is_held(cast) -> No
         )
         for t in open_tasks(user, kind)
     }
-    assert introduction.pk not in still and still  # the handover still waits
+    assert introduction.pk not in still
 
 
 def test_the_final_evaluation_is_a_notice_to_the_service_point(
     cast, django_capture_on_commit_callbacks
 ) -> None:
-    contract = housed_contract(cast, on=timezone.localdate())
+    contract = ending_contract(cast)
     cast.coordinator.email = "sp@example.org"  # no preference: Dutch
     cast.coordinator.save()
     mail.outbox.clear()
@@ -202,7 +202,7 @@ def test_the_final_evaluation_is_a_notice_to_the_service_point(
 
 
 def test_the_soft_landing_task_closes_when_the_support_ends(cast) -> None:
-    contract = housed_contract(cast, on=timezone.localdate())
+    contract = ending_contract(cast)
     support_assign = {
         "support_worker": cast.support_worker,
         "welfare_organisation": cast.region.organisations.get(slug="welzijn"),
