@@ -16,7 +16,7 @@ from instroom.homes.tests.factories import make_home
 from instroom.matching import services as matching
 from instroom.matching.tests.factories import make_approved
 from instroom.support import services as support
-from instroom.support.tests.factories import accepted_match
+from instroom.support.tests.factories import accepted_match, hold_handover
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,7 @@ def test_plan_signing_closes_on_signing_and_only_one_contract_task_stays_open(ca
         planned_move_in_on=today,
     )
     assert open_tasks(cast.support_worker, "contract.plan_signing") == []
+    hold_handover(cast, contract, on=today)  # the warm handover comes before the move
     support.contract_move_in(actor=cast.corporation_user, contract=contract, moved_in_on=today)
     contract_tasks = Notification.objects.filter(
         user=cast.support_worker, kind__startswith="contract.", done_at__isnull=True

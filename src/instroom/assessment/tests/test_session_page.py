@@ -22,8 +22,8 @@ def session_with_three_cases(cast):
         table=table, user=cast.table_member, defaults={"is_chair": True}
     )
     session = services.session_plan(
-        actor=cast.coordinator, table=table, starts_at=timezone.now() + timedelta(days=1)
-    )
+        actor=cast.coordinator, table=table, starts_at=timezone.now() - timedelta(minutes=1)
+    )  # meets today: the table decides on or after its day
     for _ in range(3):
         application = make_application(cast.care_worker_a, cast.care_a)
         app_services.application_submit(actor=cast.care_worker_a, application=application)

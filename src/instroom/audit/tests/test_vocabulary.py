@@ -138,8 +138,13 @@ def _whole_journey(cast):
     )
     support.timeout_end(actor=cast.support_worker, timeout=timeout, ended_on=today, returned=True)
     support.signal_close(actor=cast.support_worker, signal=signal, outcome="resolved", note="Rust")
+    # Converting on the day of the move is out of order: the service point's override, with why.
     support.contract_final_decide(
-        actor=cast.support_worker, contract=contract, outcome="convert", note="Gaat goed"
+        actor=cast.coordinator,
+        contract=contract,
+        outcome="convert",
+        note="Gaat goed",
+        override_reason="Huurder woont er al jaren; de regeling wordt achteraf vastgelegd.",
     )
     return contract
 
