@@ -1,3 +1,4 @@
+import itertools
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -6,11 +7,21 @@ from faker import Faker
 
 from instroom.applications import services
 from instroom.applications.fictional import fictional_bsns
-from instroom.applications.models import Application
+from instroom.applications.models import Application, Client
 from instroom.regions.models import Organisation
 
 _fake = Faker("nl_NL")
-_bsns = fictional_bsns(999_995_000)
+# The 455 test numbers from 999 995 000 on, over and over: a whole run makes more applications
+# than that; `_unused_bsn` skips a number a client in the database still has.
+_bsns = itertools.cycle(list(fictional_bsns(999_995_000)))
+
+
+def _unused_bsn() -> str:
+    for _ in range(500):
+        candidate = next(_bsns)
+        if not Client.objects.filter(bsn=candidate).exists():
+            return candidate
+    raise RuntimeError("every fictional test BSN is in use")
 
 
 def _surname() -> str:
@@ -35,7 +46,7 @@ def make_application(
     fields: dict[str, Any] = {
         "first_name": _fake.first_name(),
         "last_name": _surname(),
-        "bsn": next(_bsns),
+        "bsn": _unused_bsn(),
         "date_of_birth": date(1990, 5, 17),
         "source": "bw",
         "municipality_of_origin": region.municipalities.order_by("cbs_code").first(),
