@@ -31,6 +31,24 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _district_names(
+    reference_dir: Path, ref: dict[str, Any], known_codes: set[str]
+) -> dict[str, str]:
+    """District names by CBS code from the optional `district_names_csv` (cbs_wijk_code, name,
+    source). A name there wins over an optional `name` column of the districts CSV itself."""
+    if "district_names_csv" not in ref:
+        return {}
+    names: dict[str, str] = {}
+    for row in _read_csv(reference_dir / ref["district_names_csv"]):
+        code = row["cbs_wijk_code"]
+        if code not in known_codes:
+            raise ValueError(
+                f"{ref['district_names_csv']}: {code} is not in {ref['districts_csv']}"
+            )
+        names[code] = row["name"].strip()
+    return names
+
+
 def _figure(
     region: str,
     code: str,
@@ -129,7 +147,9 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
             )
 
     if "districts_csv" in ref:
-        for row in _read_csv(reference_dir / ref["districts_csv"]):
+        district_rows = _read_csv(reference_dir / ref["districts_csv"])
+        names = _district_names(reference_dir, ref, {row["cbs_wijk_code"] for row in district_rows})
+        for row in district_rows:
             districts.append(
                 {
                     "model": "regions.neighbourhood",
@@ -137,7 +157,7 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
                         "municipality": [slug, row["municipality_code"]],
                         "cbs_code": row["cbs_wijk_code"],
                         "level": "wijk",
-                        "name": "",
+                        "name": names.get(row["cbs_wijk_code"], (row.get("name") or "").strip()),
                         "population": int(row["population"]),
                         "housing_stock": int(row["housing_stock"]),
                         "reference_date": row["reference_date"],

@@ -89,3 +89,57 @@ def test_region_page_marks_estimates_and_names_sources(client, cast) -> None:
     assert "Haarlem" in page and "GM0392" in page
     assert "schatting" in page  # estimates are marked (Dutch UI)
     assert "85984NED" in page
+
+
+def test_district_names_come_from_the_names_file_and_are_optional(tmp_path: Path) -> None:
+    (tmp_path / "t.toml").write_text(
+        '[region]\nslug = "t"\nname = "T"\nis_fictional = true\nstart_year = 2024\n'
+        "admitted_sources = []\nthree_party_target = 1\ndecision_lead_time_weeks = 1\n"
+        "support_months = 1\nretention_months = 1\n"
+        '[[municipality]]\ncbs_code = "GM0001"\nname = "A"\ntable = "A"\npopulation = 1\n'
+        'housing_stock = 1\nhouseholds = 1\nsocial_stock = 1\nreference_date = "2024-01-01"\n'
+        'source = "s"\n[reference]\ndistricts_csv = "d.csv"\n',
+        encoding="utf-8",
+    )
+    header = "cbs_wijk_code,municipality_code,population,housing_stock,reference_date,source"
+    (tmp_path / "d.csv").write_text(
+        f"{header}\nWK000100,GM0001,1,1,2024-01-01,s\nWK000101,GM0001,1,1,2024-01-01,s\n",
+        encoding="utf-8",
+    )
+
+    def names() -> dict[str, str]:
+        return {
+            o["fields"]["cbs_code"]: o["fields"]["name"]
+            for o in fixture_builder.build("t", tmp_path)
+            if o["model"] == "regions.neighbourhood"
+        }
+
+    assert names() == {"WK000100": "", "WK000101": ""}  # no names anywhere: codes are shown
+    (tmp_path / "d.csv").write_text(
+        f"{header},name\nWK000100,GM0001,1,1,2024-01-01,s,Wijk 00 Oud\n"
+        "WK000101,GM0001,1,1,2024-01-01,s,\n",
+        encoding="utf-8",
+    )
+    assert names() == {"WK000100": "Wijk 00 Oud", "WK000101": ""}  # an optional name column
+    toml = (tmp_path / "t.toml").read_text(encoding="utf-8")
+    (tmp_path / "t.toml").write_text(toml + 'district_names_csv = "n.csv"\n', encoding="utf-8")
+    (tmp_path / "n.csv").write_text(
+        "cbs_wijk_code,name,source\nWK000101,Wijk 01 Nieuw,s\n", encoding="utf-8"
+    )
+    assert names() == {"WK000100": "Wijk 00 Oud", "WK000101": "Wijk 01 Nieuw"}
+    (tmp_path / "n.csv").write_text("cbs_wijk_code,name,source\nWK000199,X,s\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="WK000199"):
+        fixture_builder.build("t", tmp_path)
+
+
+def test_reference_region_names_its_districts_where_a_source_gave_the_name() -> None:
+    named = {
+        o["fields"]["cbs_code"]: o["fields"]["name"]
+        for o in fixture_builder.build("zk-ijmond")
+        if o["model"] == "regions.neighbourhood"
+    }
+    assert len(named) == 65
+    assert named["WK039201"] == "Oude Stad" and named["WK045308"] == "Wijk 08 Velserbroek"
+    # Heemskerk and Heemstede: the 2024 division differs from the source's, so no names yet.
+    assert all(not n for c, n in named.items() if c.startswith(("WK0396", "WK0397")))
+    assert sum(bool(n) for n in named.values()) == 51
