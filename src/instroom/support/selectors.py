@@ -76,7 +76,12 @@ def my_meetings(*, actor: User) -> QuerySet[Meeting]:
         Meeting.objects.filter(
             scope, state__in=OPEN_MEETING_STATES, contract__state__in=SUPPORT_STATES
         )
-        .select_related("contract__client", "contract__region")
+        .select_related(
+            "contract__client__municipality_of_origin",
+            "contract__client__care_provider",
+            "contract__client__support_provider",
+            "contract__region",
+        )
         .order_by("due_on", "pk")
     )
 

@@ -193,3 +193,19 @@ def test_the_case_table_agenda_pdf_names_cases_not_people(client, cast, case) ->
     )
     assert case["contract"].client.case_number in html and "Geluidsoverlast" in html
     assert "Zwaluwstaart" not in html
+
+
+@pytest.mark.parametrize("persona", ["support_worker", "coordinator"])
+def test_the_meeting_list_names_the_client_for_those_who_may_see_names(
+    client, cast, case, persona
+) -> None:
+    """The list said "ZK-2026-0035" only: the support worker had to open each case to know whom
+    the meeting is with. Now the name stands beside the case number, and the read is logged."""
+    user = getattr(cast, persona)
+    client.force_login(user)
+    page = client.get(reverse("support:meetings")).content.decode()
+    contract = case["contract"]
+    assert "Zwaluwstaart" in page and contract.client.case_number in page
+    assert AuditEvent.objects.filter(
+        actor=user, client_id=contract.client_id, purpose="meeting list"
+    ).exists()
