@@ -587,7 +587,16 @@ def application_withdraw(*, actor: User, application: Application, reason: str) 
         raise PermissionDenied(_("You may not withdraw this application."))
     if not reason.strip():
         raise ValidationError({"reason": _("Write down why the application is withdrawn.")})
-    _locked(application)
+    application = _locked(application)
+    if application.state == CaseState.MATCHING:
+        # An offer is running: withdrawing would leave the home promised to nobody who wants it.
+        raise ValidationError(
+            _(
+                "A home is being offered to this client. Cancel the offer on its page first "
+                "(or record the client's refusal); then the application can be withdrawn."
+            ),
+            code="offer_running",
+        )
     application.withdrawn_from = application.state
     return transition_case(
         application,

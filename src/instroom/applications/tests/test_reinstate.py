@@ -141,3 +141,40 @@ def test_a_case_withdrawn_from_the_agenda_comes_back_complete_once_taken_off(cas
     services.application_reinstate(actor=cast.coordinator, application=application, reason=REASON)
     application.refresh_from_db()
     assert application.state == "complete"
+
+
+def test_a_case_with_a_running_offer_is_not_withdrawn_before_the_offer_ends(client, cast) -> None:
+    """Withdrawing during an offer left the match active: the home stayed promised to a client
+    who had left. Now the service says to end the offer first, on the page and the API alike."""
+    from instroom.homes.tests.factories import make_home
+    from instroom.matching import services as matching
+    from instroom.matching.models import Match
+
+    application = make_approved(cast)
+    home = make_home(cast.corporation_user, cast.corporation, rooms=2)
+    match = matching.match_propose(actor=cast.corporation_user, home=home, application=application)
+    application.refresh_from_db()
+    assert application.state == "matching"
+    with override("nl"), pytest.raises(ValidationError) as info:
+        services.application_withdraw(
+            actor=cast.care_worker_a, application=application, reason="Verhuisd"
+        )
+    assert "Trek eerst het aanbod in" in info.value.messages[0]
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("applications:client", args=[application.client_id]))
+    assert reverse("applications:withdraw", args=[application.pk]) not in page.content.decode()
+    api = APIClient()
+    api.force_authenticate(cast.care_worker_a)
+    answer = api.post(
+        f"/api/v1/applications/{application.pk}/withdraw/", {"reason": "Verhuisd"}, format="json"
+    )
+    assert answer.status_code == 400
+    application.refresh_from_db()
+    assert application.state == "matching"
+    assert Match.objects.get(pk=match.pk).state == "proposed"
+    # Once the offer is cancelled the case is back in the pool, and may be withdrawn.
+    matching.match_cancel(actor=cast.corporation_user, match=match, note="Woning gaat naar ander")
+    application.refresh_from_db()
+    services.application_withdraw(actor=cast.care_worker_a, application=application, reason="Weg")
+    application.refresh_from_db()
+    assert application.state == "withdrawn"
