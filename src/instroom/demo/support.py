@@ -59,7 +59,12 @@ def create_support_cases() -> int:
     support_worker = User.objects.get(username="woonbegeleider")
     coordinator = User.objects.get(username="coordinator")
     welfare = Organisation.objects.get(region=region, slug="dock")
-    homes = list(Home.objects.filter(corporation__slug="ymere", state="open").order_by("pk"))
+    # Homes nobody was offered yet: a refused offer's home stays open for its next candidate.
+    homes = list(
+        Home.objects.filter(corporation__slug="ymere", state="open", matches__isnull=True)
+        .distinct()
+        .order_by("pk")
+    )
     pool = list(
         Application.objects.filter(client__region=region, state="approved")
         .select_related("client")
