@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import DateInput, NLDesignFormMixin, StepOrderOverrideMixin
@@ -118,8 +119,12 @@ class MeetingRecordForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
         if not handover:
             self.fields["attendees"].help_text = ""
         for q in questions:
+            # The region's own question, in the region's language (Dutch): marked so a screen
+            # reader pronounces it right in the English interface too.
             self.fields[f"q{q.pk}"] = forms.ChoiceField(
-                label=q.text, choices=ChecklistAnswer.choices, widget=forms.RadioSelect
+                label=format_html('<span lang="nl">{}</span>', q.text),
+                choices=ChecklistAnswer.choices,
+                widget=forms.RadioSelect,
             )
             self.fields[f"q{q.pk}_note"] = forms.CharField(
                 label=_("Note"), max_length=500, required=False

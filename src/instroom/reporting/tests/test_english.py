@@ -136,7 +136,11 @@ def world(cast) -> dict[str, Any]:
     item = assessment.agenda_add(actor=cast.coordinator, session=session, application=scheduled)
     assessment.invite(actor=cast.coordinator, item=item, user=cast.police)
     assessment.agenda_publish(actor=cast.coordinator, session=session)
-    meeting = contract.meetings.order_by("due_on").first()
+    meeting = contract.meetings.order_by("due_on", "pk").first()
+    # A meeting with the region's checklist (its questions are the region's own Dutch words).
+    checklist_meeting = next(
+        m for m in contract.meetings.order_by("due_on", "pk") if support.checklist_for(m)
+    )
     return {
         "contract": contract,
         "signal": signal,
@@ -145,6 +149,7 @@ def world(cast) -> dict[str, Any]:
         "session": session,
         "item": item,
         "meeting": meeting,
+        "checklist_meeting": checklist_meeting,
     }
 
 
@@ -166,6 +171,7 @@ def pages(world: dict[str, Any]) -> list[str]:
         # the final evaluation; the meeting page the form to plan and record it.
         reverse("support:signal", args=[world["signal"].pk]),
         reverse("support:meeting", args=[world["meeting"].pk]),
+        reverse("support:meeting", args=[world["checklist_meeting"].pk]),
         reverse("support:meetings"),
         reverse("support:case_table"),
     ]
