@@ -571,7 +571,7 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "matching:list": page(
         DENIED, **COORDINATORS, **APPLICANTS, support_worker=OK, corporation_user=OK
     ),
-    "matching:detail": page(DENIED, **OFFER),
+    "matching:detail": page(NOT_FOUND, **OFFER),  # outsiders: not found (docs/security.md)
     "matching:provider_decide": page(DENIED, **post_only(APPLICANTS)),
     "matching:client_decide": page(DENIED, **post_only(APPLICANTS)),
     "matching:cancel": page(DENIED, **post_only({**COORDINATORS, "corporation_user": OK})),
@@ -598,7 +598,7 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     # --- contracts and support (support/tests/test_access.py tries more of them) ---
     "support:contracts": page(DENIED, **{**CASE_ROLES, "table_member": DENIED, "police": DENIED}),
     "support:prepare": page(DENIED, **post_only(CONTRACT_PARTIES)),
-    "support:contract": page(DENIED, **TENANCY),
+    "support:contract": page(NOT_FOUND, **TENANCY),  # outsiders: not found (docs/security.md)
     "support:document": page(DENIED, **TENANCY),
     "support:sign": page(DENIED, **post_only(CONTRACT_PARTIES)),
     "support:sign_undo": page(DENIED, **post_only(CONTRACT_PARTIES)),
@@ -612,10 +612,10 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "support:timeout_start": page(DENIED, **post_only(SUPPORTERS)),
     "support:timeout_end": page(DENIED, **post_only(SUPPORTERS)),
     "support:meetings": page(DENIED, **SUPPORTERS),
-    "support:meeting": page(DENIED, **TENANCY),
+    "support:meeting": page(NOT_FOUND, **TENANCY),  # outsiders: not found (docs/security.md)
     "support:meeting_plan": page(DENIED, **post_only(SUPPORTERS)),
     "support:meeting_record": page(DENIED, **post_only(SUPPORTERS)),
-    "support:signal": page(DENIED, **TENANCY),
+    "support:signal": page(NOT_FOUND, **TENANCY),  # outsiders: not found (docs/security.md)
     "support:signal_plan": page(DENIED, **post_only(SIGNAL_REPORTERS)),
     "support:signal_escalate": page(DENIED, **post_only(SIGNAL_REPORTERS)),
     "support:signal_close": page(DENIED, **post_only(SIGNAL_REPORTERS)),
