@@ -556,6 +556,15 @@ def application_mark_complete(*, actor: User, application: Application) -> Appli
     """Complete: the case goes to the table that covers the client's municipality of origin."""
     if not rules.can_check_applications(actor, application.client.region_id):
         raise PermissionDenied(_("Only the service point checks applications."))
+    application = _locked(application)
+    if application.state != CaseState.SUBMITTED:
+        # The state table also allows scheduled → complete: that step is the agenda's undo
+        # (`assessment.services.agenda_remove`), which takes the item off the agenda too.
+        raise ValidationError(
+            _("Only a submitted application can be declared complete; this one is: %(state)s.")
+            % {"state": application.get_state_display()},
+            code="not_submitted",
+        )
     origin = application.client.municipality_of_origin
     table = origin.tables.first()
     if table is None:

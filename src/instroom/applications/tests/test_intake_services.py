@@ -115,3 +115,31 @@ def test_withdrawing_asks_a_reason_on_the_page_and_the_api(client, cast) -> None
     assert application.state == "withdrawn"
     event = AuditEvent.objects.get(action="application.withdraw", object_id=str(application.pk))
     assert event.note.text == "Kiest voor een andere woonvorm"
+
+
+@pytest.mark.django_db
+def test_a_scheduled_case_is_not_declared_complete_again(cast) -> None:
+    """The state table allows scheduled → complete (the agenda's undo). Declaring it complete
+    again, from a stale page or the API, left the case on its agenda with a new completion time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.translation import override
+
+    from instroom.assessment import services as assessment
+
+    application = make_application(cast.care_worker_a, cast.care_a)
+    services.application_submit(actor=cast.care_worker_a, application=application)
+    services.application_mark_complete(actor=cast.coordinator, application=application)
+    session = assessment.session_plan(
+        actor=cast.coordinator,
+        table=application.table,
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    assessment.agenda_add(actor=cast.coordinator, session=session, application=application)
+    completed_at = application.completed_at
+    with override("nl"), pytest.raises(ValidationError) as info:
+        services.application_mark_complete(actor=cast.coordinator, application=application)
+    assert "Alleen een ingediende aanmelding" in info.value.messages[0]
+    application.refresh_from_db()
+    assert application.state == "scheduled" and application.completed_at == completed_at
