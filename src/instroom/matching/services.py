@@ -709,6 +709,13 @@ def match_reopen(*, actor: User, match: Match, reason: str) -> Match:
         raise ValidationError(_("This offer is not closed: there is nothing to reopen."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the offer is reopened: what went wrong?")})
+    if getattr(match, "contract", None) is not None:  # support's one contract per offer
+        raise ValidationError(
+            _(
+                "A contract was drawn up for this offer and withdrawn: the offer cannot be "
+                "reopened. Propose the candidate for this home again from the ranking."
+            )
+        )
     if home.state != HomeState.OPEN:
         raise ValidationError(
             _(

@@ -220,3 +220,21 @@ def test_only_the_service_point_of_the_region_reopens(client, cast, ranked) -> N
     running = services.match_propose_next(actor=cast.corporation_user, match=first)[0]
     response = client.get(reverse("matching:reopen", args=[running.pk]), follow=True)
     assert "Deze voordracht is niet gesloten" in messages_of(response)
+
+
+def test_an_offer_whose_contract_was_withdrawn_is_not_reopened(cast) -> None:
+    """Reopening put the offer back to "accepted" with its withdrawn contract still attached
+    (one contract per offer): no new contract could be drawn up and the daily run skipped it."""
+    from instroom.support import services as support
+    from instroom.support.tests.factories import accepted_match
+
+    match = accepted_match(cast)
+    contract = support.contract_prepare(actor=cast.corporation_user, match=match)
+    support.contract_withdraw(actor=cast.corporation_user, contract=contract, reason="Dubbel")
+    match.refresh_from_db()
+    assert match.state == "cancelled"
+    with override("nl"), pytest.raises(ValidationError) as info:
+        services.match_reopen(actor=cast.coordinator, match=match, reason="Per ongeluk gesloten")
+    assert "contract opgesteld en ingetrokken" in info.value.messages[0]
+    match.refresh_from_db()
+    assert match.state == "cancelled"
