@@ -112,20 +112,8 @@ def kinds_leaving(model_label: str, state: str) -> list[str]:
 
 def close_moved_on(obj: Any, before: str, to: str) -> int:
     """Close the open tasks about `obj` that its new state `to` no longer asks for."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.utils import timezone
-
-    from .models import Notification
-
     codes = kinds_leaving(obj._meta.label, to)
-    if not codes:
-        return 0
-    return Notification.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        kind__in=codes,
-        done_at__isnull=True,
-    ).update(done_at=timezone.now(), closed_automatically=True)
+    return close_for(obj, codes) if codes else 0
 
 
 def close_for(obj: Any, codes: Iterable[str]) -> int:

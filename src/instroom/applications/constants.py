@@ -38,7 +38,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REJECTED: frozenset(),
     S.APPROVED: frozenset({S.MATCHING, S.PARKED, S.WITHDRAWN}),
     S.PARKED: frozenset({S.APPROVED, S.WITHDRAWN}),
-    S.MATCHING: frozenset({S.APPROVED, S.CONTRACTED, S.PARKED, S.WITHDRAWN}),
+    # Not withdrawn while an offer runs: the offer ends first (applications.services).
+    S.MATCHING: frozenset({S.APPROVED, S.CONTRACTED, S.PARKED}),
     # Back to MATCHING: a signing recorded by mistake is undone (before the move).
     S.CONTRACTED: frozenset({S.HOUSED, S.MATCHING, S.TERMINATED}),
     S.HOUSED: frozenset({S.COMPLETED, S.ENDED, S.TERMINATED}),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .constants import ENDED_STATES
 from .constants import CaseState as S
 
 # The journey as the people in it name its steps.
@@ -61,7 +62,7 @@ _AT: dict[str, tuple[str | None, str | Promise]] = {
     S.TERMINATED: ("closed", _("The tenancy has been terminated; the case is closed.")),
     S.WITHDRAWN: (None, _("The application was withdrawn; a new one can be made later.")),
 }
-ENDED = frozenset({S.REJECTED, S.COMPLETED, S.ENDED, S.TERMINATED, S.WITHDRAWN})
+ENDED = ENDED_STATES
 # The status badge's colour: waiting on someone to act, going well, or closed.
 _TONE: dict[str, str] = {
     S.RETURNED: "warning",

@@ -99,16 +99,13 @@ def schedulable(*, session: Session) -> QuerySet[Application]:
 
 
 def upcoming_sessions_for(*, application: Application) -> QuerySet[Session]:
-    """The open sessions still to come of the table that assesses this case: its table, or the
-    tables covering the client's municipality of origin; the next one first."""
-    tables = (
-        Q(table=application.table_id)
-        if application.table_id
-        else Q(table__municipalities=application.client.municipality_of_origin_id)
-    )
+    """The open sessions still to come of the table that assesses this case (set when it was
+    declared complete; `agenda_add` accepts no other); the next one first."""
     return (
         Session.objects.filter(
-            tables, status=SessionStatus.PLANNED, starts_at__date__gte=timezone.localdate()
+            table=application.table_id,
+            status=SessionStatus.PLANNED,
+            starts_at__date__gte=timezone.localdate(),
         )
         .select_related("table")
         .order_by("starts_at", "pk")

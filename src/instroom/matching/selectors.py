@@ -35,7 +35,12 @@ def offers_to_answer(*, actor: User) -> QuerySet[Match]:
 
 
 def match_get(*, actor: User, pk: int) -> Match:
-    return match_list(actor=actor).get(pk=pk)
+    """One offer, with the named contacts its page shows."""
+    return (
+        match_list(actor=actor)
+        .select_related("contact_corporation", "contact_care", "contact_service_point")
+        .get(pk=pk)
+    )
 
 
 def snapshot_get(*, actor: User, pk: int) -> RankingSnapshot:

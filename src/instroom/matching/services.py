@@ -634,7 +634,9 @@ def match_propose_next(*, actor: User, match: Match) -> tuple[Match, list[str]]:
         raise ValidationError(
             _("This offer is still running: propose the next candidate once it has ended.")
         )
-    home = Home.objects.get(pk=home.pk)
+    # Locked: a double click waits here and then finds the home offered, instead of skipping
+    # every remaining candidate.
+    home = Home.objects.select_for_update().get(pk=home.pk)
     if home.state != HomeState.OPEN:
         raise ValidationError(
             _(
@@ -820,7 +822,7 @@ def viewing_record(
 def contact_candidates(match: Match, party: str) -> Any:
     """Whom a party may name as its contact on the offer: its own people."""
     if party == Party.CORPORATION:
-        return audience.corporation_staff_of(match.home.corporation_id)
+        return _corporation_staff(match)
     if party == Party.CARE:
         return _care_workers(match)
     return _coordinators(match.region_id)

@@ -7,14 +7,12 @@ from django import template
 
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
+from instroom.applications.services import allowed_next_states
 from instroom.policy import rules
 
 from .. import selectors
 
 register = template.Library()
-
-# The states from which a case can be put on an agenda (the case's state table).
-SCHEDULABLE = frozenset({CaseState.COMPLETE, CaseState.DEFERRED})
 
 
 @register.inclusion_tag("assessment/includes/case_agenda.html", takes_context=True)
@@ -25,7 +23,8 @@ def case_agenda(context: dict[str, Any], application: Application) -> dict[str, 
         if application.state == CaseState.SCHEDULED
         else None
     )
-    may_plan = application.state in SCHEDULABLE and rules.can_plan_sessions(
+    # The case's state table says whether it can go on an agenda now; the policy says who plans.
+    may_plan = CaseState.SCHEDULED in allowed_next_states(application) and rules.can_plan_sessions(
         user, application.client.region_id
     )
     return {
