@@ -304,7 +304,29 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
                 },
             }
         )
+    out.append(rules_fixture(slug, config, r["start_year"]))
     return out
+
+
+def rules_fixture(slug: str, config: dict[str, Any], start_year: int) -> dict[str, Any]:
+    """The region's rules (its `[rules]` table, the template where it says nothing) as version 1,
+    applying from `valid_from` or the start of the scheme. Every value is checked here."""
+    from . import rules
+
+    table = dict(config.get("rules", {}))
+    valid_from = str(table.pop("valid_from", f"{start_year}-01-01"))
+    note = str(table.pop("note", ""))
+    return {
+        "model": "regions.ruleversion",
+        "fields": {
+            "region": [slug],
+            "number": 1,
+            "valid_from": valid_from,
+            "rules": rules.write(rules.read(table)),
+            "created_by": None,
+            "note": note,
+        },
+    }
 
 
 def available_regions(reference_dir: Path = REFERENCE_DIR) -> list[str]:

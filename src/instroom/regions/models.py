@@ -2,9 +2,11 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .constants import (
@@ -523,3 +525,54 @@ class CorporationStock(models.Model):
         return (self.corporation.region.slug, self.corporation.slug, self.municipality.cbs_code)
 
     natural_key.dependencies = ["regions.organisation"]  # type: ignore[attr-defined]
+
+
+class RuleVersionManager(models.Manager["RuleVersion"]):
+    def get_by_natural_key(self, region_slug: str, valid_from: str, number: int) -> "RuleVersion":
+        return self.get(region__slug=region_slug, valid_from=valid_from, number=number)
+
+
+class RuleVersion(models.Model):
+    """The rules of a regeling (`regions.rules.Rules`, as JSON) from a date on. Never changed
+    after it is made: a change is a new version, so rankings, decisions and reports made under
+    an earlier one keep it (they refer to it) and can say which it was."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="rule_versions", verbose_name=_("region")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    valid_from = models.DateField(_("applies from"))
+    rules = models.JSONField(_("rules"))
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    note = models.CharField(_("what changed and why"), max_length=400, blank=True)
+
+    objects = RuleVersionManager()
+
+    class Meta:
+        verbose_name = _("rules version")
+        verbose_name_plural = _("rules versions")
+        ordering = ["region", "-valid_from", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "number"], name="rule_version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} v{self.number} ({self.valid_from:%d-%m-%Y})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("A rules version is never changed; make a new one.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def natural_key(self) -> tuple[str, str, int]:
+        return (self.region.slug, self.valid_from.isoformat(), self.number)
+
+    natural_key.dependencies = ["regions.region"]  # type: ignore[attr-defined]

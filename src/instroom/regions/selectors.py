@@ -1,12 +1,14 @@
 """Reads about regions. Configuration is not personal data: any signed-in user may read it."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from . import rules as rules_module
 from .constants import FigureKind
-from .models import AffordabilityLimit, Municipality, MunicipalityFigure, Region
+from .models import AffordabilityLimit, Municipality, MunicipalityFigure, Region, RuleVersion
 
 
 def region_list() -> QuerySet[Region]:
@@ -97,3 +99,57 @@ def affordability_limits(region_id: int, *, year: int) -> dict[str, RentLimit]:
 def affordability_limit(region: Region, *, year: int, household_type: str) -> RentLimit | None:
     """The passend-toewijzen limit of one household type (see `affordability_limits`)."""
     return affordability_limits(region.pk, year=year).get(household_type)
+
+
+@dataclass(frozen=True)
+class EffectiveRules:
+    """The rules of a region on a date, and which version they are (None: the template, for a
+    region that has not recorded its own yet)."""
+
+    rules: "rules_module.Rules"
+    version_id: int | None
+    number: int | None
+    valid_from: date | None
+
+    @property
+    def version_label(self) -> str:
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext as _
+
+        if self.number is None or self.valid_from is None:
+            return _("standard rules (template)")
+        return _("rules version %(n)d, applies from %(d)s") % {
+            "n": self.number,
+            "d": date_format(self.valid_from, "j F Y"),
+        }
+
+
+def rules_for(region_id: int, on: date | None = None) -> EffectiveRules:
+    """The rules that apply in a region on a date (today by default): the latest version whose
+    start is on or before it. Read afresh each time, so a change applies without a restart."""
+    from django.utils import timezone
+
+    day = on or timezone.localdate()
+    row = (
+        RuleVersion.objects.filter(region_id=region_id, valid_from__lte=day)
+        .order_by("-valid_from", "-number")
+        .values_list("pk", "number", "valid_from", "rules")
+        .first()
+    )
+    if row is None:
+        return EffectiveRules(rules_module.TEMPLATE, None, None, None)
+    pk, number, valid_from, data = row
+    return EffectiveRules(_parsed(pk, data), pk, number, valid_from)
+
+
+def rules_version(version_id: int | None) -> EffectiveRules:
+    """A version by its id, e.g. the one a ranking or decision was made under."""
+    if version_id is None:
+        return EffectiveRules(rules_module.TEMPLATE, None, None, None)
+    row = RuleVersion.objects.values_list("pk", "number", "valid_from", "rules").get(pk=version_id)
+    return EffectiveRules(_parsed(row[0], row[3]), row[0], row[1], row[2])
+
+
+def _parsed(pk: int, data: dict) -> "rules_module.Rules":
+    """Parsed on every read (a few kilobytes): no process cache that a reused id could fool."""
+    return rules_module.read(data)
