@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "instroom.support",
     # On top.
     "instroom.reporting",
+    "instroom.configuration",
     "instroom.forecast",
     "instroom.api",
     "instroom.privacy",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from instroom.accounts import views as accounts_views
+from instroom.configuration.site import regional_site
 from instroom.reporting import views as reporting_views
 from instroom.reporting.home import home
 
@@ -28,5 +29,8 @@ urlpatterns = [
     path("matching/", include("instroom.matching.urls")),
     path("support/", include("instroom.support.urls")),
     path("api/", include("instroom.api.urls")),
+    # Regional administrators: the rules (own pages) and the data of their own region(s).
+    path("beheer/gegevens/", regional_site.urls),
+    path("beheer/", include("instroom.configuration.urls")),
     path("admin/", admin.site.urls),
 ]
