@@ -167,7 +167,10 @@ def export_data(region: Region) -> dict[str, Any]:
         qs = section.model._default_manager.filter(**{section.region_lookup: region})
         relations = [f.name for f in _fields(section.model, section.refs) if f.is_relation]
         many = [n for n in relations if section.model._meta.get_field(n).many_to_many]
-        qs = qs.select_related(*[n for n in relations if n not in many]).prefetch_related(*many)
+        single = [n for n in relations if n not in many]
+        if single:
+            qs = qs.select_related(*single)
+        qs = qs.prefetch_related(*many)
         rows = [_export_row(obj, section) for obj in qs.order_by(*section.order)]
         if rows:
             data[section.key] = rows
@@ -391,7 +394,7 @@ class LineProblem:
     message: str
 
     def __str__(self) -> str:
-        where = self.path or _("file")
+        where = self.path or _("the file")
         if self.line is None:
             return f"{where}: {self.message}"
         return _("line %(line)d, %(where)s: %(message)s") % {
@@ -453,7 +456,10 @@ class _Importer:
                 }
                 obj = self.row((section.key, i), row, section.model, fixed, section.refs)
                 if section.natural_key and isinstance(row.get(section.natural_key), str):
-                    self.known.setdefault(section.key, {})[row[section.natural_key]] = obj
+                    # the first row of a code counts; a duplicate is reported, not used
+                    self.known.setdefault(section.key, {}).setdefault(
+                        row[section.natural_key], obj
+                    )
         for i, row in self.rows(data, RULES_SECTION):
             self.rule_version((RULES_SECTION, i), row, region)
         return region
@@ -541,7 +547,7 @@ class _Importer:
         if isinstance(f, models.BooleanField):
             if isinstance(value, bool):
                 return True, value
-            self.problem(path, _("expected true or false"))
+            self.problem(path, _("expected true or false (without quotes)"))
         elif isinstance(f, models.DecimalField):
             if isinstance(value, str | int) and not isinstance(value, bool):
                 try:
@@ -552,7 +558,7 @@ class _Importer:
         elif isinstance(f, models.IntegerField):
             if isinstance(value, int) and not isinstance(value, bool):
                 return True, value
-            self.problem(path, _("expected a whole number"))
+            self.problem(path, _("expected a whole number (without quotes)"))
         elif isinstance(f, models.DateField):
             if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
                 return True, value
@@ -565,7 +571,7 @@ class _Importer:
         elif isinstance(f, models.CharField | models.TextField):
             if isinstance(value, str):
                 return True, value
-            self.problem(path, _("expected text"))
+            self.problem(path, _("expected text (in quotes)"))
         else:
             return True, value
         return False, None
@@ -573,7 +579,7 @@ class _Importer:
     def target(self, section: str, code: Any, path: Path) -> models.Model | None:
         known = self.known.get(section, {})
         if not isinstance(code, str):
-            self.problem(path, _("expected text"))
+            self.problem(path, _("expected text (in quotes)"))
         elif code not in known:
             what = {
                 "municipality": _("There is no municipality “%(code)s” in this file."),
@@ -651,7 +657,8 @@ class _Importer:
                 for p in exc.problems:
                     self.problem((*path, "rules", *_from_dotted(p.path)), p.message)
         row = {k: v for k, v in data.items() if k != "rules"}
-        fixed = {"region": region, "rules": canonical or {}}
+        # a stand-in document while the file's has errors, so the rest is still checked
+        fixed = {"region": region, "rules": canonical or rules_module.write(rules_module.TEMPLATE)}
         version = self.row(path, row, RuleVersion, fixed, {}, extra_keys=())
         if version is not None and canonical is None:
             version.delete()  # the transaction is rolled back anyway; keep the rows honest
