@@ -443,7 +443,7 @@ class _Importer:
         if data.get("format") != FORMAT:
             self.problem(
                 ("format",),
-                _("this file needs “format = %(format)d” (a file written by instroom region export)")
+                _("this file needs “format = %(format)d”, as instroom region export writes")
                 % {"format": FORMAT},
             )
         region = self.region(data.get("region"), as_slug, name)
@@ -457,9 +457,7 @@ class _Importer:
                 obj = self.row((section.key, i), row, section.model, fixed, section.refs)
                 if section.natural_key and isinstance(row.get(section.natural_key), str):
                     # the first row of a code counts; a duplicate is reported, not used
-                    self.known.setdefault(section.key, {}).setdefault(
-                        row[section.natural_key], obj
-                    )
+                    self.known.setdefault(section.key, {}).setdefault(row[section.natural_key], obj)
         for i, row in self.rows(data, RULES_SECTION):
             self.rule_version((RULES_SECTION, i), row, region)
         return region
@@ -534,9 +532,12 @@ class _Importer:
             if target is None:
                 return False, None
             limit = f.get_limit_choices_to()
-            if limit and not f.related_model._default_manager.filter(
-                models.Q(pk=target.pk) & models.Q(**limit)
-            ).exists():
+            if (
+                limit
+                and not f.related_model._default_manager.filter(
+                    models.Q(pk=target.pk) & models.Q(**limit)
+                ).exists()
+            ):
                 self.problem(
                     path,
                     _("“%(code)s” cannot be the %(field)s")
@@ -697,9 +698,7 @@ def import_region(
             transaction.set_rollback(True)
     if importer.problems:
         # stable: by line, the file's order within a line; problems without a line last
-        problems = sorted(
-            importer.problems, key=lambda p: (p.line is None, p.line or 0)
-        )
+        problems = sorted(importer.problems, key=lambda p: (p.line is None, p.line or 0))
         raise RegelingError(problems)
     return ImportReport(
         region=None if check_only else region, counts=importer.counts, notes=importer.notes

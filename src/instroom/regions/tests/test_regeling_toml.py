@@ -124,9 +124,12 @@ def test_every_rules_version_travels_in_full() -> None:
     assert copy is not None
     assert rules_for(copy.pk, on=None).version_label == rules_for(region.pk).version_label
     assert [v.note for v in copy.rule_versions.order_by("number")] == [first.note, "Tafel erbij"]
-    assert export_region(copy).replace('"kopie"', '"lindewaard"').replace(
-        'name = "Kopie"', f'name = "{region.name}"'
-    ) == second
+    assert (
+        export_region(copy)
+        .replace('"kopie"', '"lindewaard"')
+        .replace('name = "Kopie"', f'name = "{region.name}"')
+        == second
+    )
 
 
 # The command -------------------------------------------------------------------------------------
@@ -155,9 +158,7 @@ def test_export_then_check_on_the_command_line(tmp_path: Path) -> None:
     assert f"{file}: regel 6" in errors.getvalue()  # Dutch by default, with the line
 
     done = StringIO()
-    call_command(
-        "region", "import", "--as", "kopie", "--name", "Kopie", str(file), stdout=done
-    )
+    call_command("region", "import", "--as", "kopie", "--name", "Kopie", str(file), stdout=done)
     assert "kopie" in done.getvalue()
     assert Region.objects.get(slug="kopie").municipalities.count() == 7
 
@@ -185,7 +186,12 @@ def test_a_broken_value_in_each_section_is_reported_at_its_line() -> None:
         ('municipalities = ["GM9903"]', "[[assessment_table]]", "municipalities = 3", "lijst"),
         ("total_homes = 25", "[[quota_year]]", "total_homes = -1", "0"),
         ('income_limit_eur = "28000.00"', "", "income_limit_eur = 28000.5", "0.850"),
-        ("homes = 5200", "[[corporation_stock]]", 'homes = "veel"', "geheel getal (zonder aanhalingstekens)"),
+        (
+            "homes = 5200",
+            "[[corporation_stock]]",
+            'homes = "veel"',
+            "geheel getal (zonder aanhalingstekens)",
+        ),
         ("client_response_days = 7", "", "client_response_days = -1", ""),
     ]
     broken = text
@@ -267,7 +273,9 @@ def test_lines_are_found_in_the_reference_files_as_written() -> None:
     text = (fixture_builder.REFERENCE_DIR / "zk-ijmond.toml").read_text(encoding="utf-8")
     index = line_index(text)
     assert index[("region", "slug")] == _line(text, 'slug = "zk-ijmond"')
-    assert index[("organisation", 1)] == _line(text, "[[organisation]]", after="slug = \"servicepunt\"")
+    assert index[("organisation", 1)] == _line(
+        text, "[[organisation]]", after='slug = "servicepunt"'
+    )
     assert index[("estimates", "social_share", "GM0453")] == _line(text, "GM0453 =")
     lindewaard = (fixture_builder.REFERENCE_DIR / "lindewaard.toml").read_text(encoding="utf-8")
     index = line_index(lindewaard)
@@ -295,7 +303,9 @@ def _key_lines(text: str) -> list[int]:
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_any_value_of_the_wrong_type_is_reported_at_its_line(
     lindewaard_export: str, data: st.DataObject

@@ -58,11 +58,11 @@ class Command(BaseCommand):
         try:
             text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc})
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc}
+            ) from None
         try:
-            report = regeling_toml.import_region(
-                text, check_only=check, as_slug=as_slug, name=name
-            )
+            report = regeling_toml.import_region(text, check_only=check, as_slug=as_slug, name=name)
         except regeling_toml.RegelingError as exc:
             for problem in exc.problems:
                 self.stderr.write(f"{file}: {problem}")
