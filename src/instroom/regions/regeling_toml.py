@@ -419,7 +419,10 @@ class ImportReport:
 
 class _Importer:
     def __init__(self, text: str, *, check_only: bool) -> None:
-        self.index = line_index(text)
+        try:
+            self.index = line_index(text)
+        except (tomllib.TOMLDecodeError, ValueError, IndexError):  # a style not foreseen here:
+            self.index = {}  # the errors are still reported, by key path without a line
         self.check_only = check_only
         self.problems: list[LineProblem] = []
         self.notes: list[str] = []
