@@ -634,10 +634,12 @@ class _Importer:
         try:
             obj.full_clean(exclude=bad | set(many) | not_in_file)
         except ValidationError as exc:
+            constraints = _constraint_messages(obj, set(by_name))
             for name, messages in exc.message_dict.items():
                 where = (*path, name) if name in by_name and name != NON_FIELD_ERRORS else path
                 for message in messages:
-                    self.problem(where, message)
+                    key, message = constraints.get(message, ("", message))
+                    self.problem((*path, key) if key else where, message)
             return None
         if bad:
             return None
@@ -666,6 +668,39 @@ class _Importer:
         version = self.row(path, row, RuleVersion, fixed, {}, extra_keys=())
         if version is not None and canonical is None:
             version.delete()  # the transaction is rolled back anyway; keep the rows honest
+
+
+def _constraint_explanations() -> dict[str, tuple[str, str]]:
+    """What to fix when a database check fails (Django's own words name only the check)."""
+    return {
+        "estimate_has_method": (
+            "method",
+            _("An estimate needs its method: say how the figure was estimated."),
+        ),
+        "only_municipality_represents": (
+            "represents",
+            _("Only an organisation of the type municipality represents a municipality."),
+        ),
+        "quota_weights_in_range": (
+            "weight_households",
+            _("Each weight lies between 0 and 1."),
+        ),
+    }
+
+
+def _constraint_messages(obj: models.Model, keys: set[str]) -> dict[str, tuple[str, str]]:
+    """A failed constraint's message → (the key to point at, the message to give)."""
+    out: dict[str, tuple[str, str]] = {}
+    explanations = _constraint_explanations()
+    for constraint in obj._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            fields = [f for f in constraint.fields if f in keys]
+            error = obj.unique_error_message(type(obj), tuple(constraint.fields))
+            for message in error.messages:
+                out[message] = (fields[-1] if fields else "", message)
+        if constraint.name in explanations:
+            out[str(constraint.get_violation_error_message())] = explanations[constraint.name]
+    return out
 
 
 def _syntax_problem(exc: tomllib.TOMLDecodeError) -> LineProblem:

@@ -218,15 +218,20 @@ def test_references_duplicates_and_rules_are_checked_across_the_file() -> None:
     text = _replace_line(text, _line(text, 'slug = "oostwonen"'), 'slug = "servicepunt"')
     reason = _line(text, 'consequence = "back_to_table"')
     text = _replace_line(text, reason, 'consequence = "verbannen"')
+    estimate = _line(text, "is_estimate = false", after="[[figure]]")
+    text = _replace_line(text, estimate, "is_estimate = true")  # an estimate without its method
     unknown = _line(text, "start_year = 2024")
     text = _replace_line(text, unknown, "start_year = 2024\nkleur = 'groen'")
     with translation.override("en"):
         problems = _problems(text)
     lines = {line for line, _ in problems}
     assert stock + 1 in lines and reason + 1 in lines and unknown + 1 in lines
-    assert any(line == duplicate + 1 and "already exists" in m for line, m in problems)
+    assert any(line == duplicate + 2 and "already exists" in m for line, m in problems)
     assert any("kleur" in m and line == unknown + 1 for line, m in problems)
     assert any("verbannen" in m for _, m in problems)
+    assert (estimate + 2, "An estimate needs its method: say how the figure was estimated.") in (
+        problems
+    )
 
 
 @pytest.mark.django_db
