@@ -190,6 +190,10 @@ def _scalar(value: Any) -> str:
     return tomli_w.dumps({"v": value})[len("v = ") :].rstrip("\n")
 
 
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _scalar(key)
+
+
 def _is_rows(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
@@ -200,14 +204,14 @@ def _emit(table: Mapping[str, Any], path: list[str], out: list[str], *, row: boo
     scalars = [k for k, v in table.items() if not isinstance(v, dict) and not _is_rows(v)]
     if path and (row or scalars or not table):
         out.append("")
-        name = ".".join(path)
+        name = ".".join(_key(p) for p in path)
         out.append(f"[[{name}]]" if row else f"[{name}]")
     for key in scalars:
         value = table[key]
         if isinstance(value, list):
-            out.append(f"{key} = [{', '.join(_scalar(v) for v in value)}]")
+            out.append(f"{_key(key)} = [{', '.join(_scalar(v) for v in value)}]")
         else:
-            out.append(f"{key} = {_scalar(value)}")
+            out.append(f"{_key(key)} = {_scalar(value)}")
     for key, value in table.items():
         if isinstance(value, dict):
             _emit(value, [*path, key], out, row=False)

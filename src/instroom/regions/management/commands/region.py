@@ -56,7 +56,7 @@ class Command(BaseCommand):
         if (as_slug is None) != (name is None):
             raise CommandError(_("Give --as NEW_SLUG and --name NAME together."))
         try:
-            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc}
