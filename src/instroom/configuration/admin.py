@@ -71,7 +71,18 @@ class RegionForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Region
-        fields = "__all__"
+        fields = [
+            "name",
+            "start_year",
+            "admitted_sources",
+            "three_party_target",
+            "decision_lead_time_weeks",
+            "support_months",
+            "cap_per_complex",
+            "cap_per_neighbourhood",
+            "cap_window_months",
+            "retention_months",
+        ]
 
 
 @register(Region)
@@ -274,7 +285,7 @@ class RegionalUserAdmin(RegionScopedAdmin, UserAdmin):  # type: ignore[misc]
             },
         ),
     )
-    filter_horizontal: list[str] = []
+    filter_horizontal = ()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not is_own_user(request, obj):
@@ -308,18 +319,20 @@ class RegionalUserAdmin(RegionScopedAdmin, UserAdmin):  # type: ignore[misc]
         if user is not None and not is_own_user(request, user):
             raise PermissionDenied
         response = reauth_required(super().user_change_password)(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302 and user is not None:
-            if user.pk != request.user.pk:
-                audit.record_change(
-                    actor=request.user,  # type: ignore[arg-type]  # the site is for signed-in users
-                    action="user.password_set",
-                    obj=user,
-                    changes={"user": user.username},
-                )
-                send_notice(users=[user], kind="account.password_set")
+        done = request.method == "POST" and response.status_code == 302
+        if done and user is not None and user.pk != request.user.pk:
+            audit.record_change(
+                actor=request.user,  # type: ignore[arg-type]  # the site is for signed-in users
+                action="user.password_set",
+                obj=user,
+                changes={"user": user.username},
+            )
+            send_notice(users=[user], kind="account.password_set")
         return response
 
-    def save_formset_rows(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+    def save_formset_rows(
+        self, request: HttpRequest, form: Any, formset: Any, change: bool
+    ) -> None:
         formset.save()
 
 

@@ -50,7 +50,9 @@ def administered_regions(user: Any) -> frozenset[int]:
 
 def _may_configure_region(user: Any, region_id: int | None) -> bool:
     # The policy's `may_configure_region` asks the same; kept here until the two meet.
-    return _is_superuser(user) or (region_id is not None and region_id in administered_regions(user))
+    return _is_superuser(user) or (
+        region_id is not None and region_id in administered_regions(user)
+    )
 
 
 # Field names never copied into the audit log, whichever model carries them.
@@ -316,9 +318,7 @@ class RegionScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         """What a delete takes with it, as counts per kind: the list would otherwise name
         linked records, which can be case content (a client of an organisation)."""
         objs = list(objs)
-        _deleted, model_count, perms_needed, protected = super().get_deleted_objects(
-            objs, request
-        )
+        _deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         summary: list[Any] = [str(o) for o in objs]
         summary += [f"{name}: {count}" for name, count in model_count.items()]
         if protected:
@@ -371,7 +371,10 @@ class RegionScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for deleted in formset.deleted_forms:
             if deleted.instance.pk is not None:
                 self._record(
-                    request, "config.delete", deleted.instance, differences(before.get(deleted.instance.pk, {}), {})
+                    request,
+                    "config.delete",
+                    deleted.instance,
+                    differences(before.get(deleted.instance.pk, {}), {}),
                 )
         self.save_formset_rows(request, form, formset, change)
         for obj in formset.new_objects:
@@ -381,7 +384,9 @@ class RegionScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             if fields:
                 self._record(request, "config.change", obj, fields)
 
-    def save_formset_rows(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+    def save_formset_rows(
+        self, request: HttpRequest, form: Any, formset: Any, change: bool
+    ) -> None:
         super().save_formset(request, form, formset, change)
 
 

@@ -174,7 +174,7 @@ PUBLIC = Rule("anyone, signed in or not", lambda u: True, login_required=False)
 SIGNED_IN = Rule("any signed-in user", lambda u: True)
 # Django's own site (/admin/) is the platform's: superusers only. Regional administrators
 # configure their own region(s) on the regional site (configuration/site.py), whose every page
-# is scoped to the regions they administer; `is_staff` decides nothing.
+# is scoped to the regions they administer; `is_staff` plays no part there.
 ADMIN_SITE = Rule(
     "superusers (the platform's configuration site)", lambda u: u.is_staff and u.is_superuser
 )
@@ -320,9 +320,10 @@ def can_revoke_api_token(user: User, token: Any) -> bool:
     if token.user_id == user.pk or ctx.is_superuser:
         return True
     administered = ctx.scope.administered_regions
-    return bool(administered) and token.user.memberships.filter(
-        organisation__region_id__in=administered
-    ).exists()
+    return (
+        bool(administered)
+        and token.user.memberships.filter(organisation__region_id__in=administered).exists()
+    )
 
 
 def can_manage_users(user: User, region_id: int) -> bool:

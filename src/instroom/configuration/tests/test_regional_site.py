@@ -54,7 +54,9 @@ def _extras(region: Region) -> dict[str, Any]:
         reference_date=date(2025, 1, 1),
         source="Fictief",
     )
-    user = make_user(f"{region.slug}_medewerker", region.organisations.get(slug="zorg-a"), "applicant_worker")
+    user = make_user(
+        f"{region.slug}_medewerker", region.organisations.get(slug="zorg-a"), "applicant_worker"
+    )
     member = TableMember.objects.create(table=region.tables.get(), user=user)
     api_key_for(user)
     TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
@@ -413,3 +415,67 @@ def test_view_on_site_jumps_to_nothing(client, cast) -> None:
         args=[ContentType.objects.get_for_model(Region).pk, cast.region.pk],
     )
     assert client.get(target).status_code == 404
+
+
+def test_the_administrator_role_is_enough_without_django_staff_flag(client, cast) -> None:
+    cast.administrator.is_staff = False
+    cast.administrator.save()
+    signed_in(client, cast.administrator)
+    assert client.get(reverse("regional_admin:index")).status_code == 200
+    # The menu and the home page lead there (not to Django's site, which refuses them).
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("regional_admin:index") in home and 'href="/admin/"' not in home
+
+
+def test_changing_roles_asks_for_the_password_again(client, cast) -> None:
+    client.force_login(cast.administrator)
+    asked = client.get(url(User, "change", cast.care_worker_a))
+    assert asked.status_code == 302 and asked.url.startswith(reverse("accounts:reauth"))
+
+
+def test_setting_a_password_is_audited_and_told_to_the_owner(
+    client, cast, django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+
+    cast.care_worker_b.email = "zorg@example.org"
+    cast.care_worker_b.save(update_fields=["email"])
+    signed_in(client, cast.administrator)
+    target = reverse("regional_admin:auth_user_password_change", args=[cast.care_worker_b.pk])
+    new = "een-nieuw-wachtwoord-2026!"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(target, {"password1": new, "password2": new, "usable_password": "true"})
+    assert done.status_code == 302
+    event = AuditEvent.objects.get(action="user.password_set", actor=cast.administrator)
+    assert event.object_id == str(cast.care_worker_b.pk)
+    assert new not in str(event.changes)
+    assert [m.to for m in mail.outbox] == [[cast.care_worker_b.email]]
+
+
+def test_a_role_change_is_audited_under_the_region(client, cast) -> None:
+    signed_in(client, cast.administrator)
+    membership = cast.care_worker_a.memberships.get()
+    page = client.get(url(User, "change", cast.care_worker_a))
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(
+        {
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-id": membership.pk,
+            "memberships-0-user": cast.care_worker_a.pk,
+            "memberships-0-organisation": cast.care_a.pk,
+            "memberships-0-role": Role.SUPPORT_WORKER,
+            "memberships-0-active": "on",
+        }
+    )
+    response = client.post(url(User, "change", cast.care_worker_a), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    event = AuditEvent.objects.get(action="config.change", object_type="accounts.membership")
+    assert event.region_id == cast.region.pk
+    assert event.changes["fields"]["role"] == [Role.APPLICANT_WORKER, Role.SUPPORT_WORKER]
+    # Nothing else of the user changed, so nothing else is recorded.
+    assert not AuditEvent.objects.filter(action="config.change", object_type="accounts.user")
