@@ -479,3 +479,26 @@ def test_a_role_change_is_audited_under_the_region(client, cast) -> None:
     assert event.changes["fields"]["role"] == [Role.APPLICANT_WORKER, Role.SUPPORT_WORKER]
     # Nothing else of the user changed, so nothing else is recorded.
     assert not AuditEvent.objects.filter(action="config.change", object_type="accounts.user")
+
+
+def test_list_pages_cost_the_same_for_more_rows(client, cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from instroom.regions.models import Organisation
+
+    signed_in(client, cast.administrator)
+
+    def cost(page: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        return len(queries)
+
+    pages = [url(Organisation, "changelist"), url(User, "changelist")]
+    before = [cost(page) for page in pages]
+    for i in range(10):
+        organisation = Organisation.objects.create(
+            region=cast.region, slug=f"extra-{i}", name=f"Extra {i}", type="care_provider"
+        )
+        make_user(f"extra_{i}", organisation, "applicant_worker")
+    assert [cost(page) for page in pages] == before
