@@ -37,7 +37,7 @@ from instroom.regions.models import (
 from .site import (
     RegionScopedAdmin,
     ScopedTabularInline,
-    _is_superuser,
+    acts_as_superuser,
     administered_regions,
     is_own_user,
     register,
@@ -115,10 +115,10 @@ class RegionAdmin(RegionScopedAdmin):
         return ["slug"] if obj is not None else []
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_superuser(request.user)
+        return acts_as_superuser(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_superuser(request.user)
+        return acts_as_superuser(request.user)
 
 
 # -- municipalities, key figures, neighbourhoods --------------------------------------------
@@ -243,7 +243,7 @@ class MembershipInline(ScopedTabularInline):
 
     def get_min_num(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
         # A new user needs a role here: without one they would not be of this region at all.
-        return 1 if obj is None and not _is_superuser(request.user) else 0
+        return 1 if obj is None and not acts_as_superuser(request.user) else 0
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         return super().get_formset(request, obj, validate_min=True, **kwargs)
@@ -294,7 +294,7 @@ class RegionalUserAdmin(RegionScopedAdmin, UserAdmin):  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A user leaves by being made inactive: their name stays with what they did.
-        return _is_superuser(request.user)
+        return acts_as_superuser(request.user)
 
     def change_view(
         self,

@@ -39,20 +39,13 @@ if TYPE_CHECKING:
 # -- who, where ---------------------------------------------------------------------------------
 
 
-def _is_superuser(user: Any) -> bool:
+def acts_as_superuser(user: Any) -> bool:
     return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
 
 
 def administered_regions(user: Any) -> frozenset[int]:
-    """The regions whose data `user` configures here (a superuser: see `_is_superuser`)."""
+    """The regions whose data `user` configures here (a superuser: see `acts_as_superuser`)."""
     return scope_for(user).administered_regions
-
-
-def _may_configure_region(user: Any, region_id: int | None) -> bool:
-    # The policy's `may_configure_region` asks the same; kept here until the two meet.
-    return _is_superuser(user) or (
-        region_id is not None and region_id in administered_regions(user)
-    )
 
 
 # Field names never copied into the audit log, whichever model carries them.
@@ -191,7 +184,7 @@ def region_paths() -> dict[type[models.Model], str]:
 
 def scoped(queryset: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
     """The rows of `queryset` that belong to a region `user` administers (all, a superuser)."""
-    if _is_superuser(user):
+    if acts_as_superuser(user):
         return queryset
     path = region_paths().get(queryset.model)
     if path is None:
@@ -288,7 +281,7 @@ class RegionScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _in_scope(self, request: HttpRequest, obj: Any) -> bool:
         if not self.admin_site.has_permission(request):
             return False
-        if obj is None or _is_superuser(request.user):
+        if obj is None or acts_as_superuser(request.user):
             return True
         return bool(regions_of(obj) & administered_regions(request.user))
 
@@ -399,7 +392,7 @@ def is_own_user(request: HttpRequest, user: User) -> bool:
     the administrator configures, and they are no superuser. Their name, e-mail address,
     password and second factor are the administrator's to change; a user who also works in
     another region keeps those, and only their roles here are changed here."""
-    if _is_superuser(request.user):
+    if acts_as_superuser(request.user):
         return True
     if user.pk is None:
         return True
