@@ -19,13 +19,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_groups": []}
-    from instroom.policy.rules import menu_for
+    from instroom.policy.rules import REGIONAL_ADMIN_SITE, menu_for
 
     match = getattr(request, "resolver_match", None)
     return {
         "nav_groups": build_menu(
             menu_for(user),
-            is_staff=user.is_staff,
+            is_staff=REGIONAL_ADMIN_SITE.allows(user),
             namespace=match.namespace.split(":")[0] if match and match.namespace else "",
             path=request.path,
         )

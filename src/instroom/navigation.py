@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 class Entry:
     url_name: str
     label: str | Promise
-    flag: str  # the policy's menu flag; "" for every signed-in user, "staff" for the admin site
+    # The policy's menu flag; "" for every signed-in user, "staff" for whoever may open the
+    # regional configuration site (`policy.rules.REGIONAL_ADMIN_SITE`).
+    flag: str
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,10 @@ GROUPS: tuple[Group, ...] = (
     Group(
         "configuration",
         _("Configuration"),
-        frozenset({"regions", "admin"}),
+        frozenset({"regions", "admin", "regional_admin"}),
         (
             Entry("regions:list", _("Regions"), ""),
-            Entry("admin:index", _("Configuration site"), "staff"),
+            Entry("regional_admin:index", _("Configuration site"), "staff"),
         ),
     ),
 )

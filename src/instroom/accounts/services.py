@@ -52,9 +52,9 @@ def api_token_create(*, actor: User) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
-    """Revoke a token: its owner may, and so may an administrator of the configuration site
-    (who sees only the token's first characters, never the key)."""
-    if token.user_id != actor.pk and not rules.can_revoke_others_api_tokens(actor):
+    """Revoke a token: its owner may, and so may a superuser or an administrator of a region
+    the owner works in (who sees only the token's first characters, never the key)."""
+    if not rules.can_revoke_api_token(actor, token):
         raise PermissionDenied(_("You can only revoke your own API tokens."))
     audit.record_change(
         actor=actor,

@@ -172,9 +172,15 @@ def has_role(*roles: str) -> Rule:
 
 PUBLIC = Rule("anyone, signed in or not", lambda u: True, login_required=False)
 SIGNED_IN = Rule("any signed-in user", lambda u: True)
+# Django's own site (/admin/) is the platform's: superusers only. Regional administrators
+# configure their own region(s) on the regional site (configuration/site.py), whose every page
+# is scoped to the regions they administer; `is_staff` plays no part there.
 ADMIN_SITE = Rule(
-    "administrators (and superusers) of the configuration site",
-    lambda u: u.is_staff and (u.is_superuser or actor_context(u).has(Role.ADMINISTRATOR)),
+    "superusers (the platform's configuration site)", lambda u: u.is_staff and u.is_superuser
+)
+REGIONAL_ADMIN_SITE = Rule(
+    "administrators of a region (and superusers): the data of their own region(s)",
+    lambda u: u.is_superuser or bool(actor_context(u).scope.administered_regions),
 )
 # Roles that work with cases; all of them have a reason to open a client they are entitled to.
 CASE_ROLES = (
@@ -307,9 +313,17 @@ def can_use_api_tokens(user: User) -> bool:
     return CASE_WORKER.allows(user)
 
 
-def can_revoke_others_api_tokens(user: User) -> bool:
-    """Administrators may revoke (never make, never read) other users' API tokens."""
-    return ADMIN_SITE.allows(user)
+def can_revoke_api_token(user: User, token: Any) -> bool:
+    """Its owner may revoke an API token; so may a superuser and an administrator of a region
+    the owner works in (who revoke, never make nor read, other users' tokens)."""
+    ctx = actor_context(user)
+    if token.user_id == user.pk or ctx.is_superuser:
+        return True
+    administered = ctx.scope.administered_regions
+    return (
+        bool(administered)
+        and token.user.memberships.filter(organisation__region_id__in=administered).exists()
+    )
 
 
 def can_manage_users(user: User, region_id: int) -> bool:

@@ -18,6 +18,7 @@ from .rules import (
     MATCH_READER,
     PUBLIC,
     REGION_READER,
+    REGIONAL_ADMIN_SITE,
     REPORT_EXPORTER,
     REPORT_READER,
     SIGNAL_REPORTER,
@@ -189,5 +190,10 @@ URL_RULES: dict[str, Rule] = {
 }
 # Whole namespaces with one rule (third-party URL sets whose names we do not choose).
 NAMESPACE_RULES: dict[str, Rule] = {
+    # Django's site: the platform's, superusers only.
     "admin": ADMIN_SITE,
+    # The regional site (configuration/site.py): every page of it, the model pages included,
+    # for administrators of a region; each object's page further answers 404 outside their
+    # region(s) (the site's ModelAdmins scope every query).
+    "regional_admin": REGIONAL_ADMIN_SITE,
 }

@@ -202,7 +202,48 @@ def _build(cast: Cast) -> dict[str, Any]:
     )
     execute(o["scenario"].pk)  # what the worker does: the prognosis files exist
     o["task"] = Notification.objects.filter(user=cast.coordinator).first()
+    _build_configuration(cast, o)
     return o
+
+
+def _build_configuration(cast: Cast, o: dict[str, Any]) -> None:
+    """The region's configuration, as the regional site (/beheer/gegevens/) shows it: one
+    object of each configured model, and a user of the region with an API token and second
+    factors (not a persona: their credentials would change the personas' own pages)."""
+    from datetime import date
+
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from instroom.accounts.models import ApiToken
+    from instroom.accounts.tests.factories import api_key_for
+    from instroom.conftest import make_user
+    from instroom.regions.models import CorporationStock, Neighbourhood
+
+    region = cast.region
+    town = region.municipalities.order_by("pk").first()
+    o["region"] = region
+    o["municipality"] = town
+    o["neighbourhood"] = Neighbourhood.objects.create(
+        municipality=town, cbs_code=f"BU{town.cbs_code[2:]}0101", level="buurt"
+    )
+    o["organisation"] = cast.care_a
+    o["table"] = region.tables.get()
+    o["quota_year"] = region.quota_years.first()
+    o["affordability_limit"] = region.affordability_limits.first()
+    o["stock"] = CorporationStock.objects.create(
+        corporation=cast.corporation,
+        municipality=town,
+        homes=800,
+        reference_date=date(2025, 1, 1),
+        source="Fictief",
+    )
+    user = make_user("beheerd", cast.care_a, "applicant_worker")
+    api_key_for(user)
+    o["staff_user"] = user
+    o["api_token"] = ApiToken.objects.get(user=user)
+    o["totp_device"] = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+    o["static_device"] = StaticDevice.objects.create(user=user, name="Herstelcodes")
 
 
 # The object behind each URL's id: "key" of the world, or "key.attribute" (a client's id).
@@ -296,7 +337,32 @@ OBJECT_FOR: dict[str, str] = {
     "api:match-detail": "proposed",
     "api:session-agenda": "session",
     "api:agendaitem-decision": "item",
+    # The regional site: Django's "view on site" of the region, and the pages of each object.
+    "regional_admin:view_on_site": "region",
+    "regional_admin:auth_user_password_change": "staff_user",
 }
+# The regional site's models (app_model, as in their URL names) and the object of each.
+CONFIGURED: dict[str, str] = {
+    "regions_region": "region",
+    "regions_municipality": "municipality",
+    "regions_neighbourhood": "neighbourhood",
+    "regions_organisation": "organisation",
+    "regions_assessmenttable": "table",
+    "regions_quotayear": "quota_year",
+    "regions_affordabilitylimit": "affordability_limit",
+    "regions_corporationstock": "stock",
+    "accounts_user": "staff_user",
+    "accounts_apitoken": "api_token",
+    "otp_totp_totpdevice": "totp_device",
+    "otp_static_staticdevice": "static_device",
+}
+OBJECT_FOR.update(
+    {
+        f"regional_admin:{model}_{view}": key
+        for model, key in CONFIGURED.items()
+        for view in ("change", "history", "delete")
+    }
+)
 
 
 def _params(route: Route) -> list[str]:
@@ -313,10 +379,21 @@ def url_for(route: Route, cast: Cast, world: dict[str, Any]) -> str | None:
     """The URL with each parameter filled from a real object; None if some has no mapping."""
     values: dict[str, Any] = {}
     for param in _params(route):
-        if param == "pk":
+        if param in ("pk", "object_id", "id"):  # the last two: the admin sites' names
             if route.view_name not in OBJECT_FOR:
                 return None
             values[param] = _resolve(world, OBJECT_FOR[route.view_name]).pk
+        elif param == "content_type_id":
+            from django.contrib.contenttypes.models import ContentType
+
+            if route.view_name not in OBJECT_FOR:
+                return None
+            obj = _resolve(world, OBJECT_FOR[route.view_name])
+            values[param] = ContentType.objects.get_for_model(obj).pk
+        elif param == "app_label":
+            values[param] = "regions"
+        elif param == "url":  # an admin site's catch-all: a page that does not exist
+            values[param] = "bestaat-niet/"
         elif param == "slug":
             values[param] = cast.region.slug
         elif param == "year":
@@ -653,7 +730,42 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "api:session-list": api(DENIED, **CASE_ROLES),
     "api:session-agenda": api(DENIED, **post_only(COORDINATORS)),
     "api:agendaitem-decision": api(DENIED, **post_only(CASE_ROLES)),
+    # --- the regional site (/beheer/gegevens/): the administrator of the region only ---
+    "regional_admin:index": page(DENIED, administrator=OK),
+    "regional_admin:login": page(DENIED, administrator=Redirect("/beheer/gegevens/", exact=True)),
+    "regional_admin:logout": page(DENIED, administrator=NOT_ALLOWED),
+    "regional_admin:password_change": page(DENIED, administrator=OK),
+    "regional_admin:password_change_done": page(DENIED, administrator=OK),
+    "regional_admin:autocomplete": page(DENIED),  # no field of the site looks things up
+    "regional_admin:jsi18n": page(DENIED, administrator=OK),
+    "regional_admin:view_on_site": page(DENIED, administrator=NOT_FOUND),  # jumps nowhere
+    "regional_admin:app_list": page(DENIED, administrator=OK),
+    "regional_admin:catch_all": page(DENIED, administrator=NOT_FOUND),
+    # A new password for a user of the region only (`configuration.site.is_own_user`).
+    "regional_admin:auth_user_password_change": page(DENIED, administrator=OK),
 }
+# Each configured model: its list, an object's page and history, adding and deleting. Regions
+# are made and removed by the platform, users are made inactive rather than deleted, and
+# credentials are never made here (only looked at and revoked).
+NEVER_ADDED = {
+    "regions_region",
+    "accounts_apitoken",
+    "otp_totp_totpdevice",
+    "otp_static_staticdevice",
+}
+NEVER_DELETED = {"regions_region", "accounts_user"}
+for _model in CONFIGURED:
+    EXPECTED |= {
+        f"regional_admin:{_model}_changelist": page(DENIED, administrator=OK),
+        f"regional_admin:{_model}_change": page(DENIED, administrator=OK),
+        f"regional_admin:{_model}_history": page(DENIED, administrator=OK),
+        f"regional_admin:{_model}_add": page(
+            DENIED, administrator=DENIED if _model in NEVER_ADDED else OK
+        ),
+        f"regional_admin:{_model}_delete": page(
+            DENIED, administrator=DENIED if _model in NEVER_DELETED else OK
+        ),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1046,8 +1158,14 @@ def test_no_personal_data_reaches_who_may_not_see_it(world) -> None:
 
 
 @pytest.mark.django_db
-def test_configuration_site_only_for_administrators(client, cast) -> None:
+def test_configuration_sites(client, cast) -> None:
+    """Django's site is the platform's (superusers); the regional site the administrators'."""
     for name, user in cast.personas().items():
         client.force_login(user)
-        status = client.get("/admin/").status_code
+        assert client.get("/admin/").status_code == 403, name
+        status = client.get("/beheer/gegevens/").status_code
         assert status == (200 if name == "administrator" else 403), name
+    cast.nobody.is_superuser = cast.nobody.is_staff = True
+    cast.nobody.save()
+    client.force_login(cast.nobody)
+    assert client.get("/admin/").status_code == 200

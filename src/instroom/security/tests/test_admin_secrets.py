@@ -1,4 +1,5 @@
-"""No page of the configuration site shows a secret: an API token's key, a TOTP key, a
+"""No page of the configuration sites (Django's for the platform, the regional one for
+administrators) shows a secret: an API token's key, a TOTP key, a
 recovery code, a password hash or a calendar feed's secret. Whoever reads one could act as
 its owner (issue 24: the administrator read eight users' API keys in the admin)."""
 
@@ -48,20 +49,20 @@ def secrets_of(cast) -> dict[str, str]:
     return found
 
 
-def admin_urls(model: type, model_admin: admin.ModelAdmin, cast) -> list[str]:
-    info = (model._meta.app_label, model._meta.model_name)
-    urls = [reverse("admin:{}_{}_changelist".format(*info))]
+def admin_urls(model: type, model_admin: admin.ModelAdmin, cast, site: str = "admin") -> list[str]:
+    info = (site, model._meta.app_label, model._meta.model_name)
+    urls = [reverse("{}:{}_{}_changelist".format(*info))]
     with suppress(NoReverseMatch):
-        urls.append(reverse("admin:{}_{}_add".format(*info)))
+        urls.append(reverse("{}:{}_{}_add".format(*info)))
     objects = list(model._default_manager.order_by("-pk")[:5])
     if model is User:
         objects += [cast.coordinator, cast.support_worker]
     for obj in objects:
         for view in ("change", "history", "delete"):
             with suppress(NoReverseMatch):
-                urls.append(reverse("admin:{}_{}_{}".format(*info, view), args=[obj.pk]))
+                urls.append(reverse("{}:{}_{}_{}".format(*info, view), args=[obj.pk]))
     if model is User:
-        urls.append(reverse("admin:auth_user_password_change", args=[cast.coordinator.pk]))
+        urls.append(reverse(f"{site}:auth_user_password_change", args=[cast.coordinator.pk]))
     return urls
 
 
@@ -92,3 +93,32 @@ def test_no_admin_page_shows_a_secret(cast) -> None:
     assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
     assert client.get(reverse("admin:otp_static_staticdevice_add")).status_code == 403
     assert client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
+
+
+def test_no_regional_site_page_shows_a_secret(cast) -> None:
+    """The regional administrator (no superuser) on every page of the regional site."""
+    from instroom.configuration.site import regional_site
+
+    secrets = secrets_of(cast)
+    client = Client()
+    client.force_login(cast.administrator)
+    session = client.session
+    session["instroom_reauthenticated_at"] = time.time()  # past the password check
+    session.save()
+    visited = 0
+    pages = ["/beheer/gegevens/"] + [
+        url
+        for model, model_admin in regional_site._registry.items()
+        for url in admin_urls(model, model_admin, cast, site="regional_admin")
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
+        html = response.content.decode()
+        for name, secret in secrets.items():
+            assert secret not in html, f"{url} shows the {name}"
+        visited += response.status_code == 200
+    assert visited > 40
+    # The credentials are listed, without their secrets, and never made here.
+    for model in ("otp_totp_totpdevice", "otp_static_staticdevice", "accounts_apitoken"):
+        assert client.get(reverse(f"regional_admin:{model}_add")).status_code == 403

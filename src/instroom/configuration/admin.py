@@ -1,0 +1,377 @@
+"""What a regional administrator configures on the regional site (`site.regional_site`):
+the region's settings, municipalities and their key figures, neighbourhood names,
+organisations, tables and their members, quotas, affordability limits, corporation stock, and
+the users of the region's organisations with their roles here. Scoped and audited by
+`site.RegionScopedAdmin`; never case content."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from instroom.accounts.admin import ApiTokenAdmin, SecondFactorAdmin
+from instroom.accounts.models import ApiToken, Membership, User
+from instroom.accounts.notifications import send_notice
+from instroom.accounts.two_factor import reauth_required
+from instroom.assessment.models import TableMember
+from instroom.audit import services as audit
+from instroom.regions.constants import CareSource
+from instroom.regions.models import (
+    AffordabilityLimit,
+    AssessmentTable,
+    CorporationStock,
+    Municipality,
+    MunicipalityFigure,
+    Neighbourhood,
+    Organisation,
+    QuotaYear,
+    Region,
+)
+
+from .site import (
+    RegionScopedAdmin,
+    ScopedTabularInline,
+    acts_as_superuser,
+    administered_regions,
+    is_own_user,
+    register,
+)
+
+RELATED_ONLY = admin.RelatedOnlyFieldListFilter
+
+
+class OneRegionByDefault:
+    """A new object's region is the administrator's, when they administer exactly one."""
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)  # type: ignore[misc]
+        regions = administered_regions(request.user)
+        if len(regions) == 1 and "region" not in initial:
+            initial["region"] = next(iter(regions))
+        return initial
+
+
+# -- the region ---------------------------------------------------------------------------------
+
+
+class RegionForm(forms.ModelForm):  # type: ignore[type-arg]
+    admitted_sources = forms.MultipleChoiceField(
+        label=_("admitted sources"),
+        choices=CareSource.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Which kinds of care clients may come from (BW, MO, youth care, other)."),
+    )
+
+    class Meta:
+        model = Region
+        fields = [
+            "name",
+            "start_year",
+            "admitted_sources",
+            "three_party_target",
+            "decision_lead_time_weeks",
+            "support_months",
+            "cap_per_complex",
+            "cap_per_neighbourhood",
+            "cap_window_months",
+            "retention_months",
+        ]
+
+
+@register(Region)
+class RegionAdmin(RegionScopedAdmin):
+    """The region's own settings. Regions themselves are made and removed by the platform."""
+
+    form = RegionForm
+    list_display = [
+        "name",
+        "start_year",
+        "decision_lead_time_weeks",
+        "cap_per_complex",
+        "cap_per_neighbourhood",
+        "retention_months",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "start_year", "admitted_sources"]}),
+        (
+            _("Targets"),
+            {"fields": ["three_party_target", "decision_lead_time_weeks", "support_months"]},
+        ),
+        (
+            _("Concentration caps"),
+            {"fields": ["cap_per_complex", "cap_per_neighbourhood", "cap_window_months"]},
+        ),
+        (_("Privacy"), {"fields": ["retention_months"]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["slug"] if obj is not None else []
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return acts_as_superuser(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return acts_as_superuser(request.user)
+
+
+# -- municipalities, key figures, neighbourhoods --------------------------------------------
+
+
+class FigureInline(ScopedTabularInline):
+    model = MunicipalityFigure
+    fields = ["kind", "value", "reference_date", "source", "is_estimate", "method"]
+
+
+@register(Municipality)
+class MunicipalityAdmin(OneRegionByDefault, RegionScopedAdmin):
+    list_display = ["name", "cbs_code", "region"]
+    list_filter = [("region", RELATED_ONLY)]
+    search_fields = ["name", "cbs_code"]
+    fields = ["region", "cbs_code", "name"]
+    inlines = [FigureInline]
+
+
+@register(Neighbourhood)
+class NeighbourhoodAdmin(RegionScopedAdmin):
+    """CBS districts and neighbourhoods: their figures come from CBS, their names from the
+    administrator."""
+
+    list_display = ["cbs_code", "name", "municipality", "level"]
+    list_filter = [("municipality", RELATED_ONLY), "level"]
+    list_editable = ["name"]
+    search_fields = ["cbs_code", "name"]
+    fields = [
+        "municipality",
+        "cbs_code",
+        "level",
+        "name",
+        "population",
+        "housing_stock",
+        "reference_date",
+        "source",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return []
+        return [f for f in self.fields if f != "name"]
+
+
+# -- organisations, tables -------------------------------------------------------------------
+
+
+@register(Organisation)
+class OrganisationAdmin(OneRegionByDefault, RegionScopedAdmin):
+    list_display = ["name", "type", "region", "active"]
+    list_filter = [("region", RELATED_ONLY), "type", "active"]
+    search_fields = ["name"]
+    filter_horizontal = ["municipalities"]
+    fields = [
+        "region",
+        "slug",
+        "name",
+        "type",
+        "municipalities",
+        "coverage_source",
+        "represents",
+        "provides_residential_care",
+        "provides_ambulant_support",
+        "sso_email_domain",
+        "active",
+    ]
+
+
+class TableMemberInline(ScopedTabularInline):
+    model = TableMember
+    fields = ["user", "is_chair", "active"]
+
+
+@register(AssessmentTable)
+class AssessmentTableAdmin(OneRegionByDefault, RegionScopedAdmin):
+    list_display = ["name", "region"]
+    list_filter = [("region", RELATED_ONLY)]
+    filter_horizontal = ["municipalities"]
+    fields = ["region", "slug", "name", "municipalities"]
+    inlines = [TableMemberInline]
+
+
+# -- quotas, limits, stock ---------------------------------------------------------------------
+
+
+@register(QuotaYear)
+class QuotaYearAdmin(OneRegionByDefault, RegionScopedAdmin):
+    list_display = [
+        "region",
+        "year",
+        "total_homes",
+        "weight_households",
+        "weight_social_stock",
+        "method",
+        "carry_over",
+        "catch_up_limit_percent",
+    ]
+    list_filter = [("region", RELATED_ONLY)]
+
+
+@register(AffordabilityLimit)
+class AffordabilityLimitAdmin(OneRegionByDefault, RegionScopedAdmin):
+    list_display = ["region", "year", "household_type", "income_limit_eur", "rent_cap_eur"]
+    list_filter = [("region", RELATED_ONLY), "year"]
+
+
+@register(CorporationStock)
+class CorporationStockAdmin(RegionScopedAdmin):
+    list_display = ["corporation", "municipality", "homes", "reference_date", "is_estimate"]
+    list_filter = [("corporation", RELATED_ONLY), ("municipality", RELATED_ONLY)]
+
+
+# -- users and their roles ---------------------------------------------------------------------
+
+
+class MembershipInline(ScopedTabularInline):
+    """The user's roles in the administrator's region(s); roles elsewhere are not shown."""
+
+    model = Membership
+    fields = ["organisation", "role", "active"]
+
+    def get_min_num(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        # A new user needs a role here: without one they would not be of this region at all.
+        return 1 if obj is None and not acts_as_superuser(request.user) else 0
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+# What of a user the regional site shows: never the password (hash), superuser or staff flags,
+# groups or Django permissions.
+USER_FIELDS = ["username", "first_name", "last_name", "email", "language", "is_active"]
+
+
+@register(User)
+class RegionalUserAdmin(RegionScopedAdmin, UserAdmin):  # type: ignore[misc]
+    """The users of the region's organisations. Adding one asks for a role here; changing
+    one asks for the password again. A user who also works in another region keeps their name,
+    address and password: here only their roles in this region change (`is_own_user`)."""
+
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    list_filter = ["is_active"]
+    fieldsets = (
+        (None, {"fields": ["username"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email", "language"]}),
+        (_("Access"), {"fields": ["is_active"]}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
+    )
+    filter_horizontal = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and not is_own_user(request, obj):
+            return USER_FIELDS
+        return []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A user leaves by being made inactive: their name stays with what they did.
+        return acts_as_superuser(request.user)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return reauth_required(super().change_view)(request, object_id, form_url, extra_context)
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return reauth_required(super().add_view)(request, form_url, extra_context)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Setting a password (a new account has none to sign in with): for the users the
+        administrator answers for alone; audited, and the owner is told."""
+        user = self.get_object(request, id)
+        if user is not None and not is_own_user(request, user):
+            raise PermissionDenied
+        response = reauth_required(super().user_change_password)(request, id, form_url)
+        done = request.method == "POST" and response.status_code == 302
+        if done and user is not None and user.pk != request.user.pk:
+            audit.record_change(
+                actor=request.user,  # type: ignore[arg-type]  # the site is for signed-in users
+                action="user.password_set",
+                obj=user,
+                changes={"user": user.username},
+            )
+            send_notice(users=[user], kind="account.password_set")
+        return response
+
+    def save_formset_rows(
+        self, request: HttpRequest, form: Any, formset: Any, change: bool
+    ) -> None:
+        formset.save()
+
+
+# -- credentials: revoked here, never made nor read -----------------------------------------
+
+
+@register(ApiToken)
+class RegionalApiTokenAdmin(RegionScopedAdmin, ApiTokenAdmin):
+    """API tokens of the region's users: who has one, and revoking it (audited by the revoke
+    service as `api_token.revoke`)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        ApiTokenAdmin.delete_model(self, request, obj)
+
+
+class RegionalSecondFactorAdmin(RegionScopedAdmin, SecondFactorAdmin):
+    """A user's second factor, without its secret; removed (for a user who lost their phone
+    and codes) only of a user the administrator answers for alone."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not self._in_scope(request, obj):
+            return False
+        return obj is None or is_own_user(request, obj.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        SecondFactorAdmin.delete_model(self, request, obj)
+
+
+for _device in (TOTPDevice, StaticDevice):
+    register(_device)(RegionalSecondFactorAdmin)
