@@ -124,6 +124,9 @@ REASON_LABELS = {
     "no_ground_floor_or_lift": _("no ground floor or lift"),
     "rent_above_limit": _("rent above the passend-toewijzen limit"),
     "pets": _("no pets allowed"),
+    "age_outside_band": _("age outside the regeling's band"),
+    "not_local": _("no local tie"),
+    "overhoused": _("too many rooms for the household"),
     "cap_reached": _("concentration cap reached"),
     "parked": _("client parked"),
     "support_provider_inactive": _("support provider not active in the municipality"),
@@ -142,6 +145,15 @@ REASON_MESSAGES = {
         "Rent € %(rent)s is above this client's passend-toewijzen limit of € %(limit)s."
     ),
     "pets": _("The client has pets; no pets are allowed in this home."),
+    "age_outside_band": _("Age %(age)d is outside this regeling's band of %(min)d–%(max)d."),
+    "not_local": _(
+        "The home is not in the client's municipality of origin; this regeling places clients "
+        "only there."
+    ),
+    "overhoused": _(
+        "The home has %(rooms)d rooms; this regeling allows at most %(margin)d above the need "
+        "of %(need)d."
+    ),
     "cap_reached": _("The concentration cap of this complex or neighbourhood is reached."),
     "parked": _("Parked until %(date)s."),
     "support_provider_inactive": _(
