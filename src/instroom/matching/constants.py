@@ -93,19 +93,20 @@ class StatusAnswer(models.TextChoices):
     NOT_GOING_AHEAD = "not_going_ahead", _("Not going ahead")
 
 
-class DeclineReason(models.TextChoices):
-    LOCATION = "location", _("Location: too far from network, work or school")
-    HOME_UNSUITABLE = "unsuitable", _("The home does not fit the needs")
-    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood unsafe or unsuitable for this client")
-    NOT_READY = "not_ready", _("The client is not ready to move yet")
-    AFFORDABILITY = "affordability", _("Not affordable for the client")
-    OTHER = "other", _("Other reason")
-
-
 class Review(models.TextChoices):
     PENDING = "pending", _("Waiting for the service point")
     JUSTIFIED = "justified", _("Justified: no consequence")
-    UNJUSTIFIED = "unjustified", _("Unjustified: counts towards parking")
+    UNJUSTIFIED = "unjustified", _("Unjustified: the reason's consequence follows")
+
+
+class Consequence(models.TextChoices):
+    """What follows an unjustified refusal, per reason in the region's rules
+    (`regions.rules.matching.CONSEQUENCES`)."""
+
+    NONE = "none", _("No consequence")
+    WARNING = "warning", _("A warning: enough warnings park the client")
+    PARKED = "parked", _("Parked at once")
+    BACK_TO_TABLE = "back_to_table", _("Back to the assessment table")
 
 
 class SnapshotPurpose(models.TextChoices):

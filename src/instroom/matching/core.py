@@ -392,7 +392,9 @@ class Pool:
             approved_month=months.astype(np.int64),
             approved_day=(days - months).astype(np.int64) + 1,
             room_need=np.maximum(data["rooms_min"], np.maximum(data["household_size"] - 1, 1)),
-            born_year=np.where(known, birth_days.astype("datetime64[Y]").astype(np.int64) + 1970, 0),
+            born_year=np.where(
+                known, birth_days.astype("datetime64[Y]").astype(np.int64) + 1970, 0
+            ),
             born_month_day=(birth_months.astype(np.int64) % 12 + 1) * 100
             + (birth_days - birth_months).astype(np.int64)
             + 1,

@@ -668,10 +668,9 @@ def _columns_of(pool: Pool) -> dict:
         "parked_until",
         "support_provider_id",
     ]
-    return (
-        {"candidate_numbers": pool.candidate_numbers, "date_of_birth": pool.born}
-        | {n: getattr(pool, n) for n in names}
-    )
+    return {"candidate_numbers": pool.candidate_numbers, "date_of_birth": pool.born} | {
+        n: getattr(pool, n) for n in names
+    }
 
 
 @pytest.mark.parametrize(
