@@ -440,12 +440,12 @@ def refusal_consequence_text(refusal: Refusal, matching: Matching | None = None)
         text = _("Unjustified: no consequence for “%(reason)s” in this regeling.")
     elif code == Consequence.WARNING:
         text = _(
-            "Unjustified: a warning for “%(reason)s”; after %(count)d warnings the client is "
-            "parked for %(months)d months."
+            "Unjustified: a warning for “%(reason)s”; at warning %(count)d the client is "
+            "parked for %(months)d month(s)."
         )
         months = matching.parking_months
     elif code == Consequence.PARKED:
-        text = _("Unjustified: “%(reason)s” parks the client for %(months)d months at once.")
+        text = _("Unjustified: “%(reason)s” parks the client at once for %(months)d month(s).")
     else:
         text = _(
             "Unjustified: after “%(reason)s” the case goes back to the assessment table; the "
