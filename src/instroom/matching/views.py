@@ -575,6 +575,8 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _errors(request, exc)
     else:
         messages.success(request, _("The judgement is recorded."))
+        if not form.cleaned_data["judgement"]:
+            messages.info(request, services.refusal_consequence_text(refusal))
     return redirect("matching:refusals")
 
 

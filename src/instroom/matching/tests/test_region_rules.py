@@ -90,9 +90,7 @@ def test_a_new_rules_version_changes_the_next_ranking_without_a_restart(cast) ->
     assert [r.client_id for r in before.evaluation.rows()] == [local.client_id, urgent.client_id]
     assert before.rules.version_id is None  # the template until the region records its own
 
-    version = set_matching_rules(
-        cast.region, score=Score(preference_points=(0,), origin_points=0)
-    )
+    version = set_matching_rules(cast.region, score=Score(preference_points=(0,), origin_points=0))
     after = ranking.rank_home(home)
     assert [r.client_id for r in after.evaluation.rows()] == [urgent.client_id, local.client_id]
     assert after.rules.version_id == version.pk
@@ -276,3 +274,21 @@ def test_a_refusal_keeps_the_rules_it_was_made_under(cast, reasons) -> None:
     set_matching_rules(cast.region, refusal_reason=changed)
     services.refusal_review(actor=cast.coordinator, refusal=refusal, justified=False, note="Nee")
     assert state(application) == "parked"
+
+
+def test_the_api_gives_the_regions_wording_and_the_rules_version(client, cast, reasons) -> None:
+    from instroom.accounts.tests.factories import api_key_for
+
+    application = make_approved(cast)
+    home = make_home(cast.corporation_user, cast.corporation)
+    match = services.match_propose(actor=cast.corporation_user, home=home, application=application)
+    services.match_provider_decide(
+        actor=cast.care_worker_a, match=match, accept=False, reason="too_far"
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Token {api_key_for(cast.corporation_user)}"}
+    data = client.get(f"/api/v1/matches/{match.pk}/", **auth).json()
+    assert data["decline_reason"] == "too_far"
+    assert data["decline_reason_label"] == "Te ver van school"
+    ranked = client.get(f"/api/v1/homes/{home.pk}/ranking/", **auth).json()
+    assert ranked["rules_version"] == reasons.number
+    assert [c["code"] for c in ranked["criteria"]][0] == "preference"
