@@ -54,10 +54,8 @@ class MatchSerializer(serializers.ModelSerializer):
         """The region's wording of the reason in the request's language (null: not declined)."""
         if not obj.decline_reason:
             return None
-        regions = self.context.setdefault("rules", {})
-        if obj.region_id not in regions:
-            regions[obj.region_id] = rules_for(obj.region_id).rules
-        return str(regions[obj.region_id].label("refusal_reason", obj.decline_reason))
+        found = self.context.get("rules", {}).get(obj.region_id) or rules_for(obj.region_id).rules
+        return str(found.label("refusal_reason", obj.decline_reason))
 
 
 class MatchViewSet(viewsets.GenericViewSet):
@@ -78,7 +76,9 @@ class MatchViewSet(viewsets.GenericViewSet):
             action="client.list",
             purpose="API",
         )
-        return {"views": views}
+        # Each region's rules read once per answer (the reasons' wording).
+        regions = {m.region_id for m in matches}
+        return {"views": views, "rules": {r: rules_for(r).rules for r in regions}}
 
     def list(self, request: Request) -> Response:
         page = list(self.paginate_queryset(self.get_queryset()) or [])

@@ -128,6 +128,28 @@ def criteria(matching: Matching, config: core.ScoreConfig) -> list[CriterionShow
     ]
 
 
+def filters_explained(filters: core.FilterConfig) -> list[str]:
+    """The regional hard filters as the ranking page states them (the others always apply)."""
+    lines = []
+    if filters.age_band:
+        lines.append(
+            _("Only clients aged %(min)d to %(max)d.")
+            % {"min": filters.age_min, "max": filters.age_max}
+        )
+    if filters.local_tie:
+        lines.append(_("Only clients from the home's own municipality (local tie)."))
+    if filters.overhousing:
+        lines.append(
+            _("At most %(n)d room(s) more than the household needs.")
+            % {"n": filters.overhousing_margin}
+        )
+    if not filters.pets:
+        lines.append(_("Pets are not checked against the home."))
+    if not filters.accessibility:
+        lines.append(_("Wheelchair access, ground floor and lift are not checked."))
+    return lines
+
+
 def snapshot_rules(snapshot: RankingSnapshot) -> tuple[EffectiveRules, core.ScoreConfig]:
     """The rules a snapshot was made under and the points it used (kept with it)."""
     from instroom.regions.selectors import rules_version

@@ -21,7 +21,7 @@ from instroom.policy import rules
 from instroom.regions.models import Organisation
 from instroom.statemachine import allowed
 
-from . import ranking, selectors, services
+from . import core, ranking, selectors, services
 from .constants import (
     CLOSED_MATCH_STATES,
     MATCH_MACHINE,
@@ -112,6 +112,7 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "components": [(c, COMPONENT_LABELS.get(c, c)) for c in components],
             "config": ranked.config,
             "criteria": ranking.criteria(ranked.rules.rules.matching, ranked.config),
+            "filters": ranking.filters_explained(ranked.filters),
             "version_label": ranked.rules.version_label,
             "show_all": show_all,
             "shown": SHOWN,
@@ -164,6 +165,9 @@ def snapshot_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "home": snapshot.home,
             "version_label": made_under.version_label,
             "criteria": ranking.criteria(made_under.rules.matching, config),
+            "filters": ranking.filters_explained(
+                core.FilterConfig(**snapshot.filters) if snapshot.filters else core.FilterConfig()
+            ),
             "components": [(c, COMPONENT_LABELS.get(c, c)) for c in components],
             "matches": snapshot.matches.select_related("client"),
         },

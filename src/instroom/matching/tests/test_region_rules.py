@@ -67,14 +67,14 @@ def test_an_age_band_of_18_to_27_excludes_a_thirty_year_old_with_the_reason(clie
 
     ranked = ranking.rank_home(home)
     assert [r.client_id for r in ranked.evaluation.rows()] == [young.client_id]
-    with pytest.raises(ValidationError) as refused_:
-        with translation.override("en"):
-            services.match_propose(actor=cast.corporation_user, home=home, application=thirty)
+    with pytest.raises(ValidationError) as refused_, translation.override("en"):
+        services.match_propose(actor=cast.corporation_user, home=home, application=thirty)
     assert "Age 30 is outside this regeling's band of 18–27." in str(refused_.value)
 
     client.force_login(cast.corporation_user)
     text = client.get(reverse("matching:ranking", args=[home.pk])).content.decode()
     assert 'data-reason="age_outside_band"' in text
+    assert "Alleen cliënten van 18 tot en met 27 jaar." in text
     assert "Leeftijd 30 valt buiten de grenzen van deze regeling: 18–27." in text
 
 
@@ -291,4 +291,4 @@ def test_the_api_gives_the_regions_wording_and_the_rules_version(client, cast, r
     assert data["decline_reason_label"] == "Te ver van school"
     ranked = client.get(f"/api/v1/homes/{home.pk}/ranking/", **auth).json()
     assert ranked["rules_version"] == reasons.number
-    assert [c["code"] for c in ranked["criteria"]][0] == "preference"
+    assert ranked["criteria"][0]["code"] == "preference"
