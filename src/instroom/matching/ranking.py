@@ -150,11 +150,22 @@ def filters_explained(filters: core.FilterConfig) -> list[str]:
     return lines
 
 
-def snapshot_rules(snapshot: RankingSnapshot) -> tuple[EffectiveRules, core.ScoreConfig]:
-    """The rules a snapshot was made under and the points it used (kept with it)."""
+def snapshot_rules(
+    snapshot: RankingSnapshot,
+) -> tuple[EffectiveRules, core.ScoreConfig, core.FilterConfig]:
+    """The rules a snapshot was made under and the points and filters it used (kept with it;
+    snapshots from before filters were kept used the defaults)."""
+    from dataclasses import fields
+
     from instroom.regions.selectors import rules_version
 
-    return rules_version(snapshot.rule_version_id), core.ScoreConfig.from_dict(snapshot.config)
+    known = {f.name for f in fields(core.FilterConfig)}
+    filters = core.FilterConfig(**{k: v for k, v in snapshot.filters.items() if k in known})
+    return (
+        rules_version(snapshot.rule_version_id),
+        core.ScoreConfig.from_dict(snapshot.config),
+        filters,
+    )
 
 
 def matching_rules(region_id: int, on: date | None = None) -> Matching:

@@ -21,7 +21,7 @@ from instroom.policy import rules
 from instroom.regions.models import Organisation
 from instroom.statemachine import allowed
 
-from . import core, ranking, selectors, services
+from . import ranking, selectors, services
 from .constants import (
     CLOSED_MATCH_STATES,
     MATCH_MACHINE,
@@ -156,7 +156,7 @@ def snapshot_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     components = list(snapshot.eligible[0]["points"]) if snapshot.eligible else []
     for row in snapshot.excluded:
         row["labels"] = [REASON_LABELS.get(code, code) for code in row["reasons"]]
-    made_under, config = ranking.snapshot_rules(snapshot)
+    made_under, config, filters = ranking.snapshot_rules(snapshot)
     return render(
         request,
         "matching/snapshot.html",
@@ -165,9 +165,7 @@ def snapshot_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "home": snapshot.home,
             "version_label": made_under.version_label,
             "criteria": ranking.criteria(made_under.rules.matching, config),
-            "filters": ranking.filters_explained(
-                core.FilterConfig(**snapshot.filters) if snapshot.filters else core.FilterConfig()
-            ),
+            "filters": ranking.filters_explained(filters),
             "components": [(c, COMPONENT_LABELS.get(c, c)) for c in components],
             "matches": snapshot.matches.select_related("client"),
         },

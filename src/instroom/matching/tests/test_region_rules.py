@@ -292,3 +292,19 @@ def test_the_api_gives_the_regions_wording_and_the_rules_version(client, cast, r
     ranked = client.get(f"/api/v1/homes/{home.pk}/ranking/", **auth).json()
     assert ranked["rules_version"] == reasons.number
     assert ranked["criteria"][0]["code"] == "preference"
+
+
+def test_lindewaards_reference_rules_reach_the_core() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from instroom.regions import rules as rules_module
+
+    path = Path(rules_module.__file__).parent.parent / "reference" / "lindewaard.toml"
+    table = tomllib.loads(path.read_text())["rules"]
+    rules = rules_module.read({k: v for k, v in table.items() if k not in ("valid_from", "note")})
+    filters = ranking.filter_config(rules.matching)
+    assert (filters.age_band, filters.age_min, filters.age_max) == (True, 18, 27)
+    assert ranking.score_config(rules.matching).origin_points == 15
+    consequences = {r.code: r.consequence for r in rules.matching.refusal_reason}
+    assert consequences["not_ready"] == "back_to_table"
