@@ -86,10 +86,24 @@ class ExcludedCandidateSerializer(serializers.Serializer):
     )
 
 
+class CriterionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    explanation = serializers.CharField(
+        help_text="The region's own words, in the request's language."
+    )
+    points = serializers.CharField()
+
+
 class RankingSerializer(serializers.Serializer):
     snapshot = serializers.IntegerField()
     home = serializers.IntegerField()
     pool_size = serializers.IntegerField()
+    rules_version = serializers.IntegerField(
+        allow_null=True,
+        help_text="The region's rules version it was ranked under (null: template).",
+    )
+    rules = serializers.CharField()
+    criteria = CriterionSerializer(many=True)
     eligible = RankedCandidateSerializer(many=True)
     excluded = ExcludedCandidateSerializer(many=True)
 
@@ -103,14 +117,21 @@ class RankingMixin:
         from instroom.matching.constants import SnapshotPurpose
 
         home = self._get(pk)  # type: ignore[attr-defined]
+        ranked = ranking.rank_home(home)
         snapshot = ranking.snapshot_store(
-            ranking.rank_home(home), actor=_actor(request), purpose=SnapshotPurpose.API
+            ranked, actor=_actor(request), purpose=SnapshotPurpose.API
         )
         return Response(
             {
                 "snapshot": snapshot.pk,
                 "home": home.pk,
                 "pool_size": snapshot.pool_size,
+                "rules_version": ranked.rules.number,
+                "rules": ranked.rules.version_label,
+                "criteria": [
+                    {"code": c.code, "explanation": c.explanation, "points": c.points}
+                    for c in ranking.criteria(ranked.rules.rules.matching, ranked.config)
+                ],
                 "eligible": [
                     {k: row[k] for k in ("position", "candidate_number", "total", "points")}
                     for row in snapshot.eligible

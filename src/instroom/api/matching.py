@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from instroom.applications import selectors as client_selectors
 from instroom.matching import selectors
 from instroom.matching.models import Match
+from instroom.regions.selectors import rules_for
 
 from .actors import actor_of
 
@@ -19,6 +20,7 @@ class MatchSerializer(serializers.ModelSerializer):
     home: Any = serializers.PrimaryKeyRelatedField(read_only=True)
     candidate_number = serializers.CharField(source="client.candidate_number")
     candidate_name = serializers.SerializerMethodField()
+    decline_reason_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Match
@@ -32,6 +34,7 @@ class MatchSerializer(serializers.ModelSerializer):
             "state_changed_at",
             "step_deadline",
             "decline_reason",
+            "decline_reason_label",
             "position",
             "snapshot",
         ]
@@ -45,6 +48,14 @@ class MatchSerializer(serializers.ModelSerializer):
         if view is None or "first_name" not in view.fields:
             return None
         return f"{view.fields['first_name']} {view.fields['last_name']}"
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_decline_reason_label(self, obj: Match) -> str | None:
+        """The region's wording of the reason in the request's language (null: not declined)."""
+        if not obj.decline_reason:
+            return None
+        found = self.context.get("rules", {}).get(obj.region_id) or rules_for(obj.region_id).rules
+        return str(found.label("refusal_reason", obj.decline_reason))
 
 
 class MatchViewSet(viewsets.GenericViewSet):
@@ -65,7 +76,9 @@ class MatchViewSet(viewsets.GenericViewSet):
             action="client.list",
             purpose="API",
         )
-        return {"views": views}
+        # Each region's rules read once per answer (the reasons' wording).
+        regions = {m.region_id for m in matches}
+        return {"views": views, "rules": {r: rules_for(r).rules for r in regions}}
 
     def list(self, request: Request) -> Response:
         page = list(self.paginate_queryset(self.get_queryset()) or [])

@@ -36,7 +36,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.SCHEDULED: frozenset({S.APPROVED, S.REJECTED, S.DEFERRED, S.COMPLETE, S.WITHDRAWN}),
     S.DEFERRED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
     S.REJECTED: frozenset(),
-    S.APPROVED: frozenset({S.MATCHING, S.PARKED, S.WITHDRAWN}),
+    # Back to COMPLETE: an unjustified refusal whose consequence is "back to the table".
+    S.APPROVED: frozenset({S.MATCHING, S.PARKED, S.WITHDRAWN, S.COMPLETE}),
     S.PARKED: frozenset({S.APPROVED, S.WITHDRAWN}),
     # Not withdrawn while an offer runs: the offer ends first (applications.services).
     S.MATCHING: frozenset({S.APPROVED, S.CONTRACTED, S.PARKED}),

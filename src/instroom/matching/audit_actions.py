@@ -30,6 +30,7 @@ ACTIONS = declare(
         "case.unmatch": _("Back in the pool"),
         "case.park": _("Parked"),
         "case.unpark": _("Parking ended; back in the pool"),
+        "case.back_to_table": _("Back to the assessment table after an unjustified refusal"),
     },
     off_timeline=["case.match", "case.unmatch", "status_request.close"],
 )

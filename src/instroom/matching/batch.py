@@ -99,7 +99,8 @@ def run(
         .order_by("pk")
     )
     pool, app_ids = ranking.load_pool(region.pk, today=today)
-    config = ranking.score_config(region.pk)
+    rules = ranking.matching_rules(region.pk, on=today)
+    config, filters = ranking.score_config(rules), ranking.filter_config(rules)
     try:
         report = distribution.realisation(region, today.year, today)
         rows = {r.key: r for r in report.municipalities}
@@ -123,7 +124,7 @@ def run(
         offer = ranking.home_offer(home, today=today)
         # The caps are the solver's to keep across homes: the core filters everything else.
         offer = core.HomeOffer(**{**offer.__dict__, "cap_reached": False})
-        evaluation = core.evaluate(offer, pool, config, today)
+        evaluation = core.evaluate(offer, pool, config, today, filters)
         evaluations.append(evaluation)
         eligible = np.flatnonzero(~evaluation.excluded)
         bonus = BEHIND_BONUS if home.municipality.cbs_code in behind else 0

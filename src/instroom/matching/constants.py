@@ -93,19 +93,20 @@ class StatusAnswer(models.TextChoices):
     NOT_GOING_AHEAD = "not_going_ahead", _("Not going ahead")
 
 
-class DeclineReason(models.TextChoices):
-    LOCATION = "location", _("Location: too far from network, work or school")
-    HOME_UNSUITABLE = "unsuitable", _("The home does not fit the needs")
-    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood unsafe or unsuitable for this client")
-    NOT_READY = "not_ready", _("The client is not ready to move yet")
-    AFFORDABILITY = "affordability", _("Not affordable for the client")
-    OTHER = "other", _("Other reason")
-
-
 class Review(models.TextChoices):
     PENDING = "pending", _("Waiting for the service point")
     JUSTIFIED = "justified", _("Justified: no consequence")
-    UNJUSTIFIED = "unjustified", _("Unjustified: counts towards parking")
+    UNJUSTIFIED = "unjustified", _("Unjustified: the reason's consequence follows")
+
+
+class Consequence(models.TextChoices):
+    """What follows an unjustified refusal, per reason in the region's rules
+    (`regions.rules.matching.CONSEQUENCES`)."""
+
+    NONE = "none", _("No consequence")
+    WARNING = "warning", _("A warning: enough warnings park the client")
+    PARKED = "parked", _("Parked at once")
+    BACK_TO_TABLE = "back_to_table", _("Back to the assessment table")
 
 
 class SnapshotPurpose(models.TextChoices):
@@ -124,6 +125,9 @@ REASON_LABELS = {
     "no_ground_floor_or_lift": _("no ground floor or lift"),
     "rent_above_limit": _("rent above the passend-toewijzen limit"),
     "pets": _("no pets allowed"),
+    "age_outside_band": _("age outside the regeling's band"),
+    "not_local": _("no local tie"),
+    "overhoused": _("too many rooms for the household"),
     "cap_reached": _("concentration cap reached"),
     "parked": _("client parked"),
     "support_provider_inactive": _("support provider not active in the municipality"),
@@ -142,6 +146,15 @@ REASON_MESSAGES = {
         "Rent € %(rent)s is above this client's passend-toewijzen limit of € %(limit)s."
     ),
     "pets": _("The client has pets; no pets are allowed in this home."),
+    "age_outside_band": _("Age %(age)d is outside this regeling's band of %(min)d–%(max)d."),
+    "not_local": _(
+        "The home is not in the client's municipality of origin; this regeling places clients "
+        "only there."
+    ),
+    "overhoused": _(
+        "The home has %(rooms)d rooms; this regeling allows at most %(margin)d above the need "
+        "of %(need)d."
+    ),
     "cap_reached": _("The concentration cap of this complex or neighbourhood is reached."),
     "parked": _("Parked until %(date)s."),
     "support_provider_inactive": _(

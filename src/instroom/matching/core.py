@@ -10,9 +10,13 @@ Hard filters (`REASON_CODES`, in the order reasons are listed): the home's munic
 neighbourhood is excluded by the client; fewer rooms than the client's minimum; wheelchair
 access needed but missing; a ground floor or lift needed but the home is upstairs without a
 lift; rent above the client's passend-toewijzen limit (strictly above: rent equal to the limit
-is allowed); pets but no pets allowed; the home's concentration cap reached (everybody); the
-client parked (until a date after today); the client's support provider not active in the
-home's municipality.
+is allowed); pets but no pets allowed; the client's age (whole years on `today`) outside the
+regeling's band; the home outside the client's municipality of origin (local tie); more rooms
+than the need plus the regeling's margin (overhousing); the home's concentration cap reached
+(everybody); the client parked (until a date after today); the client's support provider not
+active in the home's municipality. `FilterConfig` switches the regional ones on or off: with
+pets or accessibility off, those reasons never apply; the age band, the local tie and the
+overhousing filter are off unless the regeling switches them on.
 
 Score components (`COMPONENTS`, see `ScoreConfig` for the points):
   preference  points for the place of the home's municipality in the client's ordered list;
@@ -49,6 +53,9 @@ REASON_CODES = (
     "no_ground_floor_or_lift",
     "rent_above_limit",
     "pets",
+    "age_outside_band",
+    "not_local",
+    "overhoused",
     "cap_reached",
     "parked",
     "support_provider_inactive",
@@ -79,6 +86,7 @@ class Candidate:
     urgency: int  # 0 = normal … URGENCY_MAX, set by the table
     parked_until: date | None
     support_provider_id: int
+    date_of_birth: date | None = None  # None: unknown, never outside an age band
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,31 @@ class ScoreConfig:
             if key not in known:
                 raise ValueError(f"unknown score component: {key}")
         return cls(**data)
+
+
+@dataclass(frozen=True)
+class FilterConfig:
+    """The hard filters a regeling switches on or off, with their parameters (the rest always
+    apply). pets / accessibility: the home's pet rule and its wheelchair access, ground floor or
+    lift are checked; age_band: only clients aged age_min … age_max (both included, whole years
+    on the day of ranking); local_tie: only homes in the client's municipality of origin;
+    overhousing: at most overhousing_margin rooms above the client's room need."""
+
+    pets: bool = True
+    accessibility: bool = True
+    age_band: bool = False
+    age_min: int = 18
+    age_max: int = 110
+    local_tie: bool = False
+    overhousing: bool = False
+    overhousing_margin: int = 1
+
+    def __post_init__(self) -> None:
+        for name in ("age_min", "age_max", "overhousing_margin"):
+            if not _whole(getattr(self, name)):
+                raise ValueError(f"{name}: give a whole number of 0 or more")
+        if self.age_min > self.age_max:
+            raise ValueError("age_max: the highest age is below the lowest")
 
 
 def _whole(value: object) -> bool:
@@ -224,11 +257,14 @@ class Pool:
     urgency: np.ndarray
     parked_until: np.ndarray
     support_provider_id: np.ndarray
+    born: np.ndarray  # date of birth as day ordinals, NO_DATE = unknown
     # Precomputed once, so that `evaluate` does only arithmetic:
     number_rank: np.ndarray = field(repr=False)  # rank of candidate_number, 0 = lowest
     approved_month: np.ndarray = field(repr=False)  # months since 1970-01 of approved_on
     approved_day: np.ndarray = field(repr=False)  # day of the month of approved_on
     room_need: np.ndarray = field(repr=False)  # max(rooms_min, household_size - 1, 1)
+    born_year: np.ndarray = field(repr=False)  # year of birth (0 when unknown)
+    born_month_day: np.ndarray = field(repr=False)  # month * 100 + day of birth
 
     NO_DATE = NO_DATE
 
@@ -238,6 +274,7 @@ class Pool:
     def candidate(self, i: int) -> Candidate:
         """Row i as a Candidate again (for showing a few rows; not for the hot path)."""
         parked = int(self.parked_until[i])
+        born = int(self.born[i])
         limit = float(self.rent_limit[i])
         return Candidate(
             client_id=int(self.client_id[i]),
@@ -260,6 +297,7 @@ class Pool:
             urgency=int(self.urgency[i]),
             parked_until=None if parked == NO_DATE else date.fromordinal(parked),
             support_provider_id=int(self.support_provider_id[i]),
+            date_of_birth=None if born == NO_DATE else date.fromordinal(born),
         )
 
     @classmethod
@@ -282,6 +320,7 @@ class Pool:
         urgency: ArrayLike,
         parked_until: ArrayLike,
         support_provider_id: ArrayLike,
+        date_of_birth: ArrayLike | None = None,
     ) -> "Pool":
         """A pool from n rows of columns, e.g. filled straight from a cursor:
 
@@ -295,6 +334,7 @@ class Pool:
                                       or `date` objects;
         parked_until                  likewise, with `Pool.NO_DATE` (ordinals), NaT or None
                                       for "not parked";
+        date_of_birth                 likewise, missing = unknown (None: unknown for all);
         preferences, excluded_municipalities, excluded_neighbourhoods
                                       (n, width) int arrays padded with -1 (width may differ
                                       per column; an empty array means "none for anybody");
@@ -315,6 +355,11 @@ class Pool:
             "rent_limit": np.asarray(rent_limit, dtype=np.float64),
             "approved_on": _day_ordinals("approved_on", approved_on, missing_allowed=False),
             "parked_until": _day_ordinals("parked_until", parked_until, missing_allowed=True),
+            "born": (
+                np.full(n, NO_DATE, dtype=np.int64)
+                if date_of_birth is None
+                else _day_ordinals("date_of_birth", date_of_birth, missing_allowed=True)
+            ),
             "preferences": _id_matrix("preferences", preferences, n),
             "excluded_municipalities": _id_matrix(
                 "excluded_municipalities", excluded_municipalities, n
@@ -338,12 +383,21 @@ class Pool:
 
         days = (data["approved_on"] - _EPOCH).astype("datetime64[D]")
         months = days.astype("datetime64[M]")
+        known = data["born"] != NO_DATE
+        birth_days = (np.where(known, data["born"], _EPOCH) - _EPOCH).astype("datetime64[D]")
+        birth_months = birth_days.astype("datetime64[M]")
         return cls(
             candidate_numbers=numbers,
             number_rank=rank,
             approved_month=months.astype(np.int64),
             approved_day=(days - months).astype(np.int64) + 1,
             room_need=np.maximum(data["rooms_min"], np.maximum(data["household_size"] - 1, 1)),
+            born_year=np.where(
+                known, birth_days.astype("datetime64[Y]").astype(np.int64) + 1970, 0
+            ),
+            born_month_day=(birth_months.astype(np.int64) % 12 + 1) * 100
+            + (birth_days - birth_months).astype(np.int64)
+            + 1,
             **data,
         )
 
@@ -372,19 +426,40 @@ class Pool:
                 dtype=np.int64,
             ),
             support_provider_id=[c.support_provider_id for c in cs],
+            date_of_birth=np.array(
+                [c.date_of_birth.toordinal() if c.date_of_birth else NO_DATE for c in cs],
+                dtype=np.int64,
+            ),
         )
+
+    def ages(self, today: date) -> np.ndarray:
+        """Whole years on `today` (-1 when the date of birth is unknown)."""
+        before_birthday = today.month * 100 + today.day < self.born_month_day
+        age = today.year - self.born_year - before_birthday
+        return np.where(self.born != NO_DATE, age, -1)
 
 
 class Evaluation:
     """The answer for one home: a mask per hard filter and points per component, for the
     whole pool (`masks`, `component_points`, `totals`, `excluded` are arrays of length n)."""
 
-    def __init__(self, home: HomeOffer, pool: Pool, config: ScoreConfig, today: date) -> None:
+    def __init__(
+        self,
+        home: HomeOffer,
+        pool: Pool,
+        config: ScoreConfig,
+        today: date,
+        filters: FilterConfig | None = None,
+    ) -> None:
+        filters = filters or FilterConfig()
         self.home, self.pool, self.config, self.today = home, pool, config, today
+        self.filters = filters
         n = len(pool)
         none = np.zeros(n, dtype=bool)
         upstairs_without_lift = home.floor > 0 and not home.has_lift
         active = np.fromiter(home.active_support_provider_ids, dtype=np.int64)
+        self.ages = pool.ages(today)
+        known_age = self.ages >= 0
         self.masks: dict[str, np.ndarray] = {
             "excluded_municipality": (pool.excluded_municipalities == home.municipality_id).any(
                 axis=1
@@ -395,12 +470,31 @@ class Evaluation:
                 else none
             ),
             "too_few_rooms": pool.rooms_min > home.rooms,
-            "not_accessible": pool.needs_wheelchair if not home.wheelchair_accessible else none,
-            "no_ground_floor_or_lift": pool.needs_lift if upstairs_without_lift else none,
+            "not_accessible": pool.needs_wheelchair
+            if filters.accessibility and not home.wheelchair_accessible
+            else none,
+            "no_ground_floor_or_lift": pool.needs_lift
+            if filters.accessibility and upstairs_without_lift
+            else none,
             # NaN (no cap) compares False. Both sides are the same decimals made float, so
             # "equal to the limit" stays equal and is allowed.
             "rent_above_limit": pool.rent_limit < float(home.rent_eur),
-            "pets": pool.has_pets if not home.pets_allowed else none,
+            "pets": pool.has_pets if filters.pets and not home.pets_allowed else none,
+            "age_outside_band": (
+                known_age & ((self.ages < filters.age_min) | (self.ages > filters.age_max))
+                if filters.age_band
+                else none
+            ),
+            "not_local": (
+                pool.municipality_of_origin_id != home.municipality_id
+                if filters.local_tie
+                else none
+            ),
+            "overhoused": (
+                home.rooms > pool.room_need + filters.overhousing_margin
+                if filters.overhousing
+                else none
+            ),
             "cap_reached": np.full(n, bool(home.cap_reached)),
             "parked": pool.parked_until > today.toordinal(),
             "support_provider_inactive": ~np.isin(pool.support_provider_id, active),
@@ -496,6 +590,15 @@ class Evaluation:
                 figures = {"rent": float(home.rent_eur), "limit": float(p.rent_limit[i])}
             elif code == "parked":
                 figures = {"date": date.fromordinal(int(p.parked_until[i])).isoformat()}
+            elif code == "age_outside_band":
+                f = self.filters
+                figures = {"age": int(self.ages[i]), "min": f.age_min, "max": f.age_max}
+            elif code == "overhoused":
+                figures = {
+                    "rooms": home.rooms,
+                    "need": int(p.room_need[i]),
+                    "margin": self.filters.overhousing_margin,
+                }
             reason = Reason(code, figures)
             found.append(reason)
         return found
@@ -535,6 +638,13 @@ class Evaluation:
         ]
 
 
-def evaluate(home: HomeOffer, pool: Pool, config: ScoreConfig, today: date) -> Evaluation:
-    """Hard filters and points of every candidate in `pool` for `home` on `today`."""
-    return Evaluation(home, pool, config, today)
+def evaluate(
+    home: HomeOffer,
+    pool: Pool,
+    config: ScoreConfig,
+    today: date,
+    filters: FilterConfig | None = None,
+) -> Evaluation:
+    """Hard filters (`filters`, the defaults when None) and points of every candidate in `pool`
+    for `home` on `today`."""
+    return Evaluation(home, pool, config, today, filters)

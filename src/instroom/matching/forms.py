@@ -8,7 +8,7 @@ from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation, Region
 
-from .constants import DeclineReason, Review, ViewingOutcome
+from .constants import Review, ViewingOutcome
 
 
 class DecideForm(NLDesignFormMixin, forms.Form):
@@ -18,17 +18,18 @@ class DecideForm(NLDesignFormMixin, forms.Form):
         widget=forms.RadioSelect,
         coerce=lambda v: v == "yes",
     )
-    reason = forms.ChoiceField(
-        label=_("Reason for declining"),
-        choices=[("", "—"), *DeclineReason.choices],
-        required=False,
-    )
+    # Choices: the region's own reasons (`rules.matching.refusal_reason`), given by the view.
+    reason = forms.ChoiceField(label=_("Reason for declining"), choices=[], required=False)
     note = forms.CharField(
         label=_("Explanation"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("Required when declining for another reason."),
     )
+
+    def __init__(self, *args: Any, reasons: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "—"), *reasons]  # type: ignore[attr-defined]
 
     def clean(self) -> dict:
         data = super().clean() or {}

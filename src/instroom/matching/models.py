@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from instroom.applications.models import Application, Client
 from instroom.homes.models import Home
-from instroom.regions.models import Region
+from instroom.regions.models import Region, RuleVersion
 
 from .constants import (
     ACTIVE_MATCH_STATES,
     OPEN_STATUS_REQUEST_STATES,
-    DeclineReason,
+    Consequence,
     MatchState,
     Party,
     Review,
@@ -20,47 +20,6 @@ from .constants import (
     StatusRequestState,
     ViewingOutcome,
 )
-
-
-class MatchingSettings(models.Model):
-    """A region's configuration of the match point: score weights, deadlines, consequences."""
-
-    region = models.OneToOneField(
-        Region, on_delete=models.CASCADE, related_name="matching_settings", verbose_name=_("region")
-    )
-    score = models.JSONField(
-        _("score components"),
-        default=dict,
-        blank=True,
-        help_text=_("Overrides of the default points per component (see the ranking page)."),
-    )
-    provider_response_days = models.PositiveSmallIntegerField(
-        _("days for the care provider to respond"), default=5
-    )
-    client_response_days = models.PositiveSmallIntegerField(
-        _("days for the client to respond"), default=10
-    )
-    escalate_after_days = models.PositiveSmallIntegerField(
-        _("days after the reminder before the service point is alerted"), default=3
-    )
-    refusals_before_parking = models.PositiveSmallIntegerField(
-        _("unjustified refusals before parking"), default=2
-    )
-    parking_months = models.PositiveSmallIntegerField(_("months parked"), default=6)
-    status_request_after_days = models.PositiveSmallIntegerField(
-        _("working days without a step before a status request"), default=5
-    )
-    status_answer_days = models.PositiveSmallIntegerField(
-        _("working days to answer a status request before the service point is alerted"),
-        default=3,
-    )
-
-    class Meta:
-        verbose_name = _("matching settings")
-        verbose_name_plural = _("matching settings")
-
-    def __str__(self) -> str:
-        return str(self.region)
 
 
 class RankingSnapshot(models.Model):
@@ -76,7 +35,17 @@ class RankingSnapshot(models.Model):
     )
     purpose = models.CharField(_("shown on"), max_length=10, choices=SnapshotPurpose.choices)
     pool_size = models.PositiveIntegerField(_("candidates considered"))
+    # The region's rules it was made under (empty: the standard rules of the template).
+    rule_version = models.ForeignKey(
+        RuleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rules version"),
+    )
     config = models.JSONField(_("score components used"))
+    filters = models.JSONField(_("hard filters used"), default=dict, blank=True)
     eligible = models.JSONField(_("eligible candidates, best first"))
     excluded = models.JSONField(_("excluded candidates with reasons"))
     reason_counts = models.JSONField(_("exclusions per reason"), default=dict)
@@ -123,9 +92,8 @@ class Match(models.Model):
     step_deadline = models.DateField(_("respond by"))
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("service point alerted at"), null=True, blank=True)
-    decline_reason = models.CharField(
-        _("reason"), max_length=15, choices=DeclineReason.choices, blank=True
-    )
+    # A code of the region's `rules.matching.refusal_reason` (checked by the services).
+    decline_reason = models.CharField(_("reason"), max_length=40, blank=True)
     decline_note = models.TextField(_("explanation"), blank=True)
     # The named contact of each party (default: whoever acted for it first; that party edits it).
     contact_corporation = models.ForeignKey(
@@ -264,8 +232,9 @@ class StatusRequest(models.Model):
 
 
 class Refusal(models.Model):
-    """A client's refusal of a home, judged by the service point; unjustified refusals carry
-    the region's consequence (parking)."""
+    """A client's refusal of a home, judged by the service point; an unjustified refusal carries
+    the consequence its reason has in the region's rules (none, a warning, parked, back to the
+    table)."""
 
     match = models.OneToOneField(
         Match, on_delete=models.PROTECT, related_name="refusal", verbose_name=_("match")
@@ -279,6 +248,18 @@ class Refusal(models.Model):
     )
     reviewed_at = models.DateTimeField(_("judged at"), null=True, blank=True)
     review_note = models.TextField(_("explanation of the judgement"), blank=True)
+    # The region's rules when the client refused (their consequence follows an unjustified one).
+    rule_version = models.ForeignKey(
+        RuleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rules version"),
+    )
+    consequence = models.CharField(
+        _("consequence"), max_length=15, choices=Consequence.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("refusal")

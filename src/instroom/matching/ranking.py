@@ -15,6 +15,8 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from instroom.accounts.models import User
 from instroom.applications.constants import CaseState
@@ -22,10 +24,11 @@ from instroom.applications.models import Application, Client
 from instroom.dates import local_date
 from instroom.homes.models import Home
 from instroom.regions.models import Organisation
-from instroom.regions.selectors import affordability_limits
+from instroom.regions.rules.matching import Matching
+from instroom.regions.selectors import EffectiveRules, affordability_limits, rules_for
 
 from . import core
-from .models import MatchingSettings, Parking, RankingSnapshot
+from .models import Parking, RankingSnapshot
 
 # Clients a home may be offered to, and parked ones (shown with their reason).
 POOL_STATES = (CaseState.APPROVED, CaseState.PARKED)
@@ -37,6 +40,8 @@ class Ranked:
     home: Home
     offer: core.HomeOffer
     config: core.ScoreConfig
+    filters: core.FilterConfig
+    rules: EffectiveRules  # the region's rules the ranking was made under
     pool: core.Pool
     application_ids: np.ndarray
     evaluation: core.Evaluation
@@ -45,10 +50,128 @@ class Ranked:
         return self.pool.candidate(i)
 
 
-def score_config(region_id: int) -> core.ScoreConfig:
-    row = MatchingSettings.objects.filter(region_id=region_id).values_list("score", flat=True)
-    overrides = next(iter(row), None) or {}
-    return core.ScoreConfig.from_dict(overrides)
+def score_config(matching: Matching) -> core.ScoreConfig:
+    """The points of a regeling's rules (`rules.matching.score`) for the pure core."""
+    from dataclasses import asdict
+
+    return core.ScoreConfig.from_dict(asdict(matching.score))
+
+
+def filter_config(matching: Matching) -> core.FilterConfig:
+    """The hard filters a regeling switched on (`rules.matching.filters`) for the pure core."""
+    f = matching.filters
+    return core.FilterConfig(
+        pets=f.pets,
+        accessibility=f.accessibility,
+        age_band=f.age_band.enabled,
+        age_min=f.age_band.min_age,
+        age_max=f.age_band.max_age,
+        local_tie=f.local_tie,
+        overhousing=f.overhousing,
+        overhousing_margin=f.overhousing_margin,
+    )
+
+
+# Column headings of the criteria (the region's own explanation is in `criteria`).
+COMPONENT_LABELS = {
+    "preference": gettext_lazy("Preference"),
+    "waiting": gettext_lazy("Waiting time"),
+    "urgency": gettext_lazy("Urgency"),
+    "fit": gettext_lazy("Fit"),
+    "origin": gettext_lazy("Own municipality"),
+}
+
+
+@dataclass(frozen=True)
+class CriterionShown:
+    code: str
+    name: str  # short heading
+    explanation: str  # the region's own words, in the active language
+    points: str  # the points the rules give, in words
+
+
+def _points_text(code: str, c: core.ScoreConfig) -> str:
+    if code == "preference":
+        return (
+            " / ".join(str(p) for p in c.preference_points)
+            + " "
+            + _("for the 1st / 2nd / … preferred municipality")
+        )
+    if code == "waiting":
+        return _("%(p)s per month since approval, at most %(max)s") % {
+            "p": c.waiting_points_per_month,
+            "max": c.waiting_max_points,
+        }
+    if code == "urgency":
+        return _("%(p)s per level set by the table") % {"p": c.urgency_points_per_level}
+    if code == "fit":
+        return _("%(p)s, minus %(minus)s per room more than needed") % {
+            "p": c.fit_points,
+            "minus": c.overhousing_penalty_per_room,
+        }
+    return _("%(p)s when the home is in the municipality of origin") % {"p": c.origin_points}
+
+
+def criteria(matching: Matching, config: core.ScoreConfig) -> list[CriterionShown]:
+    """Each score criterion as the ranking page, the snapshot and `instroom rank` explain it:
+    the region's words (`rules.matching.criterion`) and the points `config` gives. A criterion
+    the region did not word keeps the standard heading."""
+    words = {c.code: c.label for c in matching.criterion}
+    return [
+        CriterionShown(
+            code,
+            str(COMPONENT_LABELS[code]),
+            words.get(code, str(COMPONENT_LABELS[code])),
+            _points_text(code, config),
+        )
+        for code in core.COMPONENTS
+    ]
+
+
+def filters_explained(filters: core.FilterConfig) -> list[str]:
+    """The regional hard filters as the ranking page states them (the others always apply)."""
+    lines = []
+    if filters.age_band:
+        lines.append(
+            _("Only clients aged %(min)d to %(max)d.")
+            % {"min": filters.age_min, "max": filters.age_max}
+        )
+    if filters.local_tie:
+        lines.append(_("Only clients from the home's own municipality (local tie)."))
+    if filters.overhousing:
+        lines.append(
+            _("At most %(n)d room(s) more than the household needs.")
+            % {"n": filters.overhousing_margin}
+        )
+    if not filters.pets:
+        lines.append(_("Pets are not checked against the home."))
+    if not filters.accessibility:
+        lines.append(_("Wheelchair access, ground floor and lift are not checked."))
+    return lines
+
+
+def snapshot_rules(
+    snapshot: RankingSnapshot,
+) -> tuple[EffectiveRules, core.ScoreConfig, core.FilterConfig]:
+    """The rules a snapshot was made under and the points and filters it used (kept with it;
+    snapshots from before filters were kept used the defaults)."""
+    from dataclasses import fields
+
+    from instroom.regions.selectors import rules_version
+
+    known = {f.name for f in fields(core.FilterConfig)}
+    filters = core.FilterConfig(**{k: v for k, v in snapshot.filters.items() if k in known})
+    return (
+        rules_version(snapshot.rule_version_id),
+        core.ScoreConfig.from_dict(snapshot.config),
+        filters,
+    )
+
+
+def matching_rules(region_id: int, on: date | None = None) -> Matching:
+    """The match point's rules of a region (deadlines, filters, score, refusal reasons), read
+    afresh: a new rules version applies without a restart."""
+    return rules_for(region_id, on=on).rules.matching
 
 
 def cap_reached(home: Home, today: date) -> bool:
@@ -251,6 +374,7 @@ def load_pool(
         urgency=urgency,
         parked_until=parked,
         support_provider_id=cols[9],
+        date_of_birth=born,
     )
     return pool, app_ids
 
@@ -259,9 +383,11 @@ def rank_home(home: Home, *, today: date | None = None) -> Ranked:
     today = today or timezone.localdate()
     pool, app_ids = load_pool(home.region_id, today=today)
     offer = home_offer(home, today=today)
-    config = score_config(home.region_id)
-    evaluation = core.evaluate(offer, pool, config, today)
-    return Ranked(home, offer, config, pool, app_ids, evaluation)
+    rules = rules_for(home.region_id, on=today)
+    config = score_config(rules.rules.matching)
+    filters = filter_config(rules.rules.matching)
+    evaluation = core.evaluate(offer, pool, config, today, filters)
+    return Ranked(home, offer, config, filters, rules, pool, app_ids, evaluation)
 
 
 def why_not(home: Home, application: Application, *, today: date) -> list[core.Reason]:
@@ -270,7 +396,8 @@ def why_not(home: Home, application: Application, *, today: date) -> list[core.R
     if not len(pool):
         return []
     offer = home_offer(home, today=today)
-    evaluation = core.evaluate(offer, pool, score_config(home.region_id), today)
+    rules = matching_rules(home.region_id, on=today)
+    evaluation = core.evaluate(offer, pool, score_config(rules), today, filter_config(rules))
     return list(evaluation.reasons(0))
 
 
@@ -306,14 +433,16 @@ def snapshot_store(ranked: Ranked, *, actor: User | None, purpose: str) -> Ranki
         created_by=actor,
         purpose=purpose,
         pool_size=len(ranked.pool),
+        rule_version_id=ranked.rules.version_id,
         config=_config_dict(ranked.config),
+        filters=_config_dict(ranked.filters),
         eligible=eligible,
         excluded=excluded,
         reason_counts=dict(evaluation.reason_counts()),
     )
 
 
-def _config_dict(config: core.ScoreConfig) -> dict[str, Any]:
+def _config_dict(config: core.ScoreConfig | core.FilterConfig) -> dict[str, Any]:
     from dataclasses import asdict
 
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()}

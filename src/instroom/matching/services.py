@@ -28,6 +28,8 @@ from instroom.homes.constants import HomeState
 from instroom.homes.models import Home
 from instroom.homes.services import home_transition
 from instroom.policy import audience, rules
+from instroom.regions.rules.matching import Matching
+from instroom.regions.selectors import rules_for, rules_version
 from instroom.statemachine import TransitionError, transition, transition_many
 
 from . import ranking
@@ -37,7 +39,7 @@ from .constants import (
     MATCH_MACHINE,
     OPEN_STATUS_REQUEST_STATES,
     STATUS_REQUEST_MACHINE,
-    DeclineReason,
+    Consequence,
     MatchState,
     Party,
     Review,
@@ -50,18 +52,12 @@ from .models import (
     CONTACT_FIELDS,
     BatchRun,
     Match,
-    MatchingSettings,
     Parking,
     RankingSnapshot,
     Refusal,
     StatusRequest,
     Viewing,
 )
-
-
-def settings_for(region_id: int) -> MatchingSettings:
-    found, _created = MatchingSettings.objects.get_or_create(region_id=region_id)
-    return found
 
 
 def _today() -> date:
@@ -160,7 +156,7 @@ def match_propose(
             _("This candidate does not fit this home: %(reasons)s")
             % {"reasons": "; ".join(reason_text(r) for r in reasons)}
         )
-    config = settings_for(home.region_id)
+    config = ranking.matching_rules(home.region_id)
     position = None
     if snapshot is not None:
         position = next(
@@ -238,7 +234,7 @@ def _decline(
     note: str,
 ) -> None:
     """A declined offer, with its reason; the home and the client are free again."""
-    _check_reason(reason, note)
+    _check_reason(ranking.matching_rules(match.region_id), reason, note)
     _move(
         match,
         actor=actor,
@@ -251,11 +247,27 @@ def _decline(
     _release(match, home, application, actor=actor)
 
 
-def _check_reason(reason: str, note: str) -> None:
-    if reason not in DeclineReason.values:
-        raise ValidationError({"reason": _("Choose a reason.")})
-    if reason == DeclineReason.OTHER and not note.strip():
+# The reason code that always needs an explanation, when a region's list has it.
+OTHER_REASON = "other"
+
+
+def _check_reason(matching: Matching, reason: str, note: str) -> None:
+    """A reason of the region's own list (`rules.matching.refusal_reason`), for the pages, the
+    API and imports alike."""
+    if reason not in {r.code for r in matching.refusal_reason}:
+        raise ValidationError({"reason": _("Choose one of this regeling's reasons.")})
+    if reason == OTHER_REASON and not note.strip():
         raise ValidationError({"note": _("Explain the reason.")})
+
+
+def decline_reason_choices(region_id: int) -> list[tuple[str, str]]:
+    """The region's reasons to decline an offer, for the forms (code, wording)."""
+    return rules_for(region_id).rules.choices("refusal_reason")
+
+
+def decline_reason_label(region_id: int, code: str) -> str:
+    """The region's wording of a stored reason in the active language."""
+    return rules_for(region_id).rules.label("refusal_reason", code)
 
 
 @transaction.atomic
@@ -269,7 +281,7 @@ def match_provider_decide(
         raise MATCH_MACHINE.refuse(match.state, MatchState.PROVIDER_ACCEPTED)
     _name_contacts(match, actor)
     if accept:
-        config = settings_for(match.region_id)
+        config = ranking.matching_rules(match.region_id)
         _move(
             match,
             actor=actor,
@@ -303,7 +315,7 @@ def match_provider_decide(
         kind="match.provider_declined",
         params={"address": home.address},
         about=match,
-        body=f"{DeclineReason(reason).label}. {note}".strip(),
+        body=f"{decline_reason_label(match.region_id, reason)}. {note}".strip(),
         url=reverse("matching:ranking", args=[home.pk]),
     )
     return match
@@ -342,7 +354,11 @@ def match_client_decide(
         reason=reason,
         note=note,
     )
-    Refusal.objects.create(match=match, application=application)
+    Refusal.objects.create(
+        match=match,
+        application=application,
+        rule_version_id=rules_for(match.region_id).version_id,
+    )
     notify(
         users=_coordinators(match.region_id),
         kind="match.judge_refusal",
@@ -388,9 +404,61 @@ def match_cancel(*, actor: User, match: Match, note: str) -> Match:
     return match
 
 
+def refusal_consequence(refusal: Refusal, matching: Matching | None = None) -> tuple[str, int, str]:
+    """What follows when the service point judges this refusal unjustified, under the rules in
+    force when the client refused: (consequence code, months parked, the reason's wording)."""
+    matching = matching or rules_version(refusal.rule_version_id).rules.matching
+    reason = next(
+        (r for r in matching.refusal_reason if r.code == refusal.match.decline_reason), None
+    )
+    if reason is None:  # a reason the rules no longer know (an old record): a warning, as before
+        return Consequence.WARNING, matching.parking_months, refusal.match.decline_reason
+    months = reason.parking_months if reason.consequence == Consequence.PARKED else 0
+    return reason.consequence, months, reason.label
+
+
+def refusals_explained(refusals: list[Refusal]) -> list[tuple[str, str]]:
+    """Per refusal its reason and the consequence of an unjustified judgement, in the
+    regeling's words (each rules version read once)."""
+    versions: dict[int | None, Matching] = {}
+    out = []
+    for refusal in refusals:
+        key = refusal.rule_version_id
+        if key not in versions:
+            versions[key] = rules_version(key).rules.matching
+        _code, _months, label = refusal_consequence(refusal, versions[key])
+        out.append((label, refusal_consequence_text(refusal, versions[key])))
+    return out
+
+
+def refusal_consequence_text(refusal: Refusal, matching: Matching | None = None) -> str:
+    """The consequence of an unjustified judgement in the regeling's words, for the review page
+    before the service point confirms."""
+    matching = matching or rules_version(refusal.rule_version_id).rules.matching
+    code, months, label = refusal_consequence(refusal, matching)
+    if code == Consequence.NONE:
+        text = _("Unjustified: no consequence for “%(reason)s” in this regeling.")
+    elif code == Consequence.WARNING:
+        text = _(
+            "Unjustified: a warning for “%(reason)s”; at warning %(count)d the client is "
+            "parked for %(months)d month(s)."
+        )
+        months = matching.parking_months
+    elif code == Consequence.PARKED:
+        text = _("Unjustified: “%(reason)s” parks the client at once for %(months)d month(s).")
+    else:
+        text = _(
+            "Unjustified: after “%(reason)s” the case goes back to the assessment table; the "
+            "service point schedules it."
+        )
+    return text % {"reason": label, "count": matching.refusals_before_parking, "months": months}
+
+
 @transaction.atomic
 def refusal_review(*, actor: User, refusal: Refusal, justified: bool, note: str = "") -> Refusal:
-    """The coordinator judges a refusal; the region's consequence follows an unjustified one."""
+    """The coordinator judges a refusal. Justified: nothing follows. Unjustified: the reason's
+    consequence in the region's rules (when the client refused) — none; a warning that counts
+    towards parking; parked now for the reason's months; or back to the assessment table."""
     refusal = Refusal.objects.select_for_update().select_related("match").get(pk=refusal.pk)
     if not rules.can_review_refusals(actor, refusal.match.region_id):
         raise PermissionDenied(_("Only the service point judges refusals."))
@@ -398,11 +466,15 @@ def refusal_review(*, actor: User, refusal: Refusal, justified: bool, note: str 
         raise ValidationError(_("This refusal has already been judged."))
     if not justified and not note.strip():
         raise ValidationError({"note": _("Explain why the refusal is unjustified.")})
+    consequence, months, reason_label = refusal_consequence(refusal)
     refusal.review = Review.JUSTIFIED if justified else Review.UNJUSTIFIED
+    refusal.consequence = Consequence.NONE if justified else consequence
     refusal.reviewed_by = actor
     refusal.reviewed_at = timezone.now()
     refusal.review_note = note.strip()
-    refusal.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_note"])
+    refusal.save(
+        update_fields=["review", "consequence", "reviewed_by", "reviewed_at", "review_note"]
+    )
     application = (
         Application.objects.select_for_update()
         .select_related("client")
@@ -413,29 +485,57 @@ def refusal_review(*, actor: User, refusal: Refusal, justified: bool, note: str 
         action="refusal.review",
         obj=refusal,
         client=application.client,
-        changes={"review": refusal.review},
+        changes={"review": refusal.review, "consequence": refusal.consequence},
         note=note,
     )
-    if not justified:
+    if justified:
+        return refusal
+    if consequence == Consequence.WARNING:
         _park_if_due(application, actor=actor)
+    elif consequence == Consequence.PARKED:
+        _park(
+            application,
+            actor=actor,
+            months=months,
+            reason=_("Unjustified refusal: %(reason)s") % {"reason": reason_label},
+        )
+    elif consequence == Consequence.BACK_TO_TABLE:
+        _back_to_table(
+            application, actor=actor, reason=refusal.match.decline_reason, note=note.strip()
+        )
     return refusal
 
 
 def _park_if_due(application: Application, *, actor: User) -> Parking | None:
-    config = settings_for(application.client.region_id)
+    """Enough warnings since the last parking park the client for the regeling's months."""
+    config = ranking.matching_rules(application.client.region_id)
     since = Parking.objects.filter(application=application).order_by("-starts_on").first()
-    unjustified = Refusal.objects.filter(application=application, review=Review.UNJUSTIFIED)
+    warnings = Refusal.objects.filter(
+        application=application, review=Review.UNJUSTIFIED, consequence=Consequence.WARNING
+    )
     if since is not None:
-        unjustified = unjustified.filter(reviewed_at__date__gte=since.starts_on)
-    count = unjustified.count()
-    if count < config.refusals_before_parking or application.state != CaseState.APPROVED:
+        warnings = warnings.filter(reviewed_at__date__gte=since.starts_on)
+    count = warnings.count()
+    if count < config.refusals_before_parking:
+        return None
+    return _park(
+        application,
+        actor=actor,
+        months=config.parking_months,
+        reason=_("%(count)d unjustified refusals") % {"count": count},
+    )
+
+
+def _park(application: Application, *, actor: User, months: int, reason: str) -> Parking | None:
+    """Park a client in the pool for `months` (not one whose next offer already runs)."""
+    if application.state != CaseState.APPROVED:
         return None
     today = _today()
     parking = Parking.objects.create(
         application=application,
         starts_on=today,
-        until=add_months(today, config.parking_months),
-        reason=_("%(count)d unjustified refusals") % {"count": count},
+        until=add_months(today, months),
+        reason=reason,
         created_by=actor,
     )
     transition_case(
@@ -454,6 +554,36 @@ def _park_if_due(application: Application, *, actor: User) -> Parking | None:
         url=reverse("applications:client", args=[application.client_id]),
     )
     return parking
+
+
+def _back_to_table(application: Application, *, actor: User, reason: str, note: str) -> None:
+    """The case leaves the pool for the assessment table again; the service point (which plans
+    the sessions) gets the task to schedule it, the care provider is told."""
+    if application.state != CaseState.APPROVED:
+        return
+    transition_case(
+        application,
+        actor=actor,
+        to=CaseState.COMPLETE,
+        action="case.back_to_table",
+        changes={"reason": reason},
+        note=note,
+    )
+    notify(
+        users=_coordinators(application.client.region_id),
+        kind="match.back_to_table",
+        params={"number": application.client.candidate_number},
+        about=application,
+        body=note,
+        url=reverse("applications:client", args=[application.client_id]),
+    )
+    send_notice(
+        users=_care_workers_of(application),
+        kind="match.back_to_table_notice",
+        params={"number": application.client.candidate_number},
+        note=note,
+        url=reverse("applications:client", args=[application.client_id]),
+    )
 
 
 def _care_workers_of(application: Application) -> Any:
@@ -497,7 +627,7 @@ def matches_follow_up(*, today: date | None = None) -> dict[str, int]:
         state__in=[MatchState.PROPOSED, MatchState.PROVIDER_ACCEPTED], step_deadline__lt=today
     ).select_related("client", "home")
     for match in waiting:
-        config = settings_for(match.region_id)
+        config = ranking.matching_rules(match.region_id)
         with transaction.atomic():
             if match.reminded_at is None:
                 notify(
@@ -740,7 +870,7 @@ def match_reopen(*, actor: User, match: Match, reason: str) -> Match:
             )
         )
     to = reopen_step(match)
-    config = settings_for(match.region_id)
+    config = ranking.matching_rules(match.region_id)
     days = (
         config.provider_response_days if to == MatchState.PROPOSED else config.client_response_days
     )
@@ -868,7 +998,7 @@ def _people_of(match: Match, party: str) -> Any:
 def _status_request_open(match: Match, *, actor: User | None, today: date) -> StatusRequest:
     """Ask the party whose turn it is how the offer is going; `match` is locked by the caller.
     The request is written before the e-mail goes out (on commit), so nothing is sent twice."""
-    config = settings_for(match.region_id)
+    config = ranking.matching_rules(match.region_id)
     party = turn_of(match)
     request = StatusRequest(
         match=match,
@@ -975,10 +1105,10 @@ def _status_requests_send_due(today: date) -> int:
         .order_by("pk")
     )
     sent = 0
-    configs: dict[int, MatchingSettings] = {}
+    configs: dict[int, Matching] = {}
     for match in due:
         config = configs.get(match.region_id) or configs.setdefault(
-            match.region_id, settings_for(match.region_id)
+            match.region_id, ranking.matching_rules(match.region_id)
         )
         moments = [match.state_changed_at, match.last_viewing, match.last_answer]  # type: ignore[attr-defined]
         last = local_date(max(m for m in moments if m is not None))

@@ -78,6 +78,20 @@ KINDS = declare(
         display=lambda p: {**p, "date": day(p.get("date", ""))},
         notice=True,
     ),
+    # An unjustified refusal sent the case back to the table: the service point schedules it.
+    TaskKind(
+        "match.back_to_table",
+        _("Candidate %(number)s goes back to the assessment table: schedule the case"),
+        _("Cases back to the table"),
+        model="applications.Application",
+        open_states=frozenset({CaseState.COMPLETE}),
+    ),
+    TaskKind(
+        "match.back_to_table_notice",
+        _("Candidate %(number)s goes back to the assessment table after refusing a home"),
+        _("Cases back to the table"),
+        notice=True,
+    ),
     # Status requests close when answered or when the offer moves on (the request is closed).
     TaskKind(
         "match.status_request",

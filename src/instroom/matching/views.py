@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from instroom.applications import selectors as client_selectors
@@ -44,13 +43,7 @@ from .forms import (
 )
 from .models import CONTACT_FIELDS, BatchRun, Match, RankingSnapshot
 
-COMPONENT_LABELS = {
-    "preference": gettext_lazy("Preference"),
-    "waiting": gettext_lazy("Waiting time"),
-    "urgency": gettext_lazy("Urgency"),
-    "fit": gettext_lazy("Fit"),
-    "origin": gettext_lazy("Own municipality"),
-}
+COMPONENT_LABELS = ranking.COMPONENT_LABELS
 SHOWN = 50
 
 
@@ -118,6 +111,9 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ],
             "components": [(c, COMPONENT_LABELS.get(c, c)) for c in components],
             "config": ranked.config,
+            "criteria": ranking.criteria(ranked.rules.rules.matching, ranked.config),
+            "filters": ranking.filters_explained(ranked.filters),
+            "version_label": ranked.rules.version_label,
             "show_all": show_all,
             "shown": SHOWN,
             "can_propose": rules.may_propose_for_home(request.user, home)
@@ -160,12 +156,16 @@ def snapshot_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     components = list(snapshot.eligible[0]["points"]) if snapshot.eligible else []
     for row in snapshot.excluded:
         row["labels"] = [REASON_LABELS.get(code, code) for code in row["reasons"]]
+    made_under, config, filters = ranking.snapshot_rules(snapshot)
     return render(
         request,
         "matching/snapshot.html",
         {
             "snapshot": snapshot,
             "home": snapshot.home,
+            "version_label": made_under.version_label,
+            "criteria": ranking.criteria(made_under.rules.matching, config),
+            "filters": ranking.filters_explained(filters),
             "components": [(c, COMPONENT_LABELS.get(c, c)) for c in components],
             "matches": snapshot.matches.select_related("client"),
         },
@@ -278,6 +278,7 @@ def _detail_context(
     may_propose = rules.may_propose_for_home(user, home) and home.state == HomeState.OPEN
     closed = match.state in CLOSED_MATCH_STATES
     status_request = services.open_status_request(match)
+    reasons = services.decline_reason_choices(match.region_id)
     contacts = []
     for party in Party:
         person = getattr(match, CONTACT_FIELDS[party])
@@ -294,12 +295,15 @@ def _detail_context(
         "home": home,
         "view": view,
         "application": match.application,
-        "provider_form": DecideForm(prefix="provider")
+        "provider_form": DecideForm(prefix="provider", reasons=reasons)
         if may_decide and MatchState.PROVIDER_ACCEPTED in next_states
         else None,
-        "client_form": DecideForm(prefix="client")
+        "client_form": DecideForm(prefix="client", reasons=reasons)
         if may_decide and MatchState.ACCEPTED in next_states
         else None,
+        "decline_reason": services.decline_reason_label(match.region_id, match.decline_reason)
+        if match.decline_reason
+        else "",
         "cancel_form": NoteForm(prefix="cancel")
         if MatchState.CANCELLED in next_states and rules.can_cancel_match(user, match)
         else None,
@@ -485,7 +489,9 @@ def status_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _decide(request: AuthenticatedHttpRequest, pk: int, which: str) -> HttpResponse:
     match = _match(request, pk)
-    form = DecideForm(request.POST, prefix=which)
+    form = DecideForm(
+        request.POST, prefix=which, reasons=services.decline_reason_choices(match.region_id)
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(str(e) for e in errors))
@@ -533,11 +539,17 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def refusals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    pending = list(selectors.refusals_pending(actor=request.user))
     return render(
         request,
         "matching/refusals.html",
         {
-            "refusals": selectors.refusals_pending(actor=request.user),
+            "refusals": [
+                {"refusal": refusal, "reason": reason, "consequence": consequence}
+                for refusal, (reason, consequence) in zip(
+                    pending, services.refusals_explained(pending), strict=True
+                )
+            ],
             "parkings": selectors.parkings_active(actor=request.user),
             "form": ReviewForm(),
             "end_form": NoteForm(prefix="end"),
@@ -565,6 +577,8 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _errors(request, exc)
     else:
         messages.success(request, _("The judgement is recorded."))
+        if not form.cleaned_data["judgement"]:
+            messages.info(request, services.refusal_consequence_text(refusal))
     return redirect("matching:refusals")
 
 

@@ -1,8 +1,10 @@
 """Approved clients in the pool, made through the real services (intake → table decision)."""
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
 
 from instroom.applications import services as app_services
@@ -10,6 +12,9 @@ from instroom.applications.models import Application
 from instroom.applications.tests.factories import make_application
 from instroom.assessment import services as assessment_services
 from instroom.assessment.models import Session, TableMember
+from instroom.regions import rules as rules_module
+from instroom.regions.models import Region, RuleVersion
+from instroom.regions.selectors import rules_for
 
 
 def make_approved(
@@ -58,3 +63,19 @@ def approve(cast: Any, application: Application, *, urgency: int = 0) -> Applica
     application.refresh_from_db()
     assert application.state == "approved"
     return application
+
+
+def set_matching_rules(
+    region: Region, *, valid_from: date | None = None, **changes: Any
+) -> RuleVersion:
+    """A new rules version of the region (from today) with the match point's rules changed, as
+    the regional administrator records one; e.g. `refusals_before_parking=1`."""
+    current = rules_for(region.pk).rules
+    matching = replace(current.matching, **changes)
+    last = RuleVersion.objects.filter(region=region).aggregate(n=Max("number"))["n"] or 0
+    return RuleVersion.objects.create(
+        region=region,
+        number=last + 1,
+        valid_from=valid_from or timezone.localdate(),
+        rules=rules_module.write(current.with_changes(matching=matching)),
+    )

@@ -22,6 +22,7 @@ from instroom.matching.core import (
     REASON_CODES,
     URGENCY_MAX,
     Candidate,
+    FilterConfig,
     HomeOffer,
     Pool,
     ScoreConfig,
@@ -55,7 +56,27 @@ def whole_months(start: date, today: date) -> int:
         count += 1
 
 
-def oracle_reasons(home: HomeOffer, c: Candidate, today: date) -> list[str]:
+def age_on(born: date, today: date) -> int:
+    """Whole years: birthdays counted one by one (29 February: the birthday falls on 1 March in
+    a year without one)."""
+    age = 0
+    while True:
+        year = born.year + age + 1
+        try:
+            birthday = date(year, born.month, born.day)
+        except ValueError:
+            birthday = date(year, 3, 1)
+        if birthday > today:
+            return age
+        age += 1
+
+
+def oracle_reasons(
+    home: HomeOffer, c: Candidate, today: date, filters: FilterConfig | None = None
+) -> list[str]:
+    f = filters or FilterConfig()
+    household_need = 1 if c.household_size <= 2 else c.household_size - 1
+    need = max(c.rooms_min, household_need)
     checks = [
         ("excluded_municipality", home.municipality_id in c.excluded_municipality_ids),
         (
@@ -64,13 +85,27 @@ def oracle_reasons(home: HomeOffer, c: Candidate, today: date) -> list[str]:
             and home.neighbourhood_id in c.excluded_neighbourhood_ids,
         ),
         ("too_few_rooms", home.rooms < c.rooms_min),
-        ("not_accessible", c.needs_wheelchair_access and not home.wheelchair_accessible),
+        (
+            "not_accessible",
+            f.accessibility and c.needs_wheelchair_access and not home.wheelchair_accessible,
+        ),
         (
             "no_ground_floor_or_lift",
-            c.needs_ground_floor_or_lift and home.floor != 0 and not home.has_lift,
+            f.accessibility
+            and c.needs_ground_floor_or_lift
+            and home.floor != 0
+            and not home.has_lift,
         ),
         ("rent_above_limit", c.rent_limit_eur is not None and home.rent_eur > c.rent_limit_eur),
-        ("pets", c.has_pets and not home.pets_allowed),
+        ("pets", f.pets and c.has_pets and not home.pets_allowed),
+        (
+            "age_outside_band",
+            f.age_band
+            and c.date_of_birth is not None
+            and not f.age_min <= age_on(c.date_of_birth, today) <= f.age_max,
+        ),
+        ("not_local", f.local_tie and home.municipality_id != c.municipality_of_origin_id),
+        ("overhoused", f.overhousing and home.rooms - need > f.overhousing_margin),
         ("cap_reached", home.cap_reached),
         ("parked", c.parked_until is not None and today < c.parked_until),
         (
@@ -103,10 +138,16 @@ def oracle_points(home: HomeOffer, c: Candidate, config: ScoreConfig, today: dat
     }
 
 
-def oracle(home: HomeOffer, candidates: list[Candidate], config: ScoreConfig, today: date):
+def oracle(
+    home: HomeOffer,
+    candidates: list[Candidate],
+    config: ScoreConfig,
+    today: date,
+    filters: FilterConfig | None = None,
+):
     """(client ids of the eligible best first, {client id: points}, {client id: reason codes})."""
     points = {c.client_id: oracle_points(home, c, config, today) for c in candidates}
-    reasons = {c.client_id: oracle_reasons(home, c, today) for c in candidates}
+    reasons = {c.client_id: oracle_reasons(home, c, today, filters) for c in candidates}
     total = {cid: sum(p.values()) for cid, p in points.items()}
 
     def better_first(a: Candidate, b: Candidate) -> int:
@@ -148,6 +189,12 @@ candidate_fields = st.fixed_dictionaries(
         "urgency": st.integers(0, URGENCY_MAX),
         "parked_until": st.one_of(st.none(), st.dates(date(2024, 1, 1), date(2027, 12, 31))),
         "support_provider_id": st.sampled_from(PROVIDERS),
+        # Birthdays near the band's edges and 29 February are in range.
+        "date_of_birth": st.one_of(
+            st.none(),
+            st.sampled_from([date(2000, 2, 29), date(2004, 2, 29), date(1999, 11, 23)]),
+            st.dates(date(1955, 1, 1), date(2010, 12, 31)),
+        ),
     }
 )
 
@@ -187,6 +234,17 @@ configs = st.builds(
     overhousing_penalty_per_room=st.integers(0, 10),
     origin_points=st.integers(0, 10),
 )
+filter_configs = st.builds(
+    FilterConfig,
+    pets=st.booleans(),
+    accessibility=st.booleans(),
+    age_band=st.booleans(),
+    age_min=st.integers(16, 30),
+    age_max=st.integers(30, 70),
+    local_tie=st.booleans(),
+    overhousing=st.booleans(),
+    overhousing_margin=st.integers(0, 3),
+)
 days = st.dates(date(2024, 1, 1), date(2027, 12, 31))
 
 
@@ -220,6 +278,7 @@ def columns_pool(candidates: list[Candidate], extra_padding: int) -> Pool:
         urgency=np.array([c.urgency for c in candidates]),
         parked_until=np.array([c.parked_until for c in candidates], dtype="datetime64[D]"),
         support_provider_id=np.array([c.support_provider_id for c in candidates]),
+        date_of_birth=np.array([c.date_of_birth for c in candidates], dtype="datetime64[D]"),
     )
 
 
@@ -232,15 +291,24 @@ def ids_in_order(candidates: list[Candidate], home: HomeOffer, config=None, toda
 
 
 @settings(max_examples=400, deadline=None)
-@given(pools(), homes, configs, days, st.one_of(st.none(), st.integers(0, 2)))
-def test_the_core_agrees_with_the_oracle(candidates, home, config, today, padding) -> None:
+@given(
+    pools(),
+    homes,
+    configs,
+    days,
+    st.one_of(st.none(), st.integers(0, 2)),
+    st.one_of(st.none(), filter_configs),
+)
+def test_the_core_agrees_with_the_oracle(candidates, home, config, today, padding, filters) -> None:
     pool = (
         Pool.from_candidates(candidates)
         if padding is None
         else columns_pool(candidates, extra_padding=padding)
     )
-    evaluation = evaluate(home, pool, config, today)
-    expected_order, expected_points, expected_reasons = oracle(home, candidates, config, today)
+    evaluation = evaluate(home, pool, config, today, filters)
+    expected_order, expected_points, expected_reasons = oracle(
+        home, candidates, config, today, filters
+    )
 
     assert [candidates[i].client_id for i in evaluation.eligible_order()] == expected_order
     for i, c in enumerate(candidates):
@@ -472,9 +540,14 @@ def test_every_reason_at_once_in_the_documented_order() -> None:
         has_pets=True,
         parked_until=TODAY + timedelta(days=1),
         support_provider_id=9,
+        municipality_of_origin_id=ZANDVOORT,
+        date_of_birth=date(1960, 1, 1),
     )
     offer = home(rooms=2, floor=3, rent_eur=Decimal("800.00"), pets_allowed=False, cap_reached=True)
-    assert codes(only(client, offer)) == list(REASON_CODES)
+    filters = FilterConfig(age_band=True, age_max=27, local_tie=True, overhousing=True)
+    evaluation = evaluate(offer, Pool.from_candidates([client]), ScoreConfig(), TODAY, filters)
+    # Too few rooms and too many rooms exclude each other.
+    assert codes(evaluation) == [c for c in REASON_CODES if c != "overhoused"]
 
 
 def test_points_per_component_for_a_worked_example() -> None:
@@ -595,7 +668,9 @@ def _columns_of(pool: Pool) -> dict:
         "parked_until",
         "support_provider_id",
     ]
-    return {"candidate_numbers": pool.candidate_numbers} | {n: getattr(pool, n) for n in names}
+    return {"candidate_numbers": pool.candidate_numbers, "date_of_birth": pool.born} | {
+        n: getattr(pool, n) for n in names
+    }
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def _build(cast: Cast) -> dict[str, Any]:
     """A real object of every kind the URLs take, in the state its pages and actions act on."""
     from instroom.accounts.models import Notification
     from instroom.distribution.services import placement_record
-    from instroom.matching.models import MatchingSettings
+    from instroom.matching.tests.factories import set_matching_rules
     from instroom.reporting.forecasting import execute, scenario_create
 
     today = timezone.localdate()
@@ -106,9 +106,7 @@ def _build(cast: Cast) -> dict[str, Any]:
     )
     matching.status_request_send(actor=cast.coordinator, match=o["proposed"])
     # Refusals: one waiting for the service point's judgement, one judged that parked its client.
-    MatchingSettings.objects.update_or_create(
-        region=cast.region, defaults={"refusals_before_parking": 1}
-    )
+    set_matching_rules(cast.region, refusals_before_parking=1)
     refusals = []
     for _ in range(2):
         match = matching.match_propose(

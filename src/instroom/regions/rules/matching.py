@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .schema import Term, spec
@@ -59,6 +60,10 @@ class Criterion:
     code: str = spec(choices=CRITERIA)
     nl: str = spec(required_text=True)
     en: str = spec(required_text=True)
+
+    @property
+    def label(self) -> str:
+        return self.en if (get_language() or "nl").startswith("en") else self.nl
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no home with id {options['home']}.") from None
         ranked = ranking.rank_home(home)
         snapshot = ranking.snapshot_store(ranked, actor=None, purpose=SnapshotPurpose.COMMAND)
+        criteria = ranking.criteria(ranked.rules.rules.matching, ranked.config)
         if options["format"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -38,6 +39,13 @@ class Command(BaseCommand):
                         "eligible": snapshot.eligible,
                         "excluded": snapshot.excluded,
                         "reason_counts": snapshot.reason_counts,
+                        "rules_version": ranked.rules.number,
+                        "rules": ranked.rules.version_label,
+                        "criteria": [
+                            {"code": c.code, "explanation": c.explanation, "points": c.points}
+                            for c in criteria
+                        ],
+                        "filters": snapshot.filters,
                     },
                     indent=2,
                     ensure_ascii=False,
@@ -50,6 +58,10 @@ class Command(BaseCommand):
             f"{len(snapshot.eligible)} eligible, {len(snapshot.excluded)} excluded "
             f"of {snapshot.pool_size}"
         )
+        self.stdout.write("")
+        self.stdout.write(f"{ranked.rules.version_label}:")
+        for c in criteria:
+            self.stdout.write(f"  {c.name}: {c.explanation} — {c.points}")
         if snapshot.eligible:
             names = list(snapshot.eligible[0]["points"])
             self.stdout.write("")
