@@ -78,8 +78,9 @@ GROUPS: tuple[Group, ...] = (
     Group(
         "configuration",
         _("Configuration"),
-        frozenset({"regions", "admin"}),
+        frozenset({"regions", "admin", "configuration"}),
         (
+            Entry("configuration:index", _("Regeling"), "configure"),
             Entry("regions:list", _("Regions"), ""),
             Entry("admin:index", _("Configuration site"), "staff"),
         ),
