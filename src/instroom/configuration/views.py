@@ -2,11 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from instroom.policy import rules as policy
 from instroom.regions.models import Region, RuleVersion
@@ -127,9 +126,10 @@ def version(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    region = _region(request, slug)
+    region = _region(request, slug)  # first: another region's administrator is told 403
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     row = get_object_or_404(RuleVersion, pk=pk, region=region)
     form = ChangeForm(request.POST)
     if form.is_valid():

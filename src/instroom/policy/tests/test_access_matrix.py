@@ -202,6 +202,12 @@ def _build(cast: Cast) -> dict[str, Any]:
     )
     execute(o["scenario"].pk)  # what the worker does: the prognosis files exist
     o["task"] = Notification.objects.filter(user=cast.coordinator).first()
+    from instroom.regions import rules as rules_module
+    from instroom.regions.models import RuleVersion
+
+    o["rule_version"] = RuleVersion.objects.create(
+        region=cast.region, number=1, valid_from=today, rules=rules_module.write(rules_module.TEMPLATE)
+    )
     return o
 
 
@@ -296,6 +302,8 @@ OBJECT_FOR: dict[str, str] = {
     "api:match-detail": "proposed",
     "api:session-agenda": "session",
     "api:agendaitem-decision": "item",
+    "configuration:version": "rule_version",
+    "configuration:restore": "rule_version",
 }
 
 
@@ -653,6 +661,20 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "api:session-list": api(DENIED, **CASE_ROLES),
     "api:session-agenda": api(DENIED, **post_only(COORDINATORS)),
     "api:agendaitem-decision": api(DENIED, **post_only(CASE_ROLES)),
+    # --- the rules of the regeling: its own administrators (and superusers) only; no case role,
+    # not even the service point, and no administrator of another region (configuration tests)
+    "configuration:index": page(DENIED, administrator=Redirect("/beheer/{region}/", exact=True)),
+    "configuration:region": page(DENIED, administrator=OK),
+    "configuration:versions": page(DENIED, administrator=OK),
+    "configuration:version": page(DENIED, administrator=OK),
+    "configuration:restore": page(DENIED, administrator=NOT_ALLOWED),
+    "configuration:history": page(DENIED, administrator=OK),
+    "configuration:edit_matching": page(DENIED, administrator=OK),
+    "configuration:edit_refusals": page(DENIED, administrator=OK),
+    "configuration:edit_intake": page(DENIED, administrator=OK),
+    "configuration:edit_contracts": page(DENIED, administrator=OK),
+    "configuration:edit_support": page(DENIED, administrator=OK),
+    "configuration:edit_terms": page(DENIED, administrator=OK),
 }
 
 
