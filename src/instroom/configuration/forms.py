@@ -64,7 +64,7 @@ _SEGMENT = re.compile(r"^(\w+)(?:\[([^\]]+)\])?$")
 
 def class_at(path: str) -> type:
     """The section class at a path of the document (for a list of tables: its row class)."""
-    cls: type = Rules
+    cls: Any = Rules
     for segment in path.split("."):
         tp = _hints(cls)[segment]
         cls = tp if _is_section(tp) else _list_of(tp)
@@ -133,7 +133,9 @@ def display_at(path: str, value: Any) -> str:
     *parents, last = path.split(".")
     name = last.split("[")[0]
     try:
-        cls = class_at(".".join(re.sub(r"\[[^\]]*\]", "", p) for p in parents)) if parents else Rules
+        cls = (
+            class_at(".".join(re.sub(r"\[[^\]]*\]", "", p) for p in parents)) if parents else Rules
+        )
     except (KeyError, TypeError):
         cls = None
     return display(cls, name, value)
@@ -158,7 +160,7 @@ class CommaListField(forms.CharField):
     def to_python(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
             return list(value)
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         items = [p.strip() for p in text.split(",") if p.strip()]
         if not self.numbers:
             return items
@@ -183,7 +185,9 @@ class CommaListField(forms.CharField):
 
 
 def form_field(
-    cls: type, f: dataclasses.Field, dynamic: dict[str, list[tuple[str, str]]]  # type: ignore[type-arg]
+    cls: type,
+    f: dataclasses.Field,
+    dynamic: dict[str, list[tuple[str, str]]],  # type: ignore[type-arg]
 ) -> forms.Field:
     tp = _hints(cls)[f.name]
     meta = f.metadata
@@ -337,7 +341,9 @@ PAGES: tuple[Page, ...] = (
         ),
     ),
     Page("refusals", "weigeringen", _("Refusal reasons"), (Part("matching.refusal_reason", True),)),
-    Page("intake", "aanmelding", _("Intake and route"), (Part("intake", False), Part("route", False))),
+    Page(
+        "intake", "aanmelding", _("Intake and route"), (Part("intake", False), Part("route", False))
+    ),
     Page("contracts", "contractvormen", _("Contract forms"), (Part("contract_form", True),)),
     Page(
         "support",
@@ -382,7 +388,7 @@ class BoundPart:
         n_initial = self.formset.initial_form_count()
         self.rows = []
         for i, form in enumerate(self.formset.forms):
-            if self.formset._should_delete_form(form):
+            if form.cleaned_data.get("DELETE"):
                 continue
             if i >= n_initial and not form.has_changed():
                 continue
@@ -407,7 +413,7 @@ class PageEditor:
             value = get_at(plain, part.path)
             if part.many:
                 factory = formset_factory(PartForm, formset=RowFormSet, extra=1, can_delete=True)
-                factory.blank = _blank(part.cls)
+                factory.blank = _blank(part.cls)  # type: ignore[attr-defined]
                 formset = factory(
                     data,
                     prefix=part.prefix,
@@ -450,8 +456,11 @@ class PageEditor:
     def _place(self, problem: Problem) -> bool:
         for bound in sorted(self.parts, key=lambda b: -len(b.part.path)):
             base = bound.part.path
-            if not (problem.path == base or problem.path.startswith(base + ".")
-                    or problem.path.startswith(base + "[")):
+            if not (
+                problem.path == base
+                or problem.path.startswith(base + ".")
+                or problem.path.startswith(base + "[")
+            ):
                 continue
             rest = problem.path[len(base) :]
             if bound.form is not None:

@@ -2,6 +2,8 @@
 setting and per part of it. Keyed by `Section.field` (or by the field's name alone where the
 name means the same everywhere), so pages, overview and change history say the same."""
 
+from typing import Any
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -144,7 +146,7 @@ CHOICES: dict[str, dict[str, Promise]] = {
 }
 
 
-def field_label(section: type, name: str) -> str | Promise:
+def field_label(section: type, name: str) -> Any:
     return FIELDS.get(f"{section.__name__}.{name}") or FIELDS.get(name) or name
 
 

@@ -14,7 +14,7 @@ from instroom.policy import rules as policy
 from instroom.regions import rules as rules_module
 from instroom.regions.models import Region, RuleVersion
 
-from .forms import PAGES, Page, display, display_at, describe_path, get_at, scalar_fields
+from .forms import PAGES, Page, describe_path, display, display_at, get_at, scalar_fields
 from .labels import field_label
 
 HISTORY_LIMIT = 200
@@ -106,19 +106,23 @@ def _entry(event: AuditEvent) -> HistoryEntry:
         if data.get("restored_from"):
             facts.append(Row(_("Restores version"), str(data["restored_from"])))
         for path, pair in (data.get("changed") or {}).items():
-            before, after = (list(pair) + [None, None])[:2]
+            before, after = ([*list(pair), None, None])[:2]
             changes.append(
                 Change(describe_path(path), display_at(path, before), display_at(path, after))
             )
     else:  # the data pages (organisations, users, tables, figures): whatever they recorded
         for key, value in data.items():
             if isinstance(value, list) and len(value) == 2:
-                changes.append(Change(str(key), display(None, key, value[0]), display(None, key, value[1])))
+                changes.append(
+                    Change(str(key), display(None, key, value[0]), display(None, key, value[1]))
+                )
             elif isinstance(value, dict) and all(
                 isinstance(v, list) and len(v) == 2 for v in value.values()
             ):
                 for sub, pair in value.items():
-                    changes.append(Change(str(sub), display(None, sub, pair[0]), display(None, sub, pair[1])))
+                    changes.append(
+                        Change(str(sub), display(None, sub, pair[0]), display(None, sub, pair[1]))
+                    )
             else:
                 facts.append(Row(str(key), display(None, key, value)))
     return HistoryEntry(event, str(actions.label_for(event.action)), note, facts, changes)

@@ -88,10 +88,7 @@ def change_rules(
     changed = rules_diff(rules_module.write(previous.rules), new_plain)
     if not changed:
         raise ValidationError(
-            _(
-                "These rules are the same as those in force on that date: there is nothing "
-                "to save."
-            ),
+            _("These rules are the same as those in force on that date: there is nothing to save."),
             code="unchanged",
         )
     number = (RuleVersion.objects.filter(region=region).aggregate(n=Max("number"))["n"] or 0) + 1

@@ -16,7 +16,9 @@ urlpatterns = [
     path("<slug:slug>/versies/<int:pk>/herstellen/", views.restore, name="restore"),
     path("<slug:slug>/geschiedenis/", views.history, name="history"),
     *(
-        path(f"<slug:slug>/{page.slug}/", views.edit, {"section": page.key}, name=f"edit_{page.key}")
+        path(
+            f"<slug:slug>/{page.slug}/", views.edit, {"section": page.key}, name=f"edit_{page.key}"
+        )
         for page in PAGES
     ),
 ]

@@ -67,7 +67,9 @@ def edit(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.error_dict.items():
                     for error in errors:
-                        editor.change.add_error(field if field in editor.change.fields else None, error)
+                        editor.change.add_error(
+                            field if field in editor.change.fields else None, error
+                        )
             else:
                 editor.errors.extend(exc.messages)
         else:

@@ -50,8 +50,10 @@ def test_changing_a_refusal_consequence_and_the_origin_points_makes_new_versions
     data = form_data(
         cast.region.pk,
         "refusals",
-        **{"matching-refusal_reason-5-consequence": "parked",
-           "matching-refusal_reason-5-parking_months": "9"},
+        **{
+            "matching-refusal_reason-5-consequence": "parked",
+            "matching-refusal_reason-5-parking_months": "9",
+        },
     )
     response = admin_client.post(_edit(cast, "refusals"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -135,7 +137,10 @@ def test_each_section_can_change_something(admin_client, cast) -> None:
             "support-checklist-0-text_en": "Does the tenant pay the rent?",
             "support-checklist-0-kinds": "evaluation, final",
         },
-        "matching": {"matching-filters-local_tie": "on", "matching-score-preference_points": "40, 20"},
+        "matching": {
+            "matching-filters-local_tie": "on",
+            "matching-score-preference_points": "40, 20",
+        },
     }
     for key, change in changes.items():
         response = admin_client.post(_edit(cast, key), form_data(cast.region.pk, key, **change))

@@ -19,9 +19,9 @@ def _with_origin_points(points: int) -> rules_module.Rules:
     score = template.matching.score.__class__(
         **{**vars(template.matching.score), "origin_points": points}
     )
-    return template.with_changes(matching=template.matching.__class__(
-        **{**vars(template.matching), "score": score}
-    ))
+    return template.with_changes(
+        matching=template.matching.__class__(**{**vars(template.matching), "score": score})
+    )
 
 
 def test_a_change_is_a_new_version_in_force_from_its_date_and_audited(cast) -> None:
@@ -55,9 +55,9 @@ def test_a_change_is_a_new_version_in_force_from_its_date_and_audited(cast) -> N
     assert rules_for(cast.region.pk).rules.matching.score.origin_points == 40
     on = today + timedelta(days=7)
     assert rules_for(cast.region.pk, on=on).rules.matching.score.origin_points == 10
-    assert AuditEvent.objects.filter(action="rules.change").order_by("id").last().changes["changed"] == {
-        "matching.score.origin_points": [40, 10]
-    }
+    assert AuditEvent.objects.filter(action="rules.change").order_by("id").last().changes[
+        "changed"
+    ] == {"matching.score.origin_points": [40, 10]}
 
 
 def test_the_past_cannot_be_changed(cast) -> None:
@@ -135,11 +135,17 @@ def test_only_the_regions_own_administrator_or_a_superuser_changes_its_rules(cas
 def test_restore_makes_a_new_version_with_the_old_content(cast) -> None:
     today = timezone.localdate()
     first = services.change_rules(
-        cast.region, actor=cast.administrator, valid_from=today, rules=_with_origin_points(40),
+        cast.region,
+        actor=cast.administrator,
+        valid_from=today,
+        rules=_with_origin_points(40),
         note="a",
     )
     services.change_rules(
-        cast.region, actor=cast.administrator, valid_from=today, rules=_with_origin_points(7),
+        cast.region,
+        actor=cast.administrator,
+        valid_from=today,
+        rules=_with_origin_points(7),
         note="b",
     )
     third = services.rules_restore(

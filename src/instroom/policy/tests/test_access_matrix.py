@@ -206,7 +206,10 @@ def _build(cast: Cast) -> dict[str, Any]:
     from instroom.regions.models import RuleVersion
 
     o["rule_version"] = RuleVersion.objects.create(
-        region=cast.region, number=1, valid_from=today, rules=rules_module.write(rules_module.TEMPLATE)
+        region=cast.region,
+        number=1,
+        valid_from=today,
+        rules=rules_module.write(rules_module.TEMPLATE),
     )
     return o
 
