@@ -225,7 +225,10 @@ def form_field(
     choices = meta.get("choices")
     if choices is not None:
         words = labels.choice_labels(cls, f.name)
-        return forms.ChoiceField(label=label, choices=[(c, words.get(c, c)) for c in choices])
+        options = [(c, words.get(c, c)) for c in choices]
+        if f.default is dataclasses.MISSING:  # a new row starts blank: leaving it adds nothing
+            options = [("", "—"), *options]
+        return forms.ChoiceField(label=label, choices=options)
     long_text = f.name.startswith("agreement_")
     return forms.CharField(
         label=label,

@@ -36,8 +36,9 @@ def test_the_lindewaard_administrator_changes_a_refusal_and_a_score_weight(
     user.set_password(PASSWORD)
     user.save(update_fields=["password"])
     page = browser_login(browser, live_server, user)
-    # The menu leads to the region's rules.
-    page.click(f"text={nl('Regeling')}")
+    # The menu leads to the rules; with one region, straight to that region's.
+    assert page.locator("a[href='/beheer/']").count() > 0
+    page.goto(f"{live_server.url}/beheer/")
     page.wait_for_url(f"{live_server.url}/beheer/lindewaard/")
     page.click("a[href='/beheer/lindewaard/weigeringen/']")
     code = page.locator("input[name$='-code'][value='other']")
@@ -45,6 +46,9 @@ def test_the_lindewaard_administrator_changes_a_refusal_and_a_score_weight(
     page.select_option(f"select[name='{prefix}-consequence']", "back_to_table")
     page.fill("textarea[name='note']", "Andere reden: terug naar de tafel")
     page.click(f"button:has-text('{nl('Save as a new version')}')")
+    page.wait_for_load_state()
+    errors = page.locator(".utrecht-form-field-error-message, .utrecht-alert--error")
+    assert errors.count() == 0, errors.all_inner_texts()
     page.wait_for_url(f"{live_server.url}/beheer/lindewaard/")
     assert nl("Saved as version %(n)d, applying from %(d)s.").split("%")[0] in page.content()
 
@@ -52,6 +56,8 @@ def test_the_lindewaard_administrator_changes_a_refusal_and_a_score_weight(
     page.fill("input[name='matching-score-origin_points']", "30")
     page.fill("textarea[name='note']", "Herkomst weegt zwaarder")
     page.click(f"button:has-text('{nl('Save as a new version')}')")
+    page.wait_for_load_state()
+    assert errors.count() == 0, errors.all_inner_texts()
     page.wait_for_url(f"{live_server.url}/beheer/lindewaard/")
 
     after = rules_for(region.pk)  # read afresh: no restart, no cache
