@@ -100,7 +100,8 @@ def describe_path(path: str) -> str:
             continue
         name, key = match.groups()
         walked.append(name)
-        part = labels.PARTS.get(".".join(walked))
+        joined = ".".join(walked)
+        part = labels.SHORT.get(joined) or labels.PARTS.get(joined)
         tp = _hints(cls)[name]
         word = str(part) if part is not None else str(labels.field_label(cls, name))
         words.append(f"{word} “{key}”" if key else word)

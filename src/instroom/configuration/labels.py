@@ -28,6 +28,12 @@ PARTS: dict[str, Promise] = {
     "support.signal_outcome": _("Outcomes of a signal"),
 }
 
+# The first word of a changed setting's path in the history (the part titles say more).
+SHORT: dict[str, Promise] = {
+    "matching": _("Matching"),
+    "support": _("Support"),
+}
+
 FIELDS: dict[str, Promise] = {
     # Shared by every list of terms.
     "code": _("Code (stored; lower-case letters, digits, _)"),

@@ -2,10 +2,12 @@
 change history and a readable summary of a rules document."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from instroom.accounts.models import User
 from instroom.audit import actions
@@ -93,6 +95,13 @@ class HistoryEntry:
     changes: list[Change]
 
 
+def _date(iso: Any) -> str:
+    try:
+        return date_format(date.fromisoformat(iso), "j F Y")
+    except (TypeError, ValueError):
+        return str(iso or "—")
+
+
 def _entry(event: AuditEvent) -> HistoryEntry:
     from django.utils.translation import gettext as _
 
@@ -102,7 +111,7 @@ def _entry(event: AuditEvent) -> HistoryEntry:
     note = getattr(getattr(event, "note", None), "text", "")
     if event.action == "rules.change":
         facts.append(Row(_("Version"), str(data.get("version", "—"))))
-        facts.append(Row(_("Applies from"), str(data.get("valid_from", "—"))))
+        facts.append(Row(_("Applies from"), _date(data.get("valid_from"))))
         if data.get("restored_from"):
             facts.append(Row(_("Restores version"), str(data["restored_from"])))
         for path, pair in (data.get("changed") or {}).items():
