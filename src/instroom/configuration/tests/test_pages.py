@@ -192,3 +192,20 @@ def test_a_version_of_another_region_is_not_found_under_this_one(admin_client, c
     )
     url = reverse("configuration:version", args=[cast.region.slug, other.pk])
     assert admin_client.get(url).status_code == 404
+
+
+def test_a_change_from_a_later_date_waits_and_is_listed_as_coming(admin_client, cast) -> None:
+    later = timezone.localdate() + timedelta(days=30)
+    data = form_data(
+        cast.region.pk,
+        "matching",
+        **{"matching-score-origin_points": "50", "valid_from": later.isoformat()},
+    )
+    assert admin_client.post(_edit(cast, "matching"), data).status_code == 302
+    assert rules_for(cast.region.pk).rules.matching.score.origin_points == 5  # not yet
+    assert rules_for(cast.region.pk, on=later).rules.matching.score.origin_points == 50
+    overview = admin_client.get(reverse("configuration:region", args=[cast.region.slug]))
+    version = RuleVersion.objects.get()
+    assert reverse("configuration:version", args=[cast.region.slug, version.pk]) in (
+        overview.content.decode()
+    )
