@@ -50,7 +50,13 @@ def edit(request: HttpRequest, slug: str, section: str) -> HttpResponse:
     page = PAGE_BY_KEY[section]
     shown = rules_for(region.pk)
     editor = PageEditor(page, shown.rules, request.POST if request.method == "POST" else None)
+    confirm_today = False
     if request.method == "POST" and editor.is_valid():
+        valid_from = editor.change.cleaned_data["valid_from"]
+        # A version from today changes running work (offers, refusals, meetings) at its next
+        # step: asked once more before it is saved.
+        confirm_today = valid_from == timezone.localdate() and not request.POST.get("confirmed")
+    if request.method == "POST" and editor.is_valid() and not confirm_today:
         valid_from = editor.change.cleaned_data["valid_from"]
         base = rules_for(region.pk, on=valid_from)
         try:
@@ -87,7 +93,7 @@ def edit(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             "page": page,
             "editor": editor,
             "effective": shown,
-            "today": timezone.localdate(),
+            "confirm_today": confirm_today,
         },
     )
 

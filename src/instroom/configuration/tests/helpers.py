@@ -36,6 +36,7 @@ def form_data(region_id: int, page: str, **changes: Any) -> dict[str, Any]:
                 add(row)
     data["valid_from"] = editor.change["valid_from"].value().isoformat()
     data["note"] = "Test"
+    data["confirmed"] = "1"  # a version from today: the confirmation is given
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)

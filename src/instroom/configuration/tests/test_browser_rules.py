@@ -46,6 +46,8 @@ def test_the_lindewaard_administrator_changes_a_refusal_and_a_score_weight(
     page.select_option(f"select[name='{prefix}-consequence']", "back_to_table")
     page.fill("textarea[name='note']", "Andere reden: terug naar de tafel")
     page.click(f"button:has-text('{nl('Save as a new version')}')")
+    # It applies today: asked once more (running work follows it from its next step).
+    page.click(f"button:has-text('{nl('Yes, save: it applies today')}')")
     page.wait_for_load_state()
     errors = page.locator(".utrecht-form-field-error-message, .utrecht-alert--error")
     assert errors.count() == 0, errors.all_inner_texts()
@@ -56,6 +58,7 @@ def test_the_lindewaard_administrator_changes_a_refusal_and_a_score_weight(
     page.fill("input[name='matching-score-origin_points']", "30")
     page.fill("textarea[name='note']", "Herkomst weegt zwaarder")
     page.click(f"button:has-text('{nl('Save as a new version')}')")
+    page.click(f"button:has-text('{nl('Yes, save: it applies today')}')")
     page.wait_for_load_state()
     assert errors.count() == 0, errors.all_inner_texts()
     page.wait_for_url(f"{live_server.url}/beheer/lindewaard/")

@@ -209,3 +209,14 @@ def test_a_change_from_a_later_date_waits_and_is_listed_as_coming(admin_client, 
     assert reverse("configuration:version", args=[cast.region.slug, version.pk]) in (
         overview.content.decode()
     )
+
+
+def test_a_version_from_today_is_saved_only_after_confirming(admin_client, cast) -> None:
+    data = form_data(cast.region.pk, "matching", **{"matching-score-origin_points": "25"})
+    del data["confirmed"]
+    response = admin_client.post(_edit(cast, "matching"), data)
+    assert response.status_code == 200
+    assert 'name="confirmed"' in response.content.decode()
+    assert not RuleVersion.objects.exists()
+    assert admin_client.post(_edit(cast, "matching"), {**data, "confirmed": "1"}).status_code == 302
+    assert rules_for(cast.region.pk).rules.matching.score.origin_points == 25
