@@ -80,8 +80,9 @@ GROUPS: tuple[Group, ...] = (
     Group(
         "configuration",
         _("Configuration"),
-        frozenset({"regions", "admin", "regional_admin"}),
+        frozenset({"regions", "admin", "regional_admin", "configuration"}),
         (
+            Entry("configuration:index", _("Regeling"), "configure"),
             Entry("regions:list", _("Regions"), ""),
             Entry("regional_admin:index", _("Configuration site"), "staff"),
         ),

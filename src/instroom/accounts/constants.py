@@ -16,7 +16,8 @@ class Role(models.TextChoices):
     WELFARE = "welfare", _("Welfare / district team")
     MUNICIPALITY = "municipality", _("Municipality")
     POLICE = "police", _("Police")
-    ADMINISTRATOR = "administrator", _("Administrator (service point)")
+    # Configures the rules and data of its own region(s); never sees case content.
+    ADMINISTRATOR = "administrator", _("Regional administrator")
 
 
 # Which organisation types a role may be held in. A table member can come from any organisation.

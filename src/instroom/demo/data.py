@@ -31,9 +31,10 @@ class DemoUser:
     username: str
     first_name: str
     last_name: str
-    role: str
+    role: str | None  # None: the platform operator (a superuser without a region)
     organisation: str  # slug within the region
     is_superuser: bool = False
+    region: str = REGION
 
 
 # One per role, plus a second applicant worker at another care provider (to show that
@@ -48,7 +49,51 @@ DEMO_USERS = [
     DemoUser("welzijn", "Wendy", "Welzijn", Role.WELFARE, "dock"),
     DemoUser("gemeente", "Gijs", "Gemeente", Role.MUNICIPALITY, "gemeente-haarlem"),
     DemoUser("politie", "Piet", "Politie", Role.POLICE, "politie-kennemerland"),
-    DemoUser("beheerder", "Bea", "Beheerder", Role.ADMINISTRATOR, "servicepunt", True),
+    # Regional administrators configure their own region only (no case content, no superuser).
+    DemoUser("beheerder", "Bea", "Beheerder", Role.ADMINISTRATOR, "servicepunt"),
+    # Lindewaard, the second (fictional) region: its service point and one user of each side.
+    DemoUser(
+        "beheerder-lindewaard",
+        "Lotte",
+        "Beheerder",
+        Role.ADMINISTRATOR,
+        "servicepunt",
+        region="lindewaard",
+    ),
+    DemoUser(
+        "coordinator-lindewaard",
+        "Lars",
+        "Coördinator",
+        Role.COORDINATOR,
+        "servicepunt",
+        region="lindewaard",
+    ),
+    DemoUser(
+        "aanmelder-lindewaard",
+        "Lieke",
+        "Aanmelder",
+        Role.APPLICANT_WORKER,
+        "zorggroep-het-anker",
+        region="lindewaard",
+    ),
+    DemoUser(
+        "corporatie-lindewaard",
+        "Luuk",
+        "Corporatie",
+        Role.CORPORATION_STAFF,
+        "woonstichting-de-linde",
+        region="lindewaard",
+    ),
+    DemoUser(
+        "woonbegeleider-lindewaard",
+        "Linda",
+        "Begeleider",
+        Role.SUPPORT_WORKER,
+        "zorggroep-het-anker",
+        region="lindewaard",
+    ),
+    # The platform operator: a superuser of the whole installation, in no region.
+    DemoUser("platform", "Paula", "Platform", None, "", is_superuser=True, region=""),
 ]
 
 
@@ -57,7 +102,7 @@ def load_regions() -> None:
 
 
 def create_users(password: str) -> list[tuple[DemoUser, bool]]:
-    region = Region.objects.get(slug=REGION)
+    regions = {r.slug: r for r in Region.objects.filter(slug__in=FIXTURES)}
     created = []
     for spec in DEMO_USERS:
         user, is_new = User.objects.get_or_create(
@@ -72,8 +117,10 @@ def create_users(password: str) -> list[tuple[DemoUser, bool]]:
         )
         user.set_password(password)
         user.save(update_fields=["password"])
-        if not user.memberships.exists():
-            organisation = Organisation.objects.get(region=region, slug=spec.organisation)
+        if spec.role is not None and not user.memberships.exists():
+            organisation = Organisation.objects.get(
+                region=regions[spec.region], slug=spec.organisation
+            )
             membership_grant(actor=None, user=user, organisation=organisation, role=spec.role)
         created.append((spec, is_new))
     return created

@@ -182,6 +182,12 @@ REGIONAL_ADMIN_SITE = Rule(
     "administrators of a region (and superusers): the data of their own region(s)",
     lambda u: u.is_superuser or bool(actor_context(u).scope.administered_regions),
 )
+# The regeling's rules pages: regional administrators (of their own regions, asked per region by
+# `may_configure_region`) and superusers (the platform operator).
+CONFIGURATOR = Rule(
+    "regional administrators (their own regions) and superusers",
+    lambda u: u.is_superuser or actor_context(u).has(Role.ADMINISTRATOR),
+)
 # Roles that work with cases; all of them have a reason to open a client they are entitled to.
 CASE_ROLES = (
     Role.COORDINATOR,
@@ -297,15 +303,20 @@ MENU: dict[str, frozenset[str]] = {
     "meetings": frozenset({Role.COORDINATOR, Role.SUPPORT_WORKER}),
     # case table, refusals, batch matching, the pool, the check queue and the access log
     "service_point": frozenset({Role.COORDINATOR}),
+    # the rules of the regeling (`/beheer/`)
+    "configure": frozenset({Role.ADMINISTRATOR}),
 }
 
 
 def menu_for(user: User | AnonymousUser | None) -> dict[str, bool]:
     """Which entries of the main menu the user sees (none, signed out or without a role)."""
-    roles = actor_context(user).roles
-    if not roles:
+    ctx = actor_context(user)
+    roles = ctx.roles
+    if not roles and not ctx.is_superuser:
         return {}
-    return {entry: bool(roles & allowed) for entry, allowed in MENU.items()}
+    flags = {entry: bool(roles & allowed) for entry, allowed in MENU.items()}
+    flags["configure"] = flags["configure"] or ctx.is_superuser
+    return flags
 
 
 def can_use_api_tokens(user: User) -> bool:
@@ -329,6 +340,19 @@ def can_revoke_api_token(user: User, token: Any) -> bool:
 def can_manage_users(user: User, region_id: int) -> bool:
     ctx = actor_context(user)
     return ctx.is_superuser or region_id in ctx.scope.administered_regions
+
+
+def may_configure_region(user: User | AnonymousUser, region_id: int) -> bool:
+    """Changes the rules of the regeling (and sees their versions and history): the region's
+    own administrators and superusers. Never case content: see `client_scope`."""
+    ctx = actor_context(user)
+    return ctx.is_superuser or region_id in ctx.scope.administered_regions
+
+
+def configurable_regions(user: User | AnonymousUser) -> frozenset[int] | None:
+    """The regions whose rules the user configures; None: every region (a superuser)."""
+    ctx = actor_context(user)
+    return None if ctx.is_superuser else ctx.scope.administered_regions
 
 
 def may_coordinate_region(user: User | AnonymousUser, region_id: int) -> bool:

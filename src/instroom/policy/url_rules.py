@@ -10,6 +10,7 @@ from .rules import (
     ADMIN_SITE,
     APPLICANT,
     CASE_WORKER,
+    CONFIGURATOR,
     CONTRACT_PARTY,
     COORDINATOR,
     CORPORATION,
@@ -187,6 +188,20 @@ URL_RULES: dict[str, Rule] = {
     "api:session-list": CASE_WORKER,
     "api:session-agenda": COORDINATOR,
     "api:agendaitem-decision": CASE_WORKER,
+    # The rules of a regeling: each view asks `may_configure_region` for the region in the URL
+    # (an administrator of another region: 403).
+    "configuration:index": CONFIGURATOR,
+    "configuration:region": CONFIGURATOR,
+    "configuration:versions": CONFIGURATOR,
+    "configuration:version": CONFIGURATOR,
+    "configuration:restore": CONFIGURATOR,
+    "configuration:history": CONFIGURATOR,
+    "configuration:edit_matching": CONFIGURATOR,
+    "configuration:edit_refusals": CONFIGURATOR,
+    "configuration:edit_intake": CONFIGURATOR,
+    "configuration:edit_contracts": CONFIGURATOR,
+    "configuration:edit_support": CONFIGURATOR,
+    "configuration:edit_terms": CONFIGURATOR,
 }
 # Whole namespaces with one rule (third-party URL sets whose names we do not choose).
 NAMESPACE_RULES: dict[str, Rule] = {

@@ -201,6 +201,15 @@ def _build(cast: Cast) -> dict[str, Any]:
     execute(o["scenario"].pk)  # what the worker does: the prognosis files exist
     o["task"] = Notification.objects.filter(user=cast.coordinator).first()
     _build_configuration(cast, o)
+    from instroom.regions import rules as rules_module
+    from instroom.regions.models import RuleVersion
+
+    o["rule_version"] = RuleVersion.objects.create(
+        region=cast.region,
+        number=1,
+        valid_from=today,
+        rules=rules_module.write(rules_module.TEMPLATE),
+    )
     return o
 
 
@@ -338,6 +347,8 @@ OBJECT_FOR: dict[str, str] = {
     # The regional site: Django's "view on site" of the region, and the pages of each object.
     "regional_admin:view_on_site": "region",
     "regional_admin:auth_user_password_change": "staff_user",
+    "configuration:version": "rule_version",
+    "configuration:restore": "rule_version",
 }
 # The regional site's models (app_model, as in their URL names) and the object of each.
 CONFIGURED: dict[str, str] = {
@@ -741,6 +752,20 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "regional_admin:catch_all": page(DENIED, administrator=NOT_FOUND),
     # A new password for a user of the region only (`configuration.site.is_own_user`).
     "regional_admin:auth_user_password_change": page(DENIED, administrator=OK),
+    # --- the rules of the regeling: its own administrators (and superusers) only; no case role,
+    # not even the service point, and no administrator of another region (configuration tests)
+    "configuration:index": page(DENIED, administrator=Redirect("/beheer/{region}/", exact=True)),
+    "configuration:region": page(DENIED, administrator=OK),
+    "configuration:versions": page(DENIED, administrator=OK),
+    "configuration:version": page(DENIED, administrator=OK),
+    "configuration:restore": page(DENIED, administrator=NOT_ALLOWED),
+    "configuration:history": page(DENIED, administrator=OK),
+    "configuration:edit_matching": page(DENIED, administrator=OK),
+    "configuration:edit_refusals": page(DENIED, administrator=OK),
+    "configuration:edit_intake": page(DENIED, administrator=OK),
+    "configuration:edit_contracts": page(DENIED, administrator=OK),
+    "configuration:edit_support": page(DENIED, administrator=OK),
+    "configuration:edit_terms": page(DENIED, administrator=OK),
 }
 # Each configured model: its list, an object's page and history, adding and deleting. Regions
 # are made and removed by the platform, users are made inactive rather than deleted, and

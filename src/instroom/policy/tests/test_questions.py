@@ -36,7 +36,7 @@ MENU = {
     "welfare_user": {"contracts"},
     "municipality_user": {"distribution", "forecast", "monitoring"},
     "police": {"sessions"},
-    "administrator": {"distribution", "forecast"},
+    "administrator": {"distribution", "forecast", "configure"},
     "nobody": set(),
 }
 

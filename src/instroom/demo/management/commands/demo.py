@@ -50,7 +50,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  log in at http://{addr}/ with password: {password}")
         for spec, _new in users:
-            self.stdout.write(f"    {spec.username:16} {spec.role}")
+            where = spec.region or "platform"
+            self.stdout.write(f"    {spec.username:26} {spec.role or 'superuser'} ({where})")
         if not no_serve:
             # The background worker (batch matching) runs beside the server: no extra service.
             self.stdout.write("  background worker: instroom db_worker")

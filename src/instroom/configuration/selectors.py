@@ -1,0 +1,158 @@
+"""Reads of the rules pages: the regions a user configures, the versions of a region's rules, its
+change history and a readable summary of a rules document."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from instroom.accounts.models import User
+from instroom.audit import actions
+from instroom.audit.models import AuditEvent
+from instroom.policy import rules as policy
+from instroom.regions import rules as rules_module
+from instroom.regions.models import Region, RuleVersion
+
+from .forms import PAGES, Page, describe_path, display, display_at, get_at, scalar_fields
+from .labels import field_label
+
+HISTORY_LIMIT = 200
+
+
+def configurable_regions(user: User) -> QuerySet[Region]:
+    ids = policy.configurable_regions(user)
+    regions = Region.objects.order_by("name")
+    return regions if ids is None else regions.filter(pk__in=ids)
+
+
+def version_list(region: Region) -> QuerySet[RuleVersion]:
+    return region.rule_versions.select_related("created_by").order_by("-valid_from", "-number")
+
+
+def future_versions(region: Region) -> QuerySet[RuleVersion]:
+    return version_list(region).filter(valid_from__gt=timezone.localdate())
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SummaryPart:
+    title: str
+    rows: list[Row]  # a section: its settings
+    columns: list[str]  # a list of tables: its columns …
+    table: list[list[str]]  # … and one row of values per entry
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    page: Page
+    parts: list[SummaryPart]
+
+
+def summary(rules: rules_module.Rules) -> list[SummaryPage]:
+    """Every part of the document in the region's words, page by page (as the edit pages)."""
+    plain = rules_module.write(rules)
+    out = []
+    for page in PAGES:
+        parts = []
+        for part in page.parts:
+            cls, value = part.cls, get_at(plain, part.path)
+            fields = scalar_fields(cls)
+            if part.many:
+                columns = [str(field_label(cls, f.name)) for f in fields]
+                table = [[display(cls, f.name, row.get(f.name)) for f in fields] for row in value]
+                parts.append(SummaryPart(str(part.title), [], columns, table))
+            else:
+                rows = [
+                    Row(str(field_label(cls, f.name)), display(cls, f.name, value.get(f.name)))
+                    for f in fields
+                ]
+                parts.append(SummaryPart(str(part.title), rows, [], []))
+        out.append(SummaryPage(page, parts))
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    what: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event: AuditEvent
+    label: str
+    note: str
+    facts: list[Row]
+    changes: list[Change]
+
+
+def _date(iso: Any) -> str:
+    try:
+        return date_format(date.fromisoformat(iso), "j F Y")
+    except (TypeError, ValueError):
+        return str(iso or "—")
+
+
+def _entry(event: AuditEvent) -> HistoryEntry:
+    from django.utils.translation import gettext as _
+
+    data: dict[str, Any] = event.changes or {}
+    facts: list[Row] = []
+    changes: list[Change] = []
+    note = getattr(getattr(event, "note", None), "text", "")
+    if event.action == "rules.change":
+        facts.append(Row(_("Version"), str(data.get("version", "—"))))
+        facts.append(Row(_("Applies from"), _date(data.get("valid_from"))))
+        if data.get("restored_from"):
+            facts.append(Row(_("Restores version"), str(data["restored_from"])))
+        for path, pair in (data.get("changed") or {}).items():
+            before, after = ([*list(pair), None, None])[:2]
+            changes.append(
+                Change(describe_path(path), display_at(path, before), display_at(path, after))
+            )
+    else:  # the data pages (organisations, users, tables, figures): whatever they recorded
+        for key, value in data.items():
+            if isinstance(value, list) and len(value) == 2:
+                changes.append(
+                    Change(str(key), display(None, key, value[0]), display(None, key, value[1]))
+                )
+            elif isinstance(value, dict) and all(
+                isinstance(v, list) and len(v) == 2 for v in value.values()
+            ):
+                for sub, pair in value.items():
+                    changes.append(
+                        Change(str(sub), display(None, sub, pair[0]), display(None, sub, pair[1]))
+                    )
+            else:
+                facts.append(Row(str(key), display(None, key, value)))
+    return HistoryEntry(event, str(actions.label_for(event.action)), note, facts, changes)
+
+
+def region_history(region: Region) -> list[HistoryEntry]:
+    """The configuration changes of a region, newest first: rules versions and the data pages."""
+    events = (
+        AuditEvent.objects.filter(region_id=region.pk)
+        .filter(Q(action="rules.change") | Q(action__startswith="config."))
+        .select_related("actor", "note")
+        .order_by("-at", "-id")[:HISTORY_LIMIT]
+    )
+    return [_entry(e) for e in events]
+
+
+__all__ = [
+    "configurable_regions",
+    "describe_path",
+    "future_versions",
+    "region_history",
+    "summary",
+    "version_list",
+]
