@@ -201,15 +201,10 @@ def _build(cast: Cast) -> dict[str, Any]:
     execute(o["scenario"].pk)  # what the worker does: the prognosis files exist
     o["task"] = Notification.objects.filter(user=cast.coordinator).first()
     _build_configuration(cast, o)
-    from instroom.regions import rules as rules_module
     from instroom.regions.models import RuleVersion
 
-    o["rule_version"] = RuleVersion.objects.create(
-        region=cast.region,
-        number=1,
-        valid_from=today,
-        rules=rules_module.write(rules_module.TEMPLATE),
-    )
+    # The version the matching rules above made (configuration pages show and restore it).
+    o["rule_version"] = RuleVersion.objects.filter(region=cast.region).latest("number")
     return o
 
 
