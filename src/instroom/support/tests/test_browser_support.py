@@ -67,7 +67,7 @@ def test_contract_to_conversion(browser, live_server, cast) -> None:
     support.fill("#id_record-held_on", today)
     support.fill("#id_record-notes", "Gaat goed; buren leren kennen.")
     for question in questions[:-1]:
-        support.check(f"input[name='record-q{question.pk}'][value='good']")
+        support.check(f"input[name='record-q{question.position}'][value='good']")
     support.click("form[action$='/record/'] button")
     # One question left open: the form is not sent (the server refuses it too: service tests).
     assert not support.evaluate(
