@@ -102,7 +102,7 @@ def xlsx_bytes(report: Report) -> bytes:
 # Which tables go into the open data, and the field name of each of their columns.
 OPEN_TABLES: dict[str, list[str] | None] = {
     "funnel": [key for key, _l in monitoring.FUNNEL_STEPS],
-    "contract_mix": ["three_party", "care_lease", "total"],
+    "contract_mix": None,  # the region's contract forms
     "meetings": ["on_time", "late", "overdue", "cancelled", "total"],
     # The region's own lists: the codes of the report's columns.
     "signals": None,

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from instroom.applications.constants import CaseState, ContractForm
+from instroom.applications.constants import CaseState
 from instroom.applications.step_order import STEPS
 from instroom.distribution import selectors as distribution
 from instroom.regions.selectors import rules_for
@@ -398,16 +398,22 @@ def build(
         f, audience, None if corporation else municipality_ids, corporation_slugs
     )
     tables += quota
+    # The region's contract forms; those whose tenant is the client count as three-party.
+    mix_columns = _term_columns(rules, "contract_form", f.contract_mix)
+    rented = {t.code for t in rules.contract_form if t.tenant == "care_provider"}
+    to_client = [i for i, (code, _l) in enumerate(mix_columns) if code not in rented]
     tables.append(
         b.counts_table(
             "contract_mix",
             _("Contracts signed by form"),
-            [(c, ContractForm(c).label) for c in ContractForm.values],
+            mix_columns,
             f.contract_mix,
             shares=[
                 (
                     _("three-party (%%), target %(target)s%%") % {"target": f"{target:.0f}"},
-                    lambda cells: _share(cells[0], cells[2]),
+                    lambda cells: _share(
+                        _sum([cells[i] for i in to_client]), cells[len(mix_columns)]
+                    ),
                 )
             ],
         )

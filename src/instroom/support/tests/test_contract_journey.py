@@ -13,8 +13,8 @@ from instroom.dates import add_months
 from instroom.distribution.models import Placement
 from instroom.matching import services as matching
 from instroom.privacy.services import retention_run
-from instroom.support import services
 from instroom.regions.rules.support import DEFAULT_MEETING_KINDS, ChecklistItem
+from instroom.support import services
 from instroom.support.models import Meeting
 from instroom.support.tests.factories import (
     accepted_match,

@@ -179,9 +179,7 @@ def test_a_fixed_term_conversion_records_the_end_of_the_lease(client, cast) -> N
             planned_move_in_on=moved,
         )
         hold_handover(cast, contract, on=moved)
-        services.contract_move_in(
-            actor=cast.corporation_user, contract=contract, moved_in_on=moved
-        )
+        services.contract_move_in(actor=cast.corporation_user, contract=contract, moved_in_on=moved)
     final = contract.meetings.get(moment="end_of_support")
     services.meeting_record(
         actor=cast.coordinator,
@@ -220,9 +218,7 @@ def test_the_agreement_pdf_has_the_forms_text_and_conversion_and_keeps_its_versi
     client, cast
 ) -> None:
     first = _with_youth_home(cast)
-    contract = services.contract_prepare(
-        actor=cast.corporation_user, match=_youth_home_match(cast)
-    )
+    contract = services.contract_prepare(actor=cast.corporation_user, match=_youth_home_match(cast))
     assert contract.document.read().startswith(b"%PDF")
     assert (contract.form, contract.rule_version_id) == ("youth_home", first.pk)
     with translation.override("nl"):
@@ -247,8 +243,6 @@ def test_the_agreement_pdf_has_the_forms_text_and_conversion_and_keeps_its_versi
 
 def test_an_unknown_contract_form_is_refused_when_drawing_up(cast) -> None:
     match = accepted_match(cast)
-    Decision.objects.filter(item__application=match.application).update(
-        contract_form="youth_home"
-    )
+    Decision.objects.filter(item__application=match.application).update(contract_form="youth_home")
     with pytest.raises(ValidationError):
         services.contract_prepare(actor=cast.corporation_user, match=match)
