@@ -122,7 +122,7 @@ def create_support_cases() -> int:
             # The warm handover comes before the move.
             services.meeting_record(
                 actor=coordinator,
-                meeting=contract.meetings.get(kind="handover"),
+                meeting=contract.meetings.get(moment="before_move"),
                 held_on=today,
                 notes="Warme overdracht met alle partijen (fictief).",
                 attendees="Woonbegeleider, corporatie, wijkteam, begeleider beschermd wonen",
@@ -143,14 +143,16 @@ def create_support_cases() -> int:
                 held_on=meeting.due_on,
                 notes="Gesprek volgens de regionale werkwijze (fictief).",
                 attendees="Woonbegeleider, corporatie, wijkteam, begeleider beschermd wonen",
-                answers={q.pk: ("good", "") for q in services.checklist_for(meeting)},
+                answers={q.position: ("good", "") for q in services.checklist_for(meeting)},
             )
         if age == 7:
+            # The region's first kind of signal, at a middle severity.
+            lists = services.support_rules(region.pk)
             signal = services.signal_report(
                 actor=staff,
                 contract=contract,
-                kind="nuisance",
-                severity="medium",
+                kind=lists.signal_kind[0].code,
+                severity=lists.severity[(len(lists.severity) - 1) // 2].code,
                 description="Buren melden geluidsoverlast in de nacht (fictief).",
             )
             services.signal_escalate(

@@ -100,12 +100,13 @@ def xlsx_bytes(report: Report) -> bytes:
 # --- Open data -------------------------------------------------------------------------------
 
 # Which tables go into the open data, and the field name of each of their columns.
-OPEN_TABLES = {
+OPEN_TABLES: dict[str, list[str] | None] = {
     "funnel": [key for key, _l in monitoring.FUNNEL_STEPS],
-    "contract_mix": ["three_party", "care_lease", "total"],
+    "contract_mix": None,  # the region's contract forms
     "meetings": ["on_time", "late", "overdue", "cancelled", "total"],
-    "signals": ["nuisance", "arrears", "care_avoidance", "neglect", "calamity", "total"],
-    "signal_outcomes": ["resolved", "warning", "termination", "return_to_care", "total"],
+    # The region's own lists: the codes of the report's columns.
+    "signals": None,
+    "signal_outcomes": None,
     "after_two_years": ["housed", "converted", "ended", "terminated", "total"],
 }
 OPEN_FIELDS = ["region", "period", "municipality_code", "municipality", "measure", "value"]
@@ -124,7 +125,7 @@ def open_data(
             if table is None:
                 continue
             for row in table.rows:
-                for name, value in zip(names, row.cells, strict=False):
+                for name, value in zip(names or table.keys, row.cells, strict=False):
                     records.append(
                         {
                             "region": region.slug,

@@ -16,10 +16,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from instroom.applications.constants import CaseState, ContractForm
+from instroom.applications.constants import CaseState
 from instroom.applications.step_order import STEPS
 from instroom.distribution import selectors as distribution
-from instroom.support.constants import SignalKind, SignalOutcome
+from instroom.regions.selectors import rules_for
 
 from . import monitoring
 from .monitoring import Figures
@@ -65,6 +65,8 @@ class Table:
     rows: list[Row]
     note: str = ""
     row_header: str = ""
+    # The columns' codes (counts tables), e.g. a region's signal kinds for the open data.
+    keys: list[str] = field(default_factory=list)
 
     def row(self, key: str) -> Row | None:
         return next((r for r in self.rows if r.key == key), None)
@@ -162,7 +164,8 @@ class _Builder:
         if add_total:
             headers.append(_("Total"))
         headers += [label for label, _fn in shares]
-        return Table(key, title, headers, rows, note, _("Municipality"))
+        keys = [c for c, _l in columns] + (["total"] if add_total else [])
+        return Table(key, title, headers, rows, note, _("Municipality"), keys)
 
 
 def _lead_table(f: Figures, audience: Audience, ids: Sequence[int] | None, title: str) -> Table:
@@ -316,6 +319,13 @@ def _quota_tables(
     return tables, ""
 
 
+def _term_columns(rules: Any, name: str, counted: dict[str, Any]) -> list[tuple[str, str]]:
+    """The region's list as columns, then any code counted that the list no longer has."""
+    columns = rules.choices(name)
+    known = {code for code, _l in columns}
+    return columns + [(code, code) for code in sorted(counted) if code not in known]
+
+
 def build(
     f: Figures,
     audience: Audience,
@@ -328,6 +338,9 @@ def build(
     all); the region row is always there. `corporation_slugs`: a corporation's own rows."""
     b = _Builder(f, audience, municipality_ids)
     region = f.scope.region
+    # The region's lists (signal kinds, outcomes) as in force at the period's end.
+    in_force = rules_for(region.pk, on=f.scope.period.end)
+    rules = in_force.rules
     target = float(region.three_party_target) * 100
     corporation = audience == Audience.CORPORATION
     tables: list[Table] = []
@@ -385,16 +398,22 @@ def build(
         f, audience, None if corporation else municipality_ids, corporation_slugs
     )
     tables += quota
+    # The region's contract forms; those whose tenant is the client count as three-party.
+    mix_columns = _term_columns(rules, "contract_form", f.contract_mix)
+    rented = {t.code for t in rules.contract_form if t.tenant == "care_provider"}
+    to_client = [i for i, (code, _l) in enumerate(mix_columns) if code not in rented]
     tables.append(
         b.counts_table(
             "contract_mix",
             _("Contracts signed by form"),
-            [(c, ContractForm(c).label) for c in ContractForm.values],
+            mix_columns,
             f.contract_mix,
             shares=[
                 (
                     _("three-party (%%), target %(target)s%%") % {"target": f"{target:.0f}"},
-                    lambda cells: _share(cells[0], cells[2]),
+                    lambda cells: _share(
+                        _sum([cells[i] for i in to_client]), cells[len(mix_columns)]
+                    ),
                 )
             ],
         )
@@ -417,7 +436,7 @@ def build(
         b.counts_table(
             "signals",
             _("Signals reported"),
-            [(k, SignalKind(k).label) for k in SignalKind.values],
+            _term_columns(rules, "signal_kind", f.signals_reported),
             f.signals_reported,
         )
     )
@@ -425,7 +444,7 @@ def build(
         b.counts_table(
             "signal_outcomes",
             _("Signals closed, by outcome"),
-            [(k, SignalOutcome(k).label) for k in SignalOutcome.values],
+            _term_columns(rules, "signal_outcome", f.signals_closed),
             f.signals_closed,
         )
     )
@@ -467,7 +486,7 @@ def build(
             % {"months": region.support_months},
         )
     )
-    notes = []
+    notes = [_("Labels follow the region's %(rules)s.") % {"rules": in_force.version_label}]
     if f.scope.source:
         from instroom.regions.constants import CareSource
 

@@ -12,6 +12,7 @@ _CASE_ECHOES = [
     "case.end",
     "case.termination",
     "case.return_to_care",
+    "case.end_by_signal",
 ]
 
 ACTIONS = declare(
@@ -28,6 +29,8 @@ ACTIONS = declare(
         "contract.end": _("Support ended"),
         "contract.termination": _("Contract terminated"),
         "contract.return_to_care": _("Returned to care"),
+        # A signal closed with an outcome of the region that ends the contract.
+        "contract.end_by_signal": _("Contract ended after a signal"),
         "contract.download": _("Contract downloaded"),
         "case.contract": _("Contract signed"),
         "case.contract_undo": _("Signing taken back"),
@@ -36,6 +39,7 @@ ACTIONS = declare(
         "case.end": _("Support ended"),
         "case.termination": _("Terminated"),
         "case.return_to_care": _("Returned to care"),
+        "case.end_by_signal": _("Contract ended after a signal"),
         "orientation.add": _("Orientation activity recorded"),
         "orientation.remove": _("Orientation activity removed"),
         "meeting.plan": _("Meeting planned"),

@@ -13,6 +13,7 @@ from icalendar import Calendar, Event
 
 from instroom.accounts.models import User
 
+from .labels import attach_contract_rules
 from .models import Meeting
 
 MEETING_LENGTH = timedelta(hours=1)
@@ -25,6 +26,8 @@ def feed(user: User, meetings: Iterable[Meeting]) -> bytes:
         cal.add("version", "2.0")
         cal.add("x-wr-calname", _("Instroom: my meetings"))
         now = timezone.now()
+        meetings = list(meetings)
+        attach_contract_rules(m.contract for m in meetings)  # each rules version read once
         for meeting in meetings:
             if meeting.planned_at is None:
                 continue

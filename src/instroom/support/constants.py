@@ -37,13 +37,6 @@ SUPPORT_STATES = frozenset({C.SIGNED, C.HOUSED})
 SIGNED_STATES = frozenset({C.SIGNED, C.HOUSED, C.CONVERTED, C.ENDED, C.TERMINATED})
 
 
-class MeetingKind(models.TextChoices):
-    HANDOVER = "handover", _("Warm handover (before the move)")
-    INTRODUCTION = "introduction", _("Introduction meeting")
-    EVALUATION = "evaluation", _("Evaluation meeting")
-    FINAL = "final", _("Final evaluation")
-
-
 class MeetingState(models.TextChoices):
     DUE = "due", _("To be planned")
     PLANNED = "planned", _("Planned")
@@ -85,21 +78,6 @@ class FinalOutcome(models.TextChoices):
     END = "end", _("End the support")
 
 
-class SignalKind(models.TextChoices):
-    NUISANCE = "nuisance", _("Nuisance")
-    ARREARS = "arrears", _("Rent arrears")
-    CARE_AVOIDANCE = "care_avoidance", _("Care avoidance")
-    NEGLECT = "neglect", _("Neglect of the home")
-    CALAMITY = "calamity", _("Calamity")
-
-
-class Severity(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-    CRITICAL = "critical", _("Critical")
-
-
 class SignalState(models.TextChoices):
     OPEN = "open", _("Reported")
     PLAN = "plan", _("Action plan in progress")
@@ -124,17 +102,6 @@ SIGNAL_MACHINE = Machine(
         "region_id": signal.contract.region_id,
     },
 )
-
-
-class SignalOutcome(models.TextChoices):
-    RESOLVED = "resolved", _("Resolved")
-    FORMAL_WARNING = "warning", _("Formal warning")
-    TERMINATION = "termination", _("Termination of the contract")
-    RETURN_TO_CARE = "return_to_care", _("Return to care")
-
-
-# Outcomes that end the contract and the case; only the service point records them.
-ENDING_OUTCOMES = frozenset({SignalOutcome.TERMINATION, SignalOutcome.RETURN_TO_CARE})
 
 
 class CaseTableStatus(models.TextChoices):

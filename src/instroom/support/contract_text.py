@@ -1,4 +1,5 @@
-"""The agreement's text: the region's own (SupportSettings), or the standard text below.
+"""The agreement's text: the contract form's own (`agreement_nl` in the region's rules), or the
+standard text below for the form's tenant.
 
 The standard text is a region's data in the language of the contract (Dutch): a legal document,
 not an interface string. Fields in braces are filled from the case; nothing else is evaluated.
@@ -22,7 +23,7 @@ De huurder ontvangt gedurende {support_months} maanden woonbegeleiding van {supp
 Verhuurder en woonbegeleiding informeren elkaar tijdig over signalen zoals overlast, huurachterstand, zorgmijding of verwaarlozing van de woning. Zij stellen samen met de huurder een plan van aanpak op; zo nodig wordt de situatie besproken aan de regionale casuïstiektafel.
 
 ## Artikel 5 Omklap
-Na een positieve eindevaluatie wordt deze overeenkomst omgezet in een reguliere huurovereenkomst. De eindevaluatie kan ook leiden tot verlenging van de begeleiding of tot beëindiging van de begeleiding.
+Na een positieve eindevaluatie wordt deze overeenkomst omgezet in {conversion}. De eindevaluatie kan ook leiden tot verlenging van de begeleiding of tot beëindiging van de begeleiding.
 
 ## Artikel 6 Privacy
 Partijen delen alleen de gegevens die voor deze overeenkomst nodig zijn, met toestemming van de huurder."""
@@ -40,7 +41,7 @@ De bewoner ontvangt woonbegeleiding van de zorgaanbieder; de eerste evaluatie va
 Verhuurder en zorgaanbieder informeren elkaar tijdig over signalen zoals overlast, huurachterstand, zorgmijding of verwaarlozing van de woning en stellen een plan van aanpak op.
 
 ## Artikel 5 Omklap
-Wanneer de eindevaluatie positief is, gaat de huur over op de bewoner met een reguliere huurovereenkomst.
+Wanneer de eindevaluatie positief is, volgt voor de bewoner {conversion}.
 
 ## Artikel 6 Privacy
 Partijen delen alleen de gegevens die voor deze overeenkomst nodig zijn, met toestemming van de bewoner."""

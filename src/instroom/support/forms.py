@@ -1,20 +1,13 @@
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import DateInput, NLDesignFormMixin, StepOrderOverrideMixin
+from instroom.regions.rules.support import Support
 
-from .constants import (
-    ENDING_OUTCOMES,
-    ChecklistAnswer,
-    FinalOutcome,
-    Severity,
-    SignalKind,
-    SignalOutcome,
-)
-from .models import ChecklistQuestion
+from .constants import ChecklistAnswer, FinalOutcome
+from .services.meetings import ChecklistQuestion
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -78,6 +71,8 @@ class OrientationForm(NLDesignFormMixin, forms.Form):
 
 
 class FinalForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
+    """Converting is offered only when the contract's form has a conversion."""
+
     outcome = forms.ChoiceField(
         label=_("Outcome of the final evaluation"),
         choices=FinalOutcome.choices,
@@ -90,6 +85,13 @@ class FinalForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
         help_text=_("Only when the support is extended."),
     )
     note = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, may_convert: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_convert:
+            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+                c for c in FinalOutcome.choices if c[0] != FinalOutcome.CONVERT
+            ]
 
 
 class MeetingPlanForm(NLDesignFormMixin, forms.Form):
@@ -119,14 +121,13 @@ class MeetingRecordForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
         if not handover:
             self.fields["attendees"].help_text = ""
         for q in questions:
-            # The region's own question, in the region's language (Dutch): marked so a screen
-            # reader pronounces it right in the English interface too.
-            self.fields[f"q{q.pk}"] = forms.ChoiceField(
-                label=format_html('<span lang="nl">{}</span>', q.text),
+            # The region's own question, in the reader's language (the rules hold both).
+            self.fields[f"q{q.position}"] = forms.ChoiceField(
+                label=q.text,
                 choices=ChecklistAnswer.choices,
                 widget=forms.RadioSelect,
             )
-            self.fields[f"q{q.pk}_note"] = forms.CharField(
+            self.fields[f"q{q.position}_note"] = forms.CharField(
                 label=_("Note"), max_length=500, required=False
             )
         self.style_widgets()
@@ -134,18 +135,31 @@ class MeetingRecordForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
     def answers(self) -> dict[int, tuple[str, str]]:
         data = self.cleaned_data
         return {
-            q.pk: (data.get(f"q{q.pk}", ""), data.get(f"q{q.pk}_note", "")) for q in self.questions
+            q.position: (data.get(f"q{q.position}", ""), data.get(f"q{q.position}_note", ""))
+            for q in self.questions
         }
 
 
+def _choices(terms: Any) -> list[tuple[str, str]]:
+    return [(t.code, t.label) for t in terms]
+
+
 class SignalForm(NLDesignFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of signal"), choices=SignalKind.choices)
-    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    """The kinds and severities are the region's (`rules.support`)."""
+
+    kind = forms.ChoiceField(label=_("Kind of signal"))
+    severity = forms.ChoiceField(label=_("Severity"))
     description = forms.CharField(
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Facts only; no medical details."),
     )
+
+    def __init__(self, *args: Any, support: Support, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _choices(support.signal_kind)  # type: ignore[attr-defined]
+        self.fields["severity"].choices = _choices(support.severity)  # type: ignore[attr-defined]
+        self.style_widgets()
 
 
 class ActionPlanForm(NLDesignFormMixin, forms.Form):
@@ -159,15 +173,16 @@ class EscalateForm(NLDesignFormMixin, forms.Form):
 
 
 class CloseSignalForm(NLDesignFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=SignalOutcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"))
     note = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, may_end: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, may_end: bool, support: Support, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not may_end:
-            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
-                c for c in SignalOutcome.choices if c[0] not in ENDING_OUTCOMES
-            ]
+        # Outcomes that end the contract only for the service point.
+        self.fields["outcome"].choices = _choices(  # type: ignore[attr-defined]
+            o for o in support.signal_outcome if may_end or not o.ends_contract
+        )
+        self.style_widgets()
 
 
 class TimeOutForm(NLDesignFormMixin, forms.Form):
@@ -199,8 +214,12 @@ class CaseTableDecisionForm(NLDesignFormMixin, forms.Form):
         # Posted from the session's list, so the reason is said in a message, not beside a field.
         error_messages={"required": _("Write down what the table decided.")},
     )
-    outcome = forms.ChoiceField(
-        label=_("Close the signal with this outcome"),
-        choices=[("", _("(not yet: back to the action plan)")), *SignalOutcome.choices],
-        required=False,
-    )
+    outcome = forms.ChoiceField(label=_("Close the signal with this outcome"), required=False)
+
+    def __init__(self, *args: Any, support: Support, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            ("", _("(not yet: back to the action plan)")),
+            *_choices(support.signal_outcome),
+        ]
+        self.style_widgets()

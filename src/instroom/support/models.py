@@ -5,29 +5,24 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from instroom.applications.constants import ContractForm
 from instroom.applications.models import Application, Client
 from instroom.distribution.models import Placement
 from instroom.homes.models import Home
 from instroom.matching.models import Match
-from instroom.regions.models import Organisation, Region
+from instroom.regions.models import Organisation, Region, RuleVersion
+from instroom.regions.rules.support import MOMENTS
 
 from .constants import (
     CaseTableStatus,
     ChecklistAnswer,
     ContractState,
     FinalOutcome,
-    MeetingKind,
     MeetingState,
-    Severity,
-    SignalKind,
-    SignalOutcome,
     SignalState,
     TimeOutState,
 )
@@ -46,6 +41,8 @@ CONTRACTPLACEHOLDERS = (
     "support_provider",
     "support_months",
     "start_date",
+    "contract_form",  # the form's name in the region's rules
+    "conversion",  # what follows a positive final evaluation, e.g. "een huurovereenkomst ..."
 )
 PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
 
@@ -68,103 +65,8 @@ def new_uid() -> str:
 
 
 def default_evaluation_months() -> list[int]:
+    """Referenced by migration 0001 (the removed SupportSettings); the schedule is in the rules."""
     return [3, 6, 12, 18]
-
-
-class SupportSettings(models.Model):
-    """A region's method for the support phase: meeting schedule, deadlines, contract texts.
-    Created with these defaults the first time a region needs it; the administrator edits it."""
-
-    region = models.OneToOneField(
-        Region, on_delete=models.CASCADE, related_name="support_settings", verbose_name=_("region")
-    )
-    evaluation_months = models.JSONField(
-        _("evaluation meetings, months after moving in"),
-        default=default_evaluation_months,
-        help_text=_(
-            "For example [3, 6, 12, 18]. The introduction meeting is at the move-in, the final "
-            "evaluation at the end of the support period."
-        ),
-    )
-    orientation_months_before = models.PositiveSmallIntegerField(
-        _("neighbourhood orientation starts at least this many months before the move"), default=6
-    )
-    handover_days_before = models.PositiveSmallIntegerField(
-        _("warm handover at the latest this many days before the move"), default=7
-    )
-    plan_days_before = models.PositiveSmallIntegerField(
-        _("a meeting should be planned this many days before it is due"), default=14
-    )
-    escalate_after_days = models.PositiveSmallIntegerField(
-        _("days after a reminder before the service point is alerted"), default=7
-    )
-    timeout_max_days = models.PositiveSmallIntegerField(
-        _("longest time-out (days)"),
-        default=90,
-        validators=[MinValueValidator(1), MaxValueValidator(730)],
-    )
-    three_party_text = models.TextField(
-        _("text of the three-party contract"),
-        blank=True,
-        validators=[validate_contract_text],
-        help_text=_(
-            "Articles separated by an empty line; a line starting with '## ' is a heading. "
-            "Fields in braces are filled in, e.g. {tenant}, {address}. Empty: the standard text."
-        ),
-    )
-    care_lease_text = models.TextField(
-        _("text of the agreement when the home is rented to the care provider"),
-        blank=True,
-        validators=[validate_contract_text],
-    )
-
-    class Meta:
-        verbose_name = _("support settings")
-        verbose_name_plural = _("support settings")
-
-    def __str__(self) -> str:
-        return str(self.region)
-
-    def clean(self) -> None:
-        months = self.evaluation_months
-        if not isinstance(months, list) or not all(
-            isinstance(m, int) and 0 < m <= 120 for m in months
-        ):
-            raise ValidationError(
-                {
-                    "evaluation_months": _(
-                        "Give a list of whole months between 1 and 120, for example [3, 6, 12]."
-                    )
-                }
-            )
-
-
-class ChecklistQuestion(models.Model):
-    """One question of the region's checklist, asked at the meetings of the chosen kinds."""
-
-    region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("region")
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    text = models.CharField(_("question"), max_length=300)
-    kinds = models.JSONField(
-        _("asked at"),
-        default=list,
-        blank=True,
-        help_text=_("Meeting kinds (introduction, evaluation, final); empty: at every meeting."),
-    )
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("checklist question")
-        verbose_name_plural = _("checklist questions")
-        ordering = ["region", "position", "pk"]
-
-    def __str__(self) -> str:
-        return self.text
-
-    def asked_at(self, kind: str) -> bool:
-        return not self.kinds or kind in self.kinds
 
 
 class Contract(models.Model):
@@ -181,7 +83,18 @@ class Contract(models.Model):
         Home, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("home")
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
-    form = models.CharField(_("contract form"), max_length=20, choices=ContractForm.choices)
+    # A code of the region's contract forms (`rules.contract_form`), under `rule_version`.
+    form = models.CharField(_("contract form"), max_length=30)
+    # The rules the contract was made under (None: the template); its form, agreement text,
+    # support length, meeting schedule and conversion rule keep coming from them.
+    rule_version = models.ForeignKey(
+        RuleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rules version"),
+    )
     state = models.CharField(
         _("state"), max_length=12, choices=ContractState.choices, default=ContractState.PREPARED
     )
@@ -230,6 +143,8 @@ class Contract(models.Model):
     )
     final_note = models.TextField(_("explanation of the final evaluation"), blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # A form whose conversion is a fixed-term lease: when that lease ends.
+    lease_ends_on = models.DateField(_("lease after conversion ends on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contract")
@@ -245,6 +160,20 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client.case_number} – {self.home.address}"
+
+    @property
+    def form_label(self) -> str:
+        """The form's name in the rules the contract was made under."""
+        from .labels import form_label
+
+        return form_label(self)
+
+    @property
+    def rules_label(self) -> str:
+        """Which rules the contract was made under, e.g. "rules version 2, applies from ..."."""
+        from .labels import contract_effective
+
+        return contract_effective(self).version_label
 
 
 class OrientationActivity(models.Model):
@@ -277,7 +206,12 @@ class Meeting(models.Model):
     contract = models.ForeignKey(
         Contract, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("contract")
     )
-    kind = models.CharField(_("meeting"), max_length=15, choices=MeetingKind.choices)
+    # A code of the region's meeting kinds (`rules.support.meeting_kind`); the code relies
+    # only on its moment, kept here as the kind had it when the meeting was made.
+    kind = models.CharField(_("meeting"), max_length=30)
+    moment = models.CharField(
+        _("moment"), max_length=25, choices=[(m, m) for m in MOMENTS], default="on_demand"
+    )
     months = models.PositiveSmallIntegerField(_("months after moving in"), null=True, blank=True)
     due_on = models.DateField(_("due on"))
     state = models.CharField(
@@ -302,27 +236,33 @@ class Meeting(models.Model):
         ordering = ["due_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.due_on}"
+        return f"{self.kind} {self.due_on}"
+
+    @property
+    def is_handover(self) -> bool:
+        return self.moment == "before_move"
 
     @property
     def title(self) -> str:
-        if self.kind == MeetingKind.EVALUATION and self.months:
-            return str(_("Evaluation meeting at %(months)d months") % {"months": self.months})
-        return str(self.get_kind_display())
+        """The kind's name in the rules of the contract, with its months for a scheduled one."""
+        from .labels import meeting_title
+
+        return meeting_title(self)
 
 
 class MeetingAnswer(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(ChecklistQuestion, on_delete=models.PROTECT, related_name="+")
+    # The question's place in the region's checklist when it was asked.
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     # The question as it was asked: the region may later reword it.
     question_text = models.CharField(_("question"), max_length=300)
     answer = models.CharField(_("answer"), max_length=10, choices=ChecklistAnswer.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
-        ordering = ["meeting", "question__position", "question_id"]
+        ordering = ["meeting", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "question"], name="one_answer_per_question")
+            models.UniqueConstraint(fields=["meeting", "position"], name="one_answer_per_question")
         ]
 
     def __str__(self) -> str:
@@ -374,8 +314,10 @@ class Signal(models.Model):
     contract = models.ForeignKey(
         Contract, on_delete=models.PROTECT, related_name="signals", verbose_name=_("contract")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=SignalKind.choices)
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    # Codes of the region's lists (`rules.support.signal_kind`, `.severity`), checked by the
+    # service against the rules in force when the signal is reported.
+    kind = models.CharField(_("kind"), max_length=30)
+    severity = models.CharField(_("severity"), max_length=30)
     description = models.TextField(_("what happened"))
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -389,9 +331,7 @@ class Signal(models.Model):
     )
     action_plan = models.TextField(_("action plan"), blank=True)
     action_plan_at = models.DateTimeField(_("action plan updated at"), null=True, blank=True)
-    outcome = models.CharField(
-        _("outcome"), max_length=20, choices=SignalOutcome.choices, blank=True
-    )
+    outcome = models.CharField(_("outcome"), max_length=30, blank=True)
     outcome_note = models.TextField(_("explanation of the outcome"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -401,7 +341,26 @@ class Signal(models.Model):
         ordering = ["-reported_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.get_severity_display()})"
+        return f"{self.kind} ({self.severity})"
+
+    # The region's wording (labels.py): the rules in force when the signal was reported.
+    @property
+    def kind_label(self) -> str:
+        from .labels import signal_label
+
+        return signal_label(self, "signal_kind", self.kind)
+
+    @property
+    def severity_label(self) -> str:
+        from .labels import signal_label
+
+        return signal_label(self, "severity", self.severity)
+
+    @property
+    def outcome_label(self) -> str:
+        from .labels import signal_label
+
+        return signal_label(self, "signal_outcome", self.outcome) if self.outcome else ""
 
 
 class CaseTableItem(models.Model):

@@ -16,7 +16,7 @@ from instroom.regions.models import Region
 
 from .constants import OPEN_MEETING_STATES, SUPPORT_STATES
 from .models import CaseTableItem, CaseTableSession, Contract, Meeting, OrientationActivity, Signal
-from .services import meeting_attention, settings_for
+from .services import meeting_attention, support_rules
 
 
 def contract_list(*, actor: User) -> QuerySet[Contract]:
@@ -106,7 +106,7 @@ def attention_for(meetings: list[Meeting], today: date) -> dict[int, str]:
     for meeting in meetings:
         region_id = meeting.contract.region_id
         if region_id not in configs:
-            configs[region_id] = settings_for(region_id).plan_days_before
+            configs[region_id] = support_rules(region_id).plan_days_before
         out[meeting.pk] = meeting_attention(meeting, today, configs[region_id])
     return out
 
@@ -130,7 +130,7 @@ class Orientation:
 
 
 def orientation(contract: Contract) -> Orientation:
-    months = settings_for(contract.region_id).orientation_months_before
+    months = support_rules(contract.region_id).orientation_months_before
     activities = list(
         OrientationActivity.objects.filter(client=contract.client, removed_at__isnull=True)
     )
@@ -212,23 +212,34 @@ def contract_mix(*, actor: User) -> list[ContractMix]:
     """Signed contracts per form in the coordinator's regions, against the region's target."""
     from django.db.models import Count
 
-    from instroom.applications.constants import ContractForm
+    from instroom.regions.selectors import rules_for
 
     from .constants import SIGNED_STATES
 
     regions = coordinated_regions(actor=actor)
-    counts = {
-        (row["region_id"], row["form"]): row["n"]
-        for row in Contract.objects.filter(region__in=regions, state__in=SIGNED_STATES)
+    rows = (
+        Contract.objects.filter(region__in=regions, state__in=SIGNED_STATES)
         .values("region_id", "form")
         .annotate(n=Count("pk"))
-    }
-    return [
-        ContractMix(
-            region=r.name,
-            three_party=counts.get((r.pk, ContractForm.THREE_PARTY), 0),
-            care_lease=counts.get((r.pk, ContractForm.CARE_PROVIDER_LEASE), 0),
-            target=float(r.three_party_target),
+    )
+    # Forms whose tenant is the client count as three-party, the others as rented to the care
+    # provider first (the region's forms of today; an unknown old code as three-party).
+    rented_to_provider: dict[int, set[str]] = {}
+    mix = []
+    for r in regions:
+        forms = rules_for(r.pk).rules.contract_form
+        rented_to_provider[r.pk] = {f.code for f in forms if f.tenant == "care_provider"}
+    counts: dict[tuple[int, bool], int] = {}
+    for row in rows:
+        key = (row["region_id"], row["form"] in rented_to_provider.get(row["region_id"], set()))
+        counts[key] = counts.get(key, 0) + row["n"]
+    for r in regions:
+        mix.append(
+            ContractMix(
+                region=r.name,
+                three_party=counts.get((r.pk, False), 0),
+                care_lease=counts.get((r.pk, True), 0),
+                target=float(r.three_party_target),
+            )
         )
-        for r in regions
-    ]
+    return mix

@@ -12,13 +12,11 @@ from .constants import (
     SUPPORT_STATES,
     ContractState,
     FinalOutcome,
-    MeetingKind,
     MeetingState,
-    Severity,
-    SignalKind,
     SignalState,
     TimeOutState,
 )
+from .labels import pick
 
 CONTRACT = "support.Contract"
 MEETING = "support.Meeting"
@@ -30,20 +28,17 @@ def _label(choices: Any, code: str) -> str:
 
 
 def _signal(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The region's wording, stored with the task in both languages (the code for old ones)."""
     return {
         **params,
-        "kind": _label(SignalKind, params.get("kind", "")),
-        "severity": _label(Severity, params.get("severity", "")).lower(),
+        "kind": pick(params, "kind_names", params.get("kind", "")),
+        "severity": pick(params, "severity_names", params.get("severity", "")).lower(),
     }
 
 
 def _meeting(params: Mapping[str, Any]) -> Mapping[str, Any]:
     """The meeting's name in the reader's language (as Meeting.title), its dates formatted."""
-    kind, months = params.get("meeting_kind", ""), params.get("months")
-    if kind == MeetingKind.EVALUATION and months:
-        name = str(_("Evaluation meeting at %(months)d months") % {"months": months})
-    else:
-        name = _label(MeetingKind, kind)
+    name = pick(params, "meeting_names", params.get("meeting_kind", ""))
     return {
         **params,
         "meeting": name.lower(),

@@ -118,7 +118,7 @@ def _whole_journey(cast):
         meeting=intro,
         held_on=today,
         notes="Goed gesprek",
-        answers={q.pk: ("good", "") for q in questions},
+        answers={q.position: ("good", "") for q in questions},
     )
     signal = support.signal_report(
         actor=cast.corporation_user,

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .schema import Term, spec
@@ -30,6 +31,13 @@ class ChecklistItem:
     # Meeting kinds (codes) at which it is asked; empty: every meeting.
     kinds: tuple[str, ...] = spec(())
 
+    @property
+    def text(self) -> str:
+        return self.text_en if (get_language() or "nl").startswith("en") else self.text_nl
+
+    def asked_at(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
 
 @dataclass(frozen=True)
 class SignalOutcomeRule(Term):
@@ -55,6 +63,38 @@ DEFAULT_MEETING_KINDS = (
         months=(3, 6, 12, 18),
     ),
     MeetingKindRule("final", "Eindevaluatie", "Final evaluation", moment="end_of_support"),
+)
+# The standard checklist (asked at every meeting after the move unless `kinds` names some).
+DEFAULT_CHECKLIST = (
+    ChecklistItem(
+        "Wonen: redt de cliënt zich in de woning (schoonmaken, reparaties, buren)?",
+        "Living: does the client manage the home (cleaning, repairs, neighbours)?",
+    ),
+    ChecklistItem(
+        "Geld: wordt de huur op tijd betaald; zijn er schulden?",
+        "Money: is the rent paid on time; is there any debt?",
+    ),
+    ChecklistItem(
+        "Dagbesteding: werk, school, vrijwilligerswerk of dagbesteding?",
+        "Daytime activity: work, school, volunteering or day care?",
+    ),
+    ChecklistItem(
+        "Netwerk: heeft de cliënt contacten in de wijk?",
+        "Network: does the client have contacts in the neighbourhood?",
+    ),
+    ChecklistItem(
+        "Gezondheid en zorg: is de begeleiding voldoende; is er zorgmijding?",
+        "Health and care: is the support enough; any care avoidance?",
+    ),
+    ChecklistItem(
+        "Afspraken: wat spreken we af tot het volgende gesprek?",
+        "Agreements: what do we agree until the next meeting?",
+    ),
+    ChecklistItem(
+        "Is de cliënt klaar voor een regulier huurcontract (omklap)?",
+        "Is the client ready for a regular lease (conversion)?",
+        kinds=("evaluation", "final"),
+    ),
 )
 DEFAULT_SIGNAL_KINDS = (
     Term("nuisance", "Overlast", "Nuisance"),
@@ -93,7 +133,7 @@ class Support:
     meeting_kind: tuple[MeetingKindRule, ...] = spec(
         DEFAULT_MEETING_KINDS, unique="code", non_empty=True
     )
-    checklist: tuple[ChecklistItem, ...] = spec(())
+    checklist: tuple[ChecklistItem, ...] = spec(DEFAULT_CHECKLIST)
     signal_kind: tuple[Term, ...] = spec(DEFAULT_SIGNAL_KINDS, unique="code", non_empty=True)
     severity: tuple[Term, ...] = spec(DEFAULT_SEVERITIES, unique="code", non_empty=True)
     signal_outcome: tuple[SignalOutcomeRule, ...] = spec(
@@ -103,6 +143,19 @@ class Support:
     def check(self) -> list[tuple[str, str]]:
         codes = {k.code for k in self.meeting_kind}
         problems = []
+        # The journey needs one final evaluation (its outcome converts, extends or ends) and at
+        # most one meeting kind per fixed moment (the handover, the introduction).
+        for moment in ("before_move", "move_in", "end_of_support"):
+            n = sum(1 for k in self.meeting_kind if k.moment == moment)
+            if n > 1 or (moment == "end_of_support" and n == 0):
+                problems.append(
+                    (
+                        "meeting_kind",
+                        _("give exactly one meeting kind with moment “%(m)s”") % {"m": moment}
+                        if moment == "end_of_support"
+                        else _("give at most one meeting kind with moment “%(m)s”") % {"m": moment},
+                    )
+                )
         for i, item in enumerate(self.checklist):
             for kind in item.kinds:
                 if kind not in codes:

@@ -13,20 +13,23 @@ and writes the audit record in one transaction (the case's state moves with it).
 - `calendar.py`     the secret address of the calendar feed
 - `daily.py`        the daily job: reminders and escalations
 - `retention.py`    what goes when a client's file is anonymised
-- `common.py`       the region's support settings and the helpers the areas share
+- `common.py`       the support section of the region's rules and the helpers the areas share
 """
 
 from .calendar import calendar_feed_create, calendar_feed_revoke, calendar_feed_user
-from .common import STANDARD_CHECKLIST, settings_for
+from .common import support_rules
 from .contracts import (
+    agreement_text,
     contract_assign,
     contract_final_decide,
+    contract_form_rule,
     contract_move_in,
     contract_prepare,
     contract_sign,
     contract_sign_undo,
     contract_terms,
     contract_withdraw,
+    conversion_text,
     document_context,
     document_values,
     final_due_from,
@@ -54,7 +57,7 @@ from .signals import (
 from .timeouts import timeout_end, timeout_start
 
 __all__ = [
-    "STANDARD_CHECKLIST",
+    "agreement_text",
     "anonymise_client",
     "calendar_feed_create",
     "calendar_feed_revoke",
@@ -65,12 +68,14 @@ __all__ = [
     "checklist_for",
     "contract_assign",
     "contract_final_decide",
+    "contract_form_rule",
     "contract_move_in",
     "contract_prepare",
     "contract_sign",
     "contract_sign_undo",
     "contract_terms",
     "contract_withdraw",
+    "conversion_text",
     "document_context",
     "document_values",
     "earliest_held_on",
@@ -81,12 +86,12 @@ __all__ = [
     "order_refusals",
     "orientation_add",
     "orientation_remove",
-    "settings_for",
     "signal_close",
     "signal_escalate",
     "signal_plan",
     "signal_report",
     "support_follow_up",
+    "support_rules",
     "timeout_end",
     "timeout_start",
 ]

@@ -1,54 +1,30 @@
-"""What every area of the support stage shares: the region's support settings (with the
-standard checklist), who to notify, and locking and moving a contract through its states."""
+"""What every area of the support stage shares: the support section of the region's rules,
+who to notify, and locking and moving a contract through its states."""
 
 from datetime import date
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override
 
 from instroom.accounts.models import User
 from instroom.policy import audience
+from instroom.regions.rules.support import Support
+from instroom.regions.selectors import rules_for
 from instroom.statemachine import transition, transition_many
 
 from ..constants import (
     CONTRACT_MACHINE,
     MEETING_MACHINE,
     OPEN_MEETING_STATES,
-    MeetingKind,
     MeetingState,
 )
-from ..models import ChecklistQuestion, Contract, SupportSettings
-
-# The standard checklist a region starts with (then its own data, edited in the configuration).
-STANDARD_CHECKLIST: tuple[tuple[str, list[str]], ...] = (
-    (gettext_noop("Living: does the client manage the home (cleaning, repairs, neighbours)?"), []),
-    (gettext_noop("Money: is the rent paid on time; is there any debt?"), []),
-    (gettext_noop("Daytime activity: work, school, volunteering or day care?"), []),
-    (gettext_noop("Network: does the client have contacts in the neighbourhood?"), []),
-    (gettext_noop("Health and care: is the support enough; any care avoidance?"), []),
-    (gettext_noop("Agreements: what do we agree until the next meeting?"), []),
-    (
-        gettext_noop("Is the client ready for a regular lease (conversion)?"),
-        [MeetingKind.EVALUATION, MeetingKind.FINAL],
-    ),
-)
+from ..models import Contract
 
 
-def settings_for(region_id: int) -> SupportSettings:
-    """The region's support settings; the first time, with the standard checklist written in
-    the platform's language."""
-    config, new = SupportSettings.objects.get_or_create(region_id=region_id)
-    if new and not ChecklistQuestion.objects.filter(region_id=region_id).exists():
-        with override(django_settings.LANGUAGE_CODE):
-            ChecklistQuestion.objects.bulk_create(
-                ChecklistQuestion(region_id=region_id, position=i, text=_(text), kinds=list(kinds))
-                for i, (text, kinds) in enumerate(STANDARD_CHECKLIST, start=1)
-            )
-    return config
+def support_rules(region_id: int) -> Support:
+    """The support section of the region's rules in force today (read afresh each time)."""
+    return rules_for(region_id).rules.support
 
 
 def _today() -> date:

@@ -12,7 +12,7 @@ from django.utils.translation import override
 
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify, send_notice
-from instroom.applications.constants import CaseState, ContractForm
+from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
 from instroom.applications.step_order import check_step_order
@@ -26,15 +26,17 @@ from instroom.pdf import render_pdf
 from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation
+from instroom.regions.rules.intake import ContractFormRule
+from instroom.regions.selectors import rules_for
 
 from .. import contract_text
 from ..constants import (
     OPEN_MEETING_STATES,
     ContractState,
     FinalOutcome,
-    MeetingKind,
     MeetingState,
 )
+from ..labels import contract_effective, contract_rules
 from ..models import Contract, Meeting
 from .common import (
     _cancel_open_meetings,
@@ -45,12 +47,13 @@ from .common import (
     _support_workers,
     _today,
     _url,
-    settings_for,
+    support_rules,
 )
 
 
 def contract_terms(application: Application) -> tuple[str, int]:
-    """The form and support period the table decided; the region's rule when it said nothing."""
+    """The form and support period the table decided; the form's own period when it said none
+    (the region's rules in force today; the contract keeps their version)."""
     from instroom.assessment.models import Decision
 
     decision = (
@@ -58,10 +61,46 @@ def contract_terms(application: Application) -> tuple[str, int]:
         .order_by("-decided_at")
         .first()
     )
-    months = application.client.region.support_months
+    rules = rules_for(application.client.region_id).rules
     if decision is not None and decision.contract_form:
-        return decision.contract_form, decision.support_months or months
-    return application.contract_form or ContractForm.THREE_PARTY, months
+        code, months = decision.contract_form, decision.support_months
+    else:
+        code, months = application.contract_form or rules.contract_form[0].code, None
+    form = rules.term("contract_form", code)
+    if form is None:
+        raise ValidationError(
+            _(
+                "The contract form “%(form)s” is not one of this region's contract forms; "
+                "the service point records the decision again with one of them."
+            )
+            % {"form": code}
+        )
+    return code, months or form.support_months
+
+
+def contract_form_rule(contract: Contract) -> ContractFormRule | None:
+    """The contract's form in the rules it was made under."""
+    return contract_rules(contract).term("contract_form", contract.form)  # type: ignore[no-any-return]
+
+
+def conversion_text(form: ContractFormRule | None) -> str:
+    """What follows a positive final evaluation, in the reader's language."""
+    if form is None or form.conversion == "regular_lease":
+        return _("a regular lease for an indefinite time")
+    if form.conversion == "fixed_term":
+        return _("a lease for a fixed term of %(years)d years") % {
+            "years": form.lease_years_after_conversion
+        }
+    return _("no conversion: the support is extended or ended")
+
+
+# The agreement's own words for the conversion (the contract's language, Dutch).
+_CONVERSION_NL = {
+    "regular_lease": "een reguliere huurovereenkomst voor onbepaalde tijd",
+    "fixed_term": "een huurovereenkomst voor bepaalde tijd van {years} jaar",
+    "none": "geen omzetting; de eindevaluatie leidt tot verlenging of beëindiging van de "
+    "begeleiding",
+}
 
 
 def document_values(contract: Contract) -> dict[str, str]:
@@ -78,24 +117,49 @@ def document_values(contract: Contract) -> dict[str, str]:
         "corporation": home.corporation.name,
         "support_provider": client.support_provider.name,
         "support_months": str(contract.support_months),
+        "contract_form": contract.form_label,
+        "conversion": _conversion_nl(contract_form_rule(contract)),
         "start_date": _date(contract.planned_move_in_on or contract.key_handover_on)
         if contract.planned_move_in_on or contract.key_handover_on
         else contract_text.START_DATE_UNKNOWN,
     }
 
 
+def _conversion_nl(form: ContractFormRule | None) -> str:
+    if form is None:
+        return _CONVERSION_NL["regular_lease"]
+    return _CONVERSION_NL[form.conversion].format(years=form.lease_years_after_conversion)
+
+
+def agreement_text(contract: Contract) -> str:
+    """The form's own agreement text in the language in use (Dutch when there is no English
+    one), or the standard text for the form's tenant."""
+    from django.utils.translation import get_language
+
+    form = contract_form_rule(contract)
+    if form is not None:
+        english = (get_language() or "nl").startswith("en")
+        own = (form.agreement_en if english else "") or form.agreement_nl
+        if own:
+            return own
+    if form is not None and form.tenant == "care_provider":
+        return contract_text.STANDARD_CARE_LEASE
+    return contract_text.STANDARD_THREE_PARTY
+
+
 def document_context(contract: Contract) -> dict[str, object]:
-    """What the agreement's PDF shows: the region's text (or the standard one) filled in."""
-    config = settings_for(contract.region_id)
-    if contract.form == ContractForm.THREE_PARTY:
-        text = config.three_party_text or contract_text.STANDARD_THREE_PARTY
-    else:
-        text = config.care_lease_text or contract_text.STANDARD_CARE_LEASE
+    """What the agreement's PDF shows: the form's text (or the standard one) filled in, the
+    form, its conversion rule and the rules version the contract was made under."""
     values = document_values(contract)
+    form = contract_form_rule(contract)
     return {
         "contract": contract,
-        "articles": contract_text.fill(text, values),
+        "articles": contract_text.fill(agreement_text(contract), values),
         "values": values,
+        "form_label": contract.form_label,
+        "tenant_is_client": form is None or form.tenant == "client",
+        "conversion": conversion_text(form),
+        "rules_label": contract_effective(contract).version_label,
         "signed_on": _date(contract.signed_on),
         "key_handover_on": _date(contract.key_handover_on),
     }
@@ -131,7 +195,9 @@ def contract_prepare(*, actor: User, match: Match) -> Contract:
     if match.state != MatchState.ACCEPTED:
         raise ValidationError(_("A contract follows a match the client has accepted."))
     form, months = contract_terms(match.application)
+    version = rules_for(match.region_id).version_id
     contract = Contract.objects.create(
+        rule_version_id=version,
         match=match,
         application=match.application,
         client=match.client,
@@ -147,7 +213,7 @@ def contract_prepare(*, actor: User, match: Match) -> Contract:
         obj=contract,
         client=contract.client,
         region_id=contract.region_id,
-        changes={"form": form, "support_months": months},
+        changes={"form": form, "support_months": months, "rule_version": version},
     )
     _make_document(contract)
     notify(
@@ -213,12 +279,18 @@ def contract_sign(
     transition_case(
         contract.application, actor=actor, to=CaseState.CONTRACTED, action="case.contract"
     )
-    config = settings_for(contract.region_id)
-    Meeting.objects.create(
-        contract=contract,
-        kind=MeetingKind.HANDOVER,
-        due_on=max(signed_on, planned_move_in_on - timedelta(days=config.handover_days_before)),
-    )
+    # The warm handover before the move, when the contract's rules have one.
+    schedule = contract_rules(contract).support
+    for kind in schedule.meeting_kind:
+        if kind.moment == "before_move":
+            Meeting.objects.create(
+                contract=contract,
+                kind=kind.code,
+                moment=kind.moment,
+                due_on=max(
+                    signed_on, planned_move_in_on - timedelta(days=schedule.handover_days_before)
+                ),
+            )
     _make_document(contract)
     for users in (_support_workers(contract), _coordinators(contract.region_id)):
         notify(
@@ -292,41 +364,39 @@ def contract_withdraw(*, actor: User, contract: Contract, reason: str) -> Contra
 
 
 def _meeting_plan_for(contract: Contract, moved_in_on: date) -> list[Meeting]:
-    """The region's schedule: introduction at the move, evaluations at the configured months
-    within the support period, the final evaluation at its end."""
-    config = settings_for(contract.region_id)
-    meetings = [
-        Meeting(contract=contract, kind=MeetingKind.INTRODUCTION, months=0, due_on=moved_in_on)
-    ]
-    for months in sorted(set(config.evaluation_months)):
-        if 0 < months < contract.support_months:
-            meetings.append(
-                Meeting(
-                    contract=contract,
-                    kind=MeetingKind.EVALUATION,
-                    months=months,
-                    due_on=add_months(moved_in_on, months),
-                )
+    """The schedule of the contract's rules: the kinds at the move-in, those at their months
+    after it within the support period, and the final evaluation at its end."""
+    meetings: list[Meeting] = []
+    months_of = contract.support_months
+    for kind in contract_rules(contract).support.meeting_kind:
+        if kind.moment == "move_in":
+            at = [0]
+        elif kind.moment == "months_after_move_in":
+            at = [m for m in sorted(set(kind.months)) if 0 < m < months_of]
+        elif kind.moment == "end_of_support":
+            at = [months_of]
+        else:  # before the move (made at the signing) or only when planned
+            at = []
+        meetings.extend(
+            Meeting(
+                contract=contract,
+                kind=kind.code,
+                moment=kind.moment,
+                months=m,
+                due_on=add_months(moved_in_on, m),
             )
-    meetings.append(
-        Meeting(
-            contract=contract,
-            kind=MeetingKind.FINAL,
-            months=contract.support_months,
-            due_on=add_months(moved_in_on, contract.support_months),
+            for m in at
         )
-    )
-    return meetings
+    return sorted(meetings, key=lambda m: (m.due_on, m.months or 0))
 
 
 def _handover_refusals(contract: Contract, moved_in_on: date) -> dict[str, str]:
     """The warm handover comes before the move (DOMAIN.md: soft landing): held, on or before
     the day of the move."""
-    held = (
-        contract.meetings.filter(kind=MeetingKind.HANDOVER, state=MeetingState.HELD)
-        .order_by("held_on")
-        .first()
-    )
+    handovers = contract.meetings.filter(moment="before_move")
+    held = handovers.filter(state=MeetingState.HELD).order_by("held_on").first()
+    if held is None and not handovers.exists():
+        return {}  # the contract's rules have no warm handover
     if held is None:
         return {"moved_in_on": _("The warm handover must be held before the tenant moves in.")}
     if held.held_on and held.held_on > moved_in_on:
@@ -448,12 +518,21 @@ def contract_assign(
     return contract
 
 
+def _final_kind(contract: Contract) -> str:
+    """The code of the final evaluation: the one the contract had, else its rules' kind."""
+    earlier = contract.meetings.filter(moment="end_of_support").order_by("-pk").first()
+    if earlier is not None:
+        return earlier.kind
+    kinds = contract_rules(contract).support.meeting_kind
+    return next(k.code for k in kinds if k.moment == "end_of_support")
+
+
 def final_due_from(contract: Contract) -> date | None:
     """The first day the final outcome may be decided: the support's end minus the region's
     planning window (the final evaluation is then due)."""
     if contract.support_ends_on is None:
         return None
-    window = settings_for(contract.region_id).plan_days_before
+    window = support_rules(contract.region_id).plan_days_before
     return contract.support_ends_on - timedelta(days=window)
 
 
@@ -465,7 +544,7 @@ def _final_refusals(contract: Contract, today: date) -> dict[str, str]:
             "The support runs until %(end)s: convert or end it from %(date)s, when the final "
             "evaluation is due."
         ) % {"end": _date(contract.support_ends_on), "date": _date(due_from)}
-    finals = contract.meetings.filter(kind=MeetingKind.FINAL)
+    finals = contract.meetings.filter(moment="end_of_support")
     if (
         finals.filter(state__in=OPEN_MEETING_STATES).exists()
         or not finals.filter(state=MeetingState.HELD).exists()
@@ -506,6 +585,16 @@ def contract_final_decide(
         raise ValidationError({"outcome": _("Choose the outcome of the final evaluation.")})
     if not note.strip():
         raise ValidationError({"note": _("Explain the outcome in a few words.")})
+    form = contract_form_rule(contract)
+    if outcome == FinalOutcome.CONVERT and form is not None and form.conversion == "none":
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "The contract form “%(form)s” has no conversion: extend or end the support."
+                )
+                % {"form": contract.form_label}
+            }
+        )
     if outcome == FinalOutcome.EXTEND:
         current = contract.support_ends_on or today
         if new_end is None or new_end <= current:
@@ -527,7 +616,7 @@ def contract_final_decide(
         )
         # The next final evaluation is due at the new end.
         final = contract.meetings.filter(
-            kind=MeetingKind.FINAL, state__in=OPEN_MEETING_STATES
+            moment="end_of_support", state__in=OPEN_MEETING_STATES
         ).first()
         if final is not None:
             final.due_on = new_end
@@ -536,7 +625,8 @@ def contract_final_decide(
         else:
             Meeting.objects.create(
                 contract=contract,
-                kind=MeetingKind.FINAL,
+                kind=_final_kind(contract),
+                moment="end_of_support",
                 months=contract.support_months,
                 due_on=new_end,
             )
@@ -554,6 +644,10 @@ def contract_final_decide(
         if outcome == FinalOutcome.CONVERT
         else (ContractState.ENDED, CaseState.ENDED, "contract.end")
     )
+    ending: dict[str, object] = {}
+    if outcome == FinalOutcome.CONVERT and form is not None and form.conversion == "fixed_term":
+        # The form's rule: a lease for a fixed number of years from the conversion.
+        ending["lease_ends_on"] = add_months(today, 12 * form.lease_years_after_conversion)
     _move(
         contract,
         actor=actor,
@@ -563,6 +657,7 @@ def contract_final_decide(
         final_outcome=outcome,
         final_note=note.strip(),
         ended_on=today,
+        **ending,
     )
     _cancel_open_meetings(contract, actor=actor)
     transition_case(contract.application, actor=actor, to=case_to, action=f"case.{outcome}")

@@ -1,6 +1,7 @@
 """The daily job (`instroom daily`): meeting reminders, escalations and late time-outs."""
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -8,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from instroom.accounts.notifications import notify
+from instroom.regions.rules.support import Support
 
 from ..constants import OPEN_MEETING_STATES, SUPPORT_STATES, TimeOutState
-from ..models import Meeting, SupportSettings, TimeOut
-from .common import _coordinators, _support_workers, _today, _url, settings_for
+from ..labels import meeting_title, names
+from ..models import Meeting, TimeOut
+from .common import _coordinators, _support_workers, _today, _url, support_rules
 from .meetings import meeting_attention
 
 # What the support worker is reminded of, by why the meeting needs attention.
@@ -33,10 +36,12 @@ def support_follow_up(*, today: date | None = None) -> dict[str, int]:
     today = today or _today()
     now = timezone.now()
     counts = {"meeting_reminders": 0, "meeting_escalations": 0, "timeout_alerts": 0}
-    configs: dict[int, SupportSettings] = {}
+    configs: dict[int, Support] = {}
     for candidate in _open_meetings().filter(escalated_at__isnull=True):
         region_id = candidate.contract.region_id
-        config = configs.setdefault(region_id, settings_for(region_id))
+        if region_id not in configs:
+            configs[region_id] = support_rules(region_id)
+        config = configs[region_id]
         with transaction.atomic():
             meeting = Meeting.objects.select_for_update().get(pk=candidate.pk)
             meeting.contract = candidate.contract
@@ -48,6 +53,8 @@ def support_follow_up(*, today: date | None = None) -> dict[str, int]:
                 "meeting_kind": meeting.kind,
                 "months": meeting.months,
                 "date": meeting.due_on.isoformat(),
+                # The region's name of the meeting, for a reader in either language.
+                "meeting_names": names(partial(meeting_title, meeting)),
             }
             url = reverse("support:meeting", args=[meeting.pk])
             if meeting.reminded_at is None:

@@ -1,5 +1,6 @@
 """Support meetings: planned, held with the region's checklist, and when they need attention."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -10,17 +11,29 @@ from django.utils.translation import gettext as _
 from instroom.accounts.models import User
 from instroom.applications.step_order import check_step_order
 from instroom.policy import rules
+from instroom.regions.rules.support import ChecklistItem
 from instroom.statemachine import transition
 
 from ..constants import (
     MEETING_MACHINE,
     OPEN_MEETING_STATES,
     ChecklistAnswer,
-    MeetingKind,
     MeetingState,
 )
-from ..models import ChecklistQuestion, Meeting, MeetingAnswer
-from .common import _date, _today, settings_for
+from ..models import Meeting, MeetingAnswer
+from .common import _date, _today, support_rules
+
+
+@dataclass(frozen=True)
+class ChecklistQuestion:
+    """A question of the region's checklist (`rules.support.checklist`), by its place in it."""
+
+    position: int
+    item: ChecklistItem
+
+    @property
+    def text(self) -> str:
+        return self.item.text
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
@@ -52,12 +65,14 @@ def meeting_plan(
 
 
 def checklist_for(meeting: Meeting) -> list[ChecklistQuestion]:
-    if meeting.kind == MeetingKind.HANDOVER:
+    """The questions of the region's checklist of today asked at this kind of meeting (none at
+    the warm handover)."""
+    if meeting.is_handover:
         return []
     return [
-        q
-        for q in ChecklistQuestion.objects.filter(region_id=meeting.contract.region_id, active=True)
-        if q.asked_at(meeting.kind)
+        ChecklistQuestion(i, item)
+        for i, item in enumerate(support_rules(meeting.contract.region_id).checklist, start=1)
+        if item.asked_at(meeting.kind)
     ]
 
 
@@ -66,16 +81,16 @@ def earliest_held_on(meeting: Meeting) -> date | None:
     and not before its due date minus the region's planning window (`plan_days_before`, the
     days in which it is planned); None for the warm handover (it comes before the move)."""
     moved_in_on = meeting.contract.moved_in_on
-    if meeting.kind == MeetingKind.HANDOVER or moved_in_on is None:
+    if meeting.is_handover or moved_in_on is None:
         return None
-    window = settings_for(meeting.contract.region_id).plan_days_before
+    window = support_rules(meeting.contract.region_id).plan_days_before
     return max(moved_in_on, meeting.due_on - timedelta(days=window))
 
 
 def order_refusals(meeting: Meeting, held_on: date) -> dict[str, str]:
     """Why a meeting cannot have been held on `held_on`: it belongs after the move, in its
     period (a 3-month evaluation is not held on the day of the move)."""
-    if meeting.kind == MeetingKind.HANDOVER:
+    if meeting.is_handover:
         return {}
     moved_in_on = meeting.contract.moved_in_on
     if moved_in_on is None:
@@ -124,12 +139,14 @@ def meeting_record(
         errors["held_on"] = _("Record a meeting once it has been held.")
     questions = checklist_for(meeting)
     answers = answers or {}
-    missing = [q for q in questions if answers.get(q.pk, ("", ""))[0] not in ChecklistAnswer.values]
+    missing = [
+        q for q in questions if answers.get(q.position, ("", ""))[0] not in ChecklistAnswer.values
+    ]
     if missing:
         errors["__all__"] = _("Answer every question of the checklist; missing: %(questions)s") % {
             "questions": "; ".join(q.text for q in missing)
         }
-    if meeting.kind == MeetingKind.HANDOVER and not attendees.strip():
+    if meeting.is_handover and not attendees.strip():
         errors["attendees"] = _(
             "Say who took part: residential care, support worker, corporation, district team."
         )
@@ -161,10 +178,10 @@ def meeting_record(
     MeetingAnswer.objects.bulk_create(
         MeetingAnswer(
             meeting=meeting,
-            question=q,
+            position=q.position,
             question_text=q.text,
-            answer=answers[q.pk][0],
-            note=answers[q.pk][1].strip()[:500],
+            answer=answers[q.position][0],
+            note=answers[q.position][1].strip()[:500],
         )
         for q in questions
     )

@@ -21,14 +21,10 @@ from instroom.regions.models import Region
 from instroom.statemachine import transition
 
 from ..constants import (
-    ENDING_OUTCOMES,
     SIGNAL_MACHINE,
     SUPPORT_STATES,
     CaseTableStatus,
     ContractState,
-    Severity,
-    SignalKind,
-    SignalOutcome,
     SignalState,
 )
 from ..models import CaseTableItem, CaseTableSession, Contract, Signal
@@ -40,7 +36,20 @@ from .common import (
     _move,
     _support_workers,
     _today,
+    support_rules,
 )
+
+
+def _names(term: Any) -> dict[str, str]:
+    """A term's wording in both languages, stored with a task (read later in either)."""
+    return {"nl": term.nl, "en": term.en} if term is not None else {}
+
+
+def _is_severe(severities: tuple[Any, ...], code: str) -> bool:
+    """The more severe half of the region's severities (in rising order: the last is the most
+    severe) also alerts the service point."""
+    codes = [s.code for s in severities]
+    return code in codes and codes.index(code) >= (len(codes) + 1) // 2
 
 
 def _signal_move(
@@ -81,10 +90,11 @@ def signal_report(
         raise PermissionDenied(_("You may not report signals about this tenancy."))
     if contract.state not in SUPPORT_STATES:
         raise ValidationError(_("Signals are reported while the client lives in the home."))
+    support = support_rules(contract.region_id)
     errors: dict[str, str] = {}
-    if kind not in SignalKind.values:
+    if kind not in {k.code for k in support.signal_kind}:
         errors["kind"] = _("Choose the kind of signal.")
-    if severity not in Severity.values:
+    if severity not in {s.code for s in support.severity}:
         errors["severity"] = _("Choose the severity.")
     if not description.strip():
         errors["description"] = _("Describe what happened.")
@@ -108,13 +118,20 @@ def signal_report(
     )
     url = reverse("support:signal", args=[signal.pk])
     audiences = [_support_workers(contract), _corporation_staff(contract)]
-    if severity in (Severity.HIGH, Severity.CRITICAL):
+    if _is_severe(support.severity, severity):
         audiences.append(_coordinators(contract.region_id))
+    params = {
+        "case": contract.client.case_number,
+        "kind": kind,
+        "severity": severity,
+        "kind_names": _names(next(k for k in support.signal_kind if k.code == kind)),
+        "severity_names": _names(next(s for s in support.severity if s.code == severity)),
+    }
     for users in audiences:
         notify(
             users=[u for u in users if u.pk != getattr(actor, "pk", None)],
             kind="signal.reported",
-            params={"case": contract.client.case_number, "kind": kind, "severity": severity},
+            params=params,
             about=signal,
             url=url,
         )
@@ -159,7 +176,11 @@ def signal_escalate(*, actor: User, signal: Signal, note: str) -> CaseTableItem:
     notify(
         users=_coordinators(signal.contract.region_id),
         kind="signal.case_table",
-        params={"case": signal.contract.client.case_number, "kind": signal.kind},
+        params={
+            "case": signal.contract.client.case_number,
+            "kind": signal.kind,
+            "kind_names": _names(_kind_term(signal)),
+        },
         about=signal,
         body=note,
         url=reverse("support:case_table"),
@@ -167,6 +188,13 @@ def signal_escalate(*, actor: User, signal: Signal, note: str) -> CaseTableItem:
     # A case that did not return from a time-out is now where its task asked it to be.
     close_for(signal.contract, ["timeout.not_returned"])
     return item
+
+
+def _kind_term(signal: Signal) -> Any:
+    return next(
+        (k for k in support_rules(signal.contract.region_id).signal_kind if k.code == signal.kind),
+        None,
+    )
 
 
 @transaction.atomic
@@ -264,13 +292,18 @@ def case_table_close(*, actor: User, session: CaseTableSession) -> CaseTableSess
 
 @transaction.atomic
 def signal_close(*, actor: User, signal: Signal, outcome: str, note: str) -> Signal:
-    """Close a signal with its outcome. Termination and return to care end the tenancy's
-    support and the case; only the service point records those."""
+    """Close a signal with its outcome (one of the region's). An outcome that `ends_contract`
+    (e.g. termination, return to care) ends the tenancy's support and the case; only the
+    service point records those."""
     signal = _locked_signal(signal)
     contract = signal.contract
-    if outcome not in SignalOutcome.values:
+    found = next(
+        (o for o in support_rules(contract.region_id).signal_outcome if o.code == outcome), None
+    )
+    if found is None:
         raise ValidationError({"outcome": _("Choose the outcome.")})
-    if outcome in ENDING_OUTCOMES:
+    ends_contract = found.ends_contract
+    if ends_contract:
         if not rules.can_run_case_table(actor, contract.region_id):
             raise PermissionDenied(
                 _("Only the service point ends a tenancy, after the case table.")
@@ -289,13 +322,13 @@ def signal_close(*, actor: User, signal: Signal, outcome: str, note: str) -> Sig
         outcome_note=note.strip(),
         closed_at=timezone.now(),
     )
-    if outcome in ENDING_OUTCOMES:
+    if ends_contract:
         contract = _locked(contract)
         _move(
             contract,
             actor=actor,
             to=ContractState.TERMINATED,
-            action=f"contract.{outcome}",
+            action="contract.end_by_signal",
             note=note,
             ended_on=_today(),
         )
@@ -304,7 +337,7 @@ def signal_close(*, actor: User, signal: Signal, outcome: str, note: str) -> Sig
             contract.application,
             actor=actor,
             to=CaseState.TERMINATED,
-            action=f"case.{outcome}",
+            action="case.end_by_signal",
             note=note,
         )
     return signal

@@ -14,7 +14,7 @@ from instroom.statemachine import transition
 
 from ..constants import TIMEOUT_MACHINE, ContractState, SignalState, TimeOutState
 from ..models import Contract, Signal, TimeOut
-from .common import _coordinators, _locked, _today, _url, settings_for
+from .common import _coordinators, _locked, _today, _url, support_rules
 
 
 @transaction.atomic
@@ -35,7 +35,7 @@ def timeout_start(
         )
     if contract.state != ContractState.HOUSED:
         raise ValidationError(_("A time-out is for a client living in the home."))
-    config = settings_for(contract.region_id)
+    config = support_rules(contract.region_id)
     errors: dict[str, str] = {}
     if ends_on < starts_on:
         errors["ends_on"] = _("The end lies on or after the start.")

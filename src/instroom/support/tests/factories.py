@@ -12,7 +12,6 @@ from instroom.matching import services as matching
 from instroom.matching.models import Match
 from instroom.matching.tests.factories import make_approved
 from instroom.support import services
-from instroom.support.constants import MeetingKind
 from instroom.support.models import Contract
 
 
@@ -30,7 +29,7 @@ def accepted_match(cast: Any, **overrides: Any) -> Match:
 
 def hold_handover(cast: Any, contract: Contract, *, on: date) -> None:
     """Record the warm handover as held on `on` (it comes before the move)."""
-    handover = contract.meetings.get(kind=MeetingKind.HANDOVER)
+    handover = contract.meetings.get(moment="before_move")
     supporter = (
         cast.support_worker
         if contract.client.support_provider_id == cast.care_b.pk
@@ -69,13 +68,37 @@ def ending_contract(cast: Any, **overrides: Any) -> Contract:
         datetime.combine(moved, time(10), tzinfo=timezone.get_current_timezone()), tick=False
     ):
         contract = housed_contract(cast, on=moved, **overrides)
-    final = contract.meetings.get(kind=MeetingKind.FINAL)
+    final = contract.meetings.get(moment="end_of_support")
     services.meeting_record(
         actor=cast.coordinator,
         meeting=final,
         held_on=today,
         notes="Eindevaluatie gehouden.",
-        answers={q.pk: ("good", "") for q in services.checklist_for(final)},
+        answers={q.position: ("good", "") for q in services.checklist_for(final)},
     )
     contract.refresh_from_db()
     return contract
+
+
+def use_rules(region: Any, *, valid_from: date = date(2000, 1, 1), **changes: Any) -> Any:
+    """A rules version of the region: the template with these sections or lists changed
+    (e.g. `support=replace(TEMPLATE.support, timeout_max_days=30)`), in force from `valid_from`."""
+    from instroom.regions.models import RuleVersion
+    from instroom.regions.rules import TEMPLATE, write
+
+    number = RuleVersion.objects.filter(region=region).count() + 1
+    return RuleVersion.objects.create(
+        region=region,
+        number=number,
+        valid_from=valid_from,
+        rules=write(TEMPLATE.with_changes(**changes)),
+    )
+
+
+def support_with(**changes: Any) -> Any:
+    """The template's support section with these settings changed."""
+    from dataclasses import replace
+
+    from instroom.regions.rules import TEMPLATE
+
+    return replace(TEMPLATE.support, **changes)

@@ -67,7 +67,7 @@ def test_contract_to_conversion(browser, live_server, cast) -> None:
     support.fill("#id_record-held_on", today)
     support.fill("#id_record-notes", "Gaat goed; buren leren kennen.")
     for question in questions[:-1]:
-        support.check(f"input[name='record-q{question.pk}'][value='good']")
+        support.check(f"input[name='record-q{question.position}'][value='good']")
     support.click("form[action$='/record/'] button")
     # One question left open: the form is not sent (the server refuses it too: service tests).
     assert not support.evaluate(
@@ -75,9 +75,9 @@ def test_contract_to_conversion(browser, live_server, cast) -> None:
     )
     evaluation.refresh_from_db()
     assert evaluation.state == "due"
-    assert support.is_checked(f"input[name='record-q{questions[0].pk}'][value='good']")
-    support.check(f"input[name='record-q{questions[-1].pk}'][value='attention']")
-    support.fill(f"#id_record-q{questions[-1].pk}_note", "Omklap bespreken bij 12 maanden")
+    assert support.is_checked(f"input[name='record-q{questions[0].position}'][value='good']")
+    support.check(f"input[name='record-q{questions[-1].position}'][value='attention']")
+    support.fill(f"#id_record-q{questions[-1].position}_note", "Omklap bespreken bij 12 maanden")
     support.click("form[action$='/record/'] button")
     evaluation.refresh_from_db()
     assert evaluation.state == "held" and evaluation.answers.count() == len(questions)

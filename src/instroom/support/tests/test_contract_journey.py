@@ -13,13 +13,16 @@ from instroom.dates import add_months
 from instroom.distribution.models import Placement
 from instroom.matching import services as matching
 from instroom.privacy.services import retention_run
+from instroom.regions.rules.support import DEFAULT_MEETING_KINDS, ChecklistItem
 from instroom.support import services
-from instroom.support.models import ChecklistQuestion, Meeting
+from instroom.support.models import Meeting
 from instroom.support.tests.factories import (
     accepted_match,
     ending_contract,
     hold_handover,
     housed_contract,
+    support_with,
+    use_rules,
 )
 
 pytestmark = pytest.mark.django_db
@@ -73,9 +76,13 @@ def test_signing_counts_for_the_quota_and_moving_in_creates_the_meetings(cast) -
 
 
 def test_the_form_and_period_follow_the_tables_decision(cast) -> None:
-    config = services.settings_for(cast.region.pk)
-    config.evaluation_months = [2, 4, 30]
-    config.save()
+    from dataclasses import replace
+
+    kinds = tuple(
+        replace(k, months=(2, 4, 30)) if k.code == "evaluation" else k
+        for k in DEFAULT_MEETING_KINDS
+    )
+    use_rules(cast.region, support=support_with(meeting_kind=kinds))
     match = accepted_match(cast)
     from instroom.assessment.models import Decision
 
@@ -163,7 +170,7 @@ def test_a_meeting_needs_every_checklist_question_answered(cast) -> None:
     intro = contract.meetings.get(kind="introduction")
     questions = services.checklist_for(intro)
     assert len(questions) >= 5  # the standard checklist of a new region
-    answers = {q.pk: ("good", "") for q in questions[1:]}
+    answers = {q.position: ("good", "") for q in questions[1:]}
     with pytest.raises(ValidationError) as info:
         services.meeting_record(
             actor=cast.support_worker,
@@ -173,7 +180,7 @@ def test_a_meeting_needs_every_checklist_question_answered(cast) -> None:
             answers=answers,
         )
     assert questions[0].text in " ".join(info.value.messages)
-    answers[questions[0].pk] = ("attention", "Buren nog niet ontmoet")
+    answers[questions[0].position] = ("attention", "Buren nog niet ontmoet")
     services.meeting_record(
         actor=cast.support_worker,
         meeting=intro,
@@ -183,10 +190,17 @@ def test_a_meeting_needs_every_checklist_question_answered(cast) -> None:
     )
     intro.refresh_from_db()
     assert intro.state == "held"
-    assert intro.answers.get(question=questions[0]).note == "Buren nog niet ontmoet"
-    # The region rewords a question later: the record keeps the question as it was asked.
-    ChecklistQuestion.objects.filter(pk=questions[0].pk).update(text="Nieuwe formulering")
-    assert intro.answers.get(question=questions[0]).question_text == questions[0].text
+    first = intro.answers.get(position=questions[0].position)
+    assert first.note == "Buren nog niet ontmoet"
+    # The region rewords a question later (a new rules version): the record keeps the
+    # question as it was asked.
+    use_rules(
+        cast.region,
+        support=support_with(checklist=(ChecklistItem("Nieuwe formulering", "New wording"),)),
+    )
+    assert services.checklist_for(intro)[0].text == "Nieuwe formulering"
+    first.refresh_from_db()
+    assert first.question_text == questions[0].text
 
 
 def test_signal_escalation_case_table_and_termination(cast) -> None:
@@ -400,24 +414,23 @@ def test_the_contract_mix_is_shown_against_the_regions_target(cast, client) -> N
     assert "50 %" in row and "85 %" in row and "instroom-flag" in row
 
 
-def test_the_agreement_follows_the_regions_own_text(cast) -> None:
-    from django.core.exceptions import ValidationError as ModelError
+def test_the_agreement_follows_the_forms_own_text(cast) -> None:
+    from dataclasses import replace
 
-    from instroom.support import contract_text
+    from instroom.regions.rules import TEMPLATE
 
-    config = services.settings_for(cast.region.pk)
-    config.three_party_text = "## Artikel 1\nHuurder {tenant} huurt {adres}."
-    with pytest.raises(ModelError) as info:
-        config.full_clean()
-    assert "{adres}" in str(info.value)
-    config.three_party_text = "## Artikel 1 Wonen\nHuurder {tenant} huurt {address}.\n\nSlot."
-    config.full_clean()
-    config.save()
+    forms = tuple(
+        replace(f, agreement_nl="## Artikel 1 Wonen\nHuurder {tenant} huurt {address}.\n\nSlot.")
+        if f.code == "three_party"
+        else f
+        for f in TEMPLATE.contract_form
+    )
+    use_rules(cast.region, contract_form=forms)
     contract = services.contract_prepare(actor=cast.corporation_user, match=accepted_match(cast))
     values = services.document_values(contract)
-    articles = contract_text.fill(config.three_party_text, values)
-    assert articles[0].heading == "Artikel 1 Wonen"
-    assert articles[0].paragraphs == [
+    articles = services.document_context(contract)["articles"]
+    assert articles[0].heading == "Artikel 1 Wonen"  # type: ignore[index]
+    assert articles[0].paragraphs == [  # type: ignore[index]
         f"Huurder {contract.client.full_name} huurt {contract.home.address}.",
         "Slot.",
     ]
@@ -441,11 +454,8 @@ def test_a_signal_without_kind_or_description_is_refused_and_not_saved(cast) -> 
 
 
 def test_the_orientation_flag_names_the_regions_own_months(client, cast) -> None:
-    from instroom.support.models import SupportSettings
-
     contract = housed_contract(cast, on=timezone.localdate())
-    services.settings_for(cast.region.pk)
-    SupportSettings.objects.filter(region_id=cast.region.pk).update(orientation_months_before=3)
+    use_rules(cast.region, support=support_with(orientation_months_before=3))
     client.force_login(cast.support_worker)
     page = client.get(f"/support/contracts/{contract.pk}/", HTTP_ACCEPT_LANGUAGE="nl")
     text = page.content.decode()

@@ -53,7 +53,7 @@ def test_daily_reminds_once_then_escalates_once(cast, django_capture_on_commit_c
                 held_on=MOVE,
                 notes="Gehouden",
                 attendees="BW, woonbegeleider, corporatie, wijkteam",
-                answers={q.pk: ("good", "") for q in services.checklist_for(meeting)},
+                answers={q.position: ("good", "") for q in services.checklist_for(meeting)},
             )
     Notification.objects.all().delete()
     mail.outbox.clear()

@@ -115,7 +115,7 @@ def test_a_withdrawal_without_reason_stays_on_the_contract(client, cast, prepare
 def test_a_meeting_recorded_before_it_was_held_is_refused_on_its_page(client, cast, housed) -> None:
     meeting = housed.meetings.get(kind="introduction")
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    answers = {f"record-q{q.pk}": "good" for q in services.checklist_for(meeting)}
+    answers = {f"record-q{q.position}": "good" for q in services.checklist_for(meeting)}
     client.force_login(cast.support_worker)
     response = client.post(
         reverse("support:meeting_record", args=[meeting.pk]),

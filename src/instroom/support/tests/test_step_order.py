@@ -76,7 +76,7 @@ def test_the_three_month_evaluation_waits_for_its_period(cast) -> None:
     moved = timezone.localdate()
     contract = housed_contract(cast, on=moved)
     evaluation = contract.meetings.get(kind="evaluation", months=3)
-    answers = {q.pk: ("good", "") for q in services.checklist_for(evaluation)}
+    answers = {q.position: ("good", "") for q in services.checklist_for(evaluation)}
     with override("nl"), pytest.raises(ValidationError) as info:
         services.meeting_record(
             actor=cast.support_worker,
@@ -114,7 +114,7 @@ def test_a_meeting_after_the_move_is_not_held_before_it(cast) -> None:
             meeting=introduction,
             held_on=moved - timedelta(days=3),
             notes="",
-            answers={q.pk: ("good", "") for q in services.checklist_for(introduction)},
+            answers={q.position: ("good", "") for q in services.checklist_for(introduction)},
         )
     assert "op of na die dag" in info.value.message_dict["held_on"][0]
 

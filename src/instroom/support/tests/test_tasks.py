@@ -44,7 +44,7 @@ def record(cast, meeting, on: date) -> None:
         held_on=on,
         notes="Gehouden",
         attendees="Woonbegeleider, huurder",
-        answers={q.pk: ("good", "") for q in services.checklist_for(meeting)},
+        answers={q.position: ("good", "") for q in services.checklist_for(meeting)},
     )
 
 

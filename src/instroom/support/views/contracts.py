@@ -18,7 +18,7 @@ from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation
 
-from .. import selectors, services
+from .. import labels, selectors, services
 from ..constants import CONTRACT_MACHINE, SUPPORT_STATES, ContractState
 from ..forms import (
     AssignForm,
@@ -47,13 +47,15 @@ def contracts(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.contract_list(actor=request.user)
     if state in ContractState.values:
         rows = rows.filter(state=state)
+    shown = list(rows[:200])
+    labels.attach_contract_rules(shown)
     return render(
         request,
         "support/contracts.html",
         {
             "awaiting": selectors.awaiting_contract(actor=request.user),
             "mix": selectors.contract_mix(actor=request.user),
-            "contracts": rows[:200],
+            "contracts": shown,
             "states": ContractState.choices,
             "state": state,
         },
@@ -79,6 +81,11 @@ def _support_workers(contract: Contract) -> Any:
     return audience.support_workers_of(contract.client.support_provider_id)
 
 
+def _may_convert(contract: Any) -> bool:
+    form = services.contract_form_rule(contract)
+    return form is None or form.conversion != "none"
+
+
 def contract_detail(
     request: AuthenticatedHttpRequest, pk: int, bound: dict[str, django_forms.Form] | None = None
 ) -> HttpResponse:
@@ -89,6 +96,8 @@ def contract_detail(
     support = rules.can_support(user, contract)
     allowed = statemachine.allowed(contract, CONTRACT_MACHINE)
     bound = bound or {}
+    today_rules = services.support_rules(contract.region_id)
+    form_rule = services.contract_form_rule(contract)
     forms: dict[str, Any] = {}
     if manage and ContractState.SIGNED in allowed:
         forms["sign"] = bound.get("sign") or SignForm(prefix="sign")
@@ -118,9 +127,11 @@ def contract_detail(
     if active and rules.can_add_orientation(user, contract.client):
         forms["orientation"] = bound.get("orientation") or OrientationForm(prefix="orientation")
     if contract.state == ContractState.HOUSED and rules.can_decide_final(user, contract):
-        forms["final"] = bound.get("final") or FinalForm(prefix="final", may_override=may_override)
+        forms["final"] = bound.get("final") or FinalForm(
+            prefix="final", may_override=may_override, may_convert=_may_convert(contract)
+        )
     if contract.state in SUPPORT_STATES and rules.can_report_signal(user, contract):
-        forms["signal"] = bound.get("signal") or SignalForm(prefix="signal")
+        forms["signal"] = bound.get("signal") or SignalForm(prefix="signal", support=today_rules)
     if contract.state == ContractState.HOUSED and support:
         forms["timeout"] = bound.get("timeout") or TimeOutForm(prefix="timeout")
         forms["timeout_end"] = TimeOutEndForm(
@@ -129,6 +140,12 @@ def contract_detail(
     if level in rules.PERSONAL_DETAIL:
         selectors.log_client_read(actor=user, contracts=[contract], purpose="contract page")
     meetings = list(contract.meetings.all())
+    for m in meetings:
+        m.contract = contract  # the titles read the contract's rules once
+    signals = list(contract.signals.all())
+    for s in signals:
+        s.contract = contract
+    labels.attach_signal_rules(signals)
     return render(
         request,
         "support/contract.html",
@@ -140,7 +157,8 @@ def contract_detail(
             "orientation": selectors.orientation(contract),
             "meetings": meetings,
             "attention": selectors.attention_for(meetings, timezone.localdate()),
-            "signals": contract.signals.all(),
+            "signals": signals,
+            "conversion": services.conversion_text(form_rule),
             "timeouts": contract.timeouts.all(),
             "may_remove_orientation": active and rules.can_add_orientation(user, contract.client),
             # The final evaluation form opens by itself in the last three months of support.
@@ -270,6 +288,7 @@ def final(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request.POST,
             prefix="final",
             may_override=rules.may_override_step_order(request.user, contract.region_id),
+            may_convert=_may_convert(contract),
         ),
         lambda d: services.contract_final_decide(actor=request.user, contract=contract, **d),
         done=_("The final evaluation is recorded."),

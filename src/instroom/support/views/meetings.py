@@ -13,8 +13,8 @@ from instroom.applications import selectors as client_selectors
 from instroom.http import AuthenticatedHttpRequest
 from instroom.policy import rules
 
-from .. import selectors, services
-from ..constants import SUPPORT_STATES, MeetingKind
+from .. import labels, selectors, services
+from ..constants import SUPPORT_STATES
 from ..forms import MeetingPlanForm, MeetingRecordForm
 from ..models import Meeting
 from .common import _post
@@ -22,6 +22,7 @@ from .common import _post
 
 def meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = list(selectors.my_meetings(actor=request.user)[:300])
+    labels.attach_contract_rules(m.contract for m in rows)
     # The client's name beside the case number for those who may see it (the minimisation
     # table decides; the read is logged), at a number of queries that does not grow with the list.
     clients = list({m.contract.client_id: m.contract.client for m in rows}.values())
@@ -67,7 +68,7 @@ def meeting_detail(
         "meeting": meeting,
         "contract": meeting.contract,
         "answers": meeting.answers.all(),
-        "no_checklist": not questions and meeting.kind != MeetingKind.HANDOVER,
+        "no_checklist": not questions and not meeting.is_handover,
     }
     if may and meeting.state != "cancelled":
         if meeting.state != "held":
@@ -81,13 +82,13 @@ def meeting_detail(
             "attendees": meeting.attendees,
         }
         for a in meeting.answers.all():
-            initial[f"q{a.question_id}"] = a.answer
-            initial[f"q{a.question_id}_note"] = a.note
+            initial[f"q{a.position}"] = a.answer
+            initial[f"q{a.position}_note"] = a.note
         context["record_form"] = bound.get("record") or MeetingRecordForm(
             prefix="record",
             questions=questions,
             initial=initial,
-            handover=meeting.kind == MeetingKind.HANDOVER,
+            handover=meeting.is_handover,
             may_override=rules.may_override_step_order(request.user, meeting.contract.region_id),
         )
     return render(request, "support/meeting.html", context, status=400 if bound else 200)
@@ -117,7 +118,7 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST,
         prefix="record",
         questions=services.checklist_for(meeting),
-        handover=meeting.kind == MeetingKind.HANDOVER,
+        handover=meeting.is_handover,
         may_override=rules.may_override_step_order(request.user, meeting.contract.region_id),
     )
     return _post(

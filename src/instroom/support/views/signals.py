@@ -14,7 +14,7 @@ from instroom.http import AuthenticatedHttpRequest
 from instroom.pdf import pdf_response
 from instroom.policy import rules
 
-from .. import selectors, services
+from .. import labels, selectors, services
 from ..constants import SignalState
 from ..forms import (
     ActionPlanForm,
@@ -34,7 +34,9 @@ def signal_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     return _post(
         request,
-        SignalForm(request.POST, prefix="signal"),
+        SignalForm(
+            request.POST, prefix="signal", support=services.support_rules(contract.region_id)
+        ),
         lambda d: services.signal_report(actor=request.user, contract=contract, **d),
         done=_("The signal is reported; the parties are informed."),
         then=lambda signal: redirect("support:signal", pk=signal.pk),
@@ -63,7 +65,9 @@ def signal_detail(
         if signal.state != SignalState.ESCALATED:
             forms["escalate"] = bound.get("escalate") or EscalateForm(prefix="escalate")
         forms["close"] = bound.get("close") or CloseSignalForm(
-            prefix="close", may_end=rules.can_run_case_table(request.user, contract.region_id)
+            prefix="close",
+            may_end=rules.can_run_case_table(request.user, contract.region_id),
+            support=services.support_rules(contract.region_id),
         )
     return render(
         request,
@@ -122,6 +126,7 @@ def signal_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST,
         prefix="close",
         may_end=rules.can_run_case_table(request.user, signal.contract.region_id),
+        support=services.support_rules(signal.contract.region_id),
     )
     return _post(
         request,
@@ -137,7 +142,9 @@ def case_table(request: AuthenticatedHttpRequest) -> HttpResponse:
     regions = selectors.coordinated_regions(actor=request.user)
 
     def page(form: django_forms.Form, status: int = 200) -> HttpResponse:
-        sessions, waiting = selectors.case_table(actor=request.user)
+        sessions, queued = selectors.case_table(actor=request.user)
+        waiting = list(queued)
+        labels.attach_signal_rules(item.signal for item in waiting)
         return render(
             request,
             "support/case_table.html",
@@ -178,20 +185,25 @@ def case_table_session(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             then=redirect("support:case_table"),
             back=redirect("support:case_table_session", pk=pk),
         )
-    items = session.items.select_related("signal__contract__client", "signal__contract__home")
+    items = list(session.items.select_related("signal__contract__client", "signal__contract__home"))
+    labels.attach_signal_rules(item.signal for item in items)
+    form = CaseTableDecisionForm(prefix="decide", support=services.support_rules(session.region_id))
     return render(
         request,
         "support/case_table_session.html",
-        {"session": session, "items": items, "form": CaseTableDecisionForm(prefix="decide")},
+        {"session": session, "items": items, "form": form},
     )
 
 
 def case_table_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Agenda before the session, decisions after it: case numbers, no names."""
     session = _session(request, pk)
-    items = session.items.select_related(
-        "signal__contract__client", "signal__contract__home__municipality"
+    items = list(
+        session.items.select_related(
+            "signal__contract__client", "signal__contract__home__municipality"
+        )
     )
+    labels.attach_signal_rules(item.signal for item in items)
     return pdf_response(
         "support/case_table_pdf.html",
         {"session": session, "items": items},
@@ -211,7 +223,11 @@ def case_table_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
     return _post(
         request,
-        CaseTableDecisionForm(request.POST, prefix="decide"),
+        CaseTableDecisionForm(
+            request.POST,
+            prefix="decide",
+            support=services.support_rules(item.signal.contract.region_id),
+        ),
         lambda d: services.case_table_decide(
             actor=request.user, item=item, decision=d["decision"], outcome=d["outcome"]
         ),
