@@ -16,9 +16,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from instroom.applications.constants import CaseState, ContractForm
+from instroom.applications.constants import CaseState
 from instroom.applications.step_order import STEPS
 from instroom.distribution import selectors as distribution
+from instroom.regions.selectors import rules_for
 from instroom.support.constants import SignalKind, SignalOutcome
 
 from . import monitoring
@@ -389,7 +390,10 @@ def build(
         b.counts_table(
             "contract_mix",
             _("Contracts signed by form"),
-            [(c, ContractForm(c).label) for c in ContractForm.values],
+            [
+                (c, rules_for(region.pk).rules.label("contract_form", c))
+                for c in ("three_party", "care_lease")
+            ],
             f.contract_mix,
             shares=[
                 (

@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from instroom.applications.constants import ContractForm
 from instroom.applications.models import Application, Client
 from instroom.distribution.models import Placement
 from instroom.homes.models import Home
@@ -181,7 +180,16 @@ class Contract(models.Model):
         Home, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("home")
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
-    form = models.CharField(_("contract form"), max_length=20, choices=ContractForm.choices)
+    # The region's contract forms are rules data now (`rules.contract_form`); these choices only
+    # keep the field's migration state until support reads the form from the rules.
+    form = models.CharField(
+        _("contract form"),
+        max_length=20,
+        choices=[
+            ("three_party", _("Three-party contract (driehoekscontract)")),
+            ("care_lease", _("Rented first to the care provider")),
+        ],
+    )
     state = models.CharField(
         _("state"), max_length=12, choices=ContractState.choices, default=ContractState.PREPARED
     )

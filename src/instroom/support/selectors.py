@@ -212,8 +212,6 @@ def contract_mix(*, actor: User) -> list[ContractMix]:
     """Signed contracts per form in the coordinator's regions, against the region's target."""
     from django.db.models import Count
 
-    from instroom.applications.constants import ContractForm
-
     from .constants import SIGNED_STATES
 
     regions = coordinated_regions(actor=actor)
@@ -226,8 +224,8 @@ def contract_mix(*, actor: User) -> list[ContractMix]:
     return [
         ContractMix(
             region=r.name,
-            three_party=counts.get((r.pk, ContractForm.THREE_PARTY), 0),
-            care_lease=counts.get((r.pk, ContractForm.CARE_PROVIDER_LEASE), 0),
+            three_party=counts.get((r.pk, "three_party"), 0),
+            care_lease=counts.get((r.pk, "care_lease"), 0),
             target=float(r.three_party_target),
         )
         for r in regions

@@ -12,7 +12,7 @@ from django.utils.translation import override
 
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify, send_notice
-from instroom.applications.constants import CaseState, ContractForm
+from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
 from instroom.applications.step_order import check_step_order
@@ -54,14 +54,14 @@ def contract_terms(application: Application) -> tuple[str, int]:
     from instroom.assessment.models import Decision
 
     decision = (
-        Decision.objects.filter(item__application=application, outcome="approve")
+        Decision.objects.filter(application=application, outcome="approve")
         .order_by("-decided_at")
         .first()
     )
     months = application.client.region.support_months
     if decision is not None and decision.contract_form:
         return decision.contract_form, decision.support_months or months
-    return application.contract_form or ContractForm.THREE_PARTY, months
+    return application.contract_form or "three_party", months
 
 
 def document_values(contract: Contract) -> dict[str, str]:
@@ -87,7 +87,7 @@ def document_values(contract: Contract) -> dict[str, str]:
 def document_context(contract: Contract) -> dict[str, object]:
     """What the agreement's PDF shows: the region's text (or the standard one) filled in."""
     config = settings_for(contract.region_id)
-    if contract.form == ContractForm.THREE_PARTY:
+    if contract.form == "three_party":
         text = config.three_party_text or contract_text.STANDARD_THREE_PARTY
     else:
         text = config.care_lease_text or contract_text.STANDARD_CARE_LEASE
