@@ -95,6 +95,7 @@ URL_RULES: dict[str, Rule] = {
     "api:application-complete": COORDINATOR,
     "api:application-withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
     "api:application-reinstate": COORDINATOR,
+    "api:application-decision": COORDINATOR,
     # homes (object access: policy.rules.home_scope, can_manage_home)
     "homes:list": HOME_READER,
     "homes:create": CORPORATION,
