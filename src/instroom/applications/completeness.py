@@ -61,7 +61,11 @@ FIELD_CHECKS: dict[str, tuple[str, Callable[[Application], bool], Promise]] = {
         lambda a: a.expected_support_months is not None,
         _("Enter the expected number of months of woonbegeleiding."),
     ),
-    "dossier_weight": ("dossier", lambda a: bool(a.dossier_weight), _("Choose the dossier weight.")),
+    "dossier_weight": (
+        "dossier",
+        lambda a: bool(a.dossier_weight),
+        _("Choose the dossier weight."),
+    ),
 }
 DOCUMENT_MESSAGES: dict[str, Promise] = {
     "support_plan": _("Upload the support plan (required in this region)."),

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import DateInput, NLDesignFormMixin
 from instroom.regions.constants import CareSource, OrganisationType
-from instroom.regions.selectors import rules_for
 from instroom.regions.models import (
     AssessmentTable,
     Municipality,
@@ -15,6 +14,7 @@ from instroom.regions.models import (
     Organisation,
     Region,
 )
+from instroom.regions.selectors import rules_for
 from instroom.validation import (
     AmountFormField,
     BSNFormField,

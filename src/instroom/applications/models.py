@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from instroom import validation
 from instroom.regions.constants import CareSource
-from instroom.regions.selectors import rules_for
 from instroom.regions.models import (
     AssessmentTable,
     Municipality,
@@ -18,6 +17,7 @@ from instroom.regions.models import (
     Organisation,
     Region,
 )
+from instroom.regions.selectors import rules_for
 
 from .constants import (
     ACTIVE_STATES,
@@ -323,9 +323,7 @@ class Document(models.Model):
     """A document beside the motivation letter that the region's intake rules may ask for
     (`rules.intake.required_documents`: a support plan, an income statement); one per kind."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="documents"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind of document"), max_length=30)
     file = models.FileField(_("file"), upload_to="documents/%Y/")
     file_type = models.CharField(max_length=10, choices=MotivationFileType.choices)

@@ -315,9 +315,7 @@ def document_download(request: AuthenticatedHttpRequest, pk: int, kind: str) -> 
     document = application.documents.filter(kind=kind).first()
     if not view.sees(FieldGroup.MOTIVATION, application) or document is None:
         raise Http404
-    selectors.log_reads(
-        actor=request.user, views=[view], action="document.download", purpose=kind
-    )
+    selectors.log_reads(actor=request.user, views=[view], action="document.download", purpose=kind)
     content_type = {
         "pdf": "application/pdf",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

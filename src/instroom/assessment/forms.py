@@ -71,8 +71,11 @@ class DecisionForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
         field.choices = [
             ("", _("(choose)")),
             *[
-                (f.code, _("%(form)s (%(months)d months of support)")
-                 % {"form": f.label, "months": f.support_months})
+                (
+                    f.code,
+                    _("%(form)s (%(months)d months of support)")
+                    % {"form": f.label, "months": f.support_months},
+                )
                 for f in forms_of_region
             ],
         ]

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from instroom.applications.constants import SUPPORT_MONTHS
 from instroom.applications.models import Application
 from instroom.regions.models import AssessmentTable, RuleVersion
-
 from instroom.regions.selectors import EffectiveRules, rules_version
 
 from .constants import InvitationKind, Outcome, SessionStatus, Urgency
@@ -208,7 +207,11 @@ class Decision(models.Model):
 
     @property
     def contract_form_label(self) -> str:
-        return self.rules.rules.label("contract_form", self.contract_form) if self.contract_form else ""
+        return (
+            self.rules.rules.label("contract_form", self.contract_form)
+            if self.contract_form
+            else ""
+        )
 
     @property
     def version_label(self) -> str:

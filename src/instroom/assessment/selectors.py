@@ -85,8 +85,7 @@ def agenda(*, actor: User, session: Session, purpose: str) -> list[AgendaRow]:
                 item,
                 view,
                 getattr(item, "decision", None),
-                invites_extra=bool(extra_from)
-                and item.application.dossier_weight == extra_from,
+                invites_extra=bool(extra_from) and item.application.dossier_weight == extra_from,
             )
         )
     application_selectors.log_reads(

@@ -286,7 +286,9 @@ def _decide(
     check_order()
     if outcome == Outcome.APPROVE and not support_months:
         # The form's own support length, unless the decision says otherwise.
-        support_months = effective.rules.term("contract_form", contract_form).support_months
+        form_rule = effective.rules.term("contract_form", contract_form)
+        assert form_rule is not None  # validated above
+        support_months = form_rule.support_months
     decision = Decision.objects.create(
         application=application,
         item=item,

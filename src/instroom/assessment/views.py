@@ -265,7 +265,7 @@ def decide_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(request, f"{label}: {error}" if label else str(error))
     return redirect("applications:client", pk=application.client_id)
 
 

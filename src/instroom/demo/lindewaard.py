@@ -71,7 +71,7 @@ def create_clients(seed: int = 2027) -> int:
     rules = rules_for(region.pk).rules
     band = rules.matching.filters.age_band
     low, high = (band.min_age, band.max_age) if band.enabled else (18, 27)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     fake = Faker("nl_NL")
     fake.seed_instance(seed)
     municipalities = list(region.municipalities.order_by("cbs_code"))

@@ -81,14 +81,19 @@ def fill_application(actor: Any, application: Application) -> Application:
     return application
 
 
-def give_rules(region: Region, *, valid_from: date = date(2000, 1, 1), **sections: Any) -> RuleVersion:
+def give_rules(
+    region: Region, *, valid_from: date = date(2000, 1, 1), **sections: Any
+) -> RuleVersion:
     """A new rules version for `region`: its current rules with `sections` replaced (e.g.
     `route=Route(assessed_by="service_point")`), applying from `valid_from`."""
     current = rules_for(region.pk).rules
     rules = current.with_changes(**sections)
     rules_module.read(rules_module.write(rules))  # as valid as one the administrator saves
     number = (
-        RuleVersion.objects.filter(region=region).order_by("-number").values_list("number", flat=True).first()
+        RuleVersion.objects.filter(region=region)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
         or 0
     ) + 1
     return RuleVersion.objects.create(

@@ -23,7 +23,6 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from instroom.applications import services as app_services
-from instroom.regions.rules import TEMPLATE
 from instroom.applications.tests.factories import make_application
 from instroom.assessment import services as assessment_services
 from instroom.assessment.models import AgendaItem
@@ -33,6 +32,7 @@ from instroom.homes.tests.factories import make_home
 from instroom.matching import services as matching
 from instroom.matching.tests.factories import approve
 from instroom.policy.rules import MINIMISATION, FieldGroup
+from instroom.regions.rules import TEMPLATE
 from instroom.support import services as support
 
 # Marked, so that pytest-django creates the test database the module's world is built in.
