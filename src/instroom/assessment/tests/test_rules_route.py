@@ -282,3 +282,31 @@ def test_a_version_from_a_later_date_does_not_apply_yet(cast) -> None:
     )
     application = _complete(cast)
     assert application.table is not None  # today a table still assesses
+
+
+@pytest.mark.django_db
+def test_the_route_says_from_which_weight_extra_participants_are_invited(cast, client) -> None:
+    give_rules(cast.region, route=Route(extra_participants_from="medium"))
+    cases = {}
+    for weight in ("light", "medium"):
+        application = make_application(cast.care_worker_a, cast.care_a)
+        app_services.application_update(
+            actor=cast.care_worker_a, application=application, dossier_weight=weight
+        )
+        app_services.application_submit(actor=cast.care_worker_a, application=application)
+        app_services.application_mark_complete(actor=cast.coordinator, application=application)
+        cases[weight] = application
+    session = services.session_plan(
+        actor=cast.coordinator,
+        table=cast.region.tables.get(),
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    for application in cases.values():
+        services.agenda_add(actor=cast.coordinator, session=session, application=application)
+    from instroom.assessment.selectors import agenda
+
+    rows = {
+        r.item.application.dossier_weight: r
+        for r in agenda(actor=cast.coordinator, session=session, purpose="test")
+    }
+    assert rows["medium"].invites_extra and not rows["light"].invites_extra
