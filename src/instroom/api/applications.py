@@ -19,8 +19,6 @@ from instroom.applications.constants import (
     ROOMS_NEEDED,
     SUPPORT_MONTHS,
     BudgetManagement,
-    ContractForm,
-    DossierWeight,
 )
 from instroom.applications.models import Application, Client
 from instroom.assessment import selectors as assessment_selectors
@@ -132,7 +130,8 @@ class ApplicationUpdateSerializer(serializers.Serializer):
     expected_support_months = fields.WholeNumberField(
         required=False, min_value=SUPPORT_MONTHS[0], max_value=SUPPORT_MONTHS[1]
     )
-    dossier_weight = serializers.ChoiceField(required=False, choices=DossierWeight.choices)
+    # A code of the region's dossier weights (`rules.dossier_weight`); the service checks it.
+    dossier_weight = serializers.CharField(required=False, allow_blank=True, max_length=30)
     history_nuisance = serializers.BooleanField(required=False)
     history_arrears = serializers.BooleanField(required=False)
     history_eviction = serializers.BooleanField(required=False)
@@ -152,6 +151,31 @@ class ConsentSerializer(serializers.Serializer):
 
 class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reasoning = serializers.CharField(allow_blank=True)
+    # A code of the region's contract forms (`rules.contract_form`); the service checks it.
+    contract_form = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=30
+    )
+    support_months = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=SUPPORT_MONTHS[0],
+        max_value=SUPPORT_MONTHS[1],
+    )
+    urgency = serializers.ChoiceField(
+        choices=Urgency.choices, required=False, default=Urgency.NORMAL
+    )
+    earliest_reapplication = serializers.DateField(required=False, allow_null=True, default=None)
+    missing_information = serializers.CharField(required=False, allow_blank=True, default="")
+    # The service point only: let the decision through before the session's day, with a reason.
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
 
 
 class ApplicationViewSet(viewsets.GenericViewSet):
@@ -276,6 +300,19 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         services.application_mark_complete(actor=_actor(request), application=application)
         return self._detail(application)
 
+    @extend_schema(request=DecisionSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, pk: str | None = None) -> Response:
+        """Where the region's route has no table: the service point's decision on a complete
+        (or deferred) case, with the same validation as a table's."""
+        application = self._get(pk)
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessment_services.service_point_decision_record(
+            actor=_actor(request), application=application, **data.validated_data
+        )
+        return self._detail(application)
+
     @extend_schema(request=ReturnSerializer, responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
@@ -318,30 +355,6 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
         fields = ["id", "session", "application", "case_number", "position", "is_open"]
-
-
-class DecisionSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    reasoning = serializers.CharField(allow_blank=True)
-    contract_form = serializers.ChoiceField(
-        choices=ContractForm.choices, required=False, allow_blank=True, default=""
-    )
-    support_months = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        default=None,
-        min_value=SUPPORT_MONTHS[0],
-        max_value=SUPPORT_MONTHS[1],
-    )
-    urgency = serializers.ChoiceField(
-        choices=Urgency.choices, required=False, default=Urgency.NORMAL
-    )
-    earliest_reapplication = serializers.DateField(required=False, allow_null=True, default=None)
-    missing_information = serializers.CharField(required=False, allow_blank=True, default="")
-    # The service point only: let the decision through before the session's day, with a reason.
-    override_reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=500
-    )
 
 
 class SessionViewSet(viewsets.GenericViewSet):

@@ -10,6 +10,7 @@ ACTIONS = declare(
         "application.preferences": _("Preferred municipalities changed"),
         "application.exclusions": _("Excluded places changed"),
         "application.motivation": _("Motivation letter uploaded"),
+        "application.document": _("Document uploaded"),
         "application.consent": _("Consent recorded"),
         "application.submit": _("Submitted to the service point"),
         "application.return": _("Returned to the applicant"),
@@ -24,5 +25,6 @@ ACTIONS = declare(
         "client.view": _("Client viewed"),
         "application.view": _("Application viewed"),
         "motivation.download": _("Motivation letter downloaded"),
+        "document.download": _("Application document downloaded"),
     },
 )

@@ -31,10 +31,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.RETURNED, S.COMPLETE, S.WITHDRAWN}),
     S.RETURNED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    S.COMPLETE: frozenset({S.SCHEDULED, S.WITHDRAWN}),
+    # Straight to a decision: where the region's route lets the service point decide alone
+    # (`assessment.services.service_point_decision_record`); a table's case is scheduled first.
+    S.COMPLETE: frozenset({S.SCHEDULED, S.APPROVED, S.REJECTED, S.DEFERRED, S.WITHDRAWN}),
     # Back to COMPLETE: taken off the agenda again (undo of a scheduling mistake).
     S.SCHEDULED: frozenset({S.APPROVED, S.REJECTED, S.DEFERRED, S.COMPLETE, S.WITHDRAWN}),
-    S.DEFERRED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
+    S.DEFERRED: frozenset({S.SCHEDULED, S.APPROVED, S.REJECTED, S.WITHDRAWN}),
     S.REJECTED: frozenset(),
     # Back to COMPLETE: an unjustified refusal whose consequence is "back to the table".
     S.APPROVED: frozenset({S.MATCHING, S.PARKED, S.WITHDRAWN, S.COMPLETE}),
@@ -104,24 +106,6 @@ class BudgetManagement(models.TextChoices):
     VOLUNTARY = "voluntary", _("Voluntary budget support")
     BUDGET_MANAGEMENT = "budgetbeheer", _("Budget management (budgetbeheer)")
     PROTECTIVE = "bewind", _("Protective administration (beschermingsbewind)")
-
-
-class DossierWeight(models.TextChoices):
-    LIGHT = "light", _("Light")
-    MEDIUM = "medium", _("Medium")
-    HEAVY = "heavy", _("Heavy")
-
-
-class ExclusionReason(models.TextChoices):
-    SAFETY = "safety", _("Safety (threat, victim or perpetrator nearby)")
-    NETWORK = "network", _("Former network or addiction environment")
-    FAMILY = "family", _("Family or relationship reasons")
-    OTHER = "other", _("Other")
-
-
-class ContractForm(models.TextChoices):
-    THREE_PARTY = "three_party", _("Three-party contract (driehoekscontract)")
-    CARE_PROVIDER_LEASE = "care_lease", _("Rented first to the care provider")
 
 
 class MotivationFileType(models.TextChoices):

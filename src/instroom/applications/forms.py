@@ -14,6 +14,7 @@ from instroom.regions.models import (
     Organisation,
     Region,
 )
+from instroom.regions.selectors import rules_for
 from instroom.validation import (
     AmountFormField,
     BSNFormField,
@@ -29,8 +30,6 @@ from .constants import (
     SUPPORT_MONTHS,
     BudgetManagement,
     CaseState,
-    DossierWeight,
-    ExclusionReason,
 )
 
 
@@ -121,6 +120,7 @@ class HouseholdForm(NLDesignFormMixin, forms.Form):
                 empty_label=_("(none)"),
             )
         self.preference_names = [f"preference_{r}" for r in range(1, len(municipalities) + 1)]
+        reasons = rules_for(region.pk).rules.choices("exclusion_reason")
         for i in range(1, 4):
             self.fields[f"exclusion_{i}_place"] = forms.ChoiceField(
                 label=_("Excluded place %(n)d") % {"n": i},
@@ -130,7 +130,7 @@ class HouseholdForm(NLDesignFormMixin, forms.Form):
             self.fields[f"exclusion_{i}_reason"] = forms.ChoiceField(
                 label=_("Reason"),
                 required=False,
-                choices=[("", _("(choose)")), *ExclusionReason.choices],
+                choices=[("", _("(choose)")), *reasons],
             )
             self.fields[f"exclusion_{i}_note"] = forms.CharField(
                 label=_("Note"), required=False, max_length=300
@@ -200,7 +200,7 @@ class SupportForm(NLDesignFormMixin, forms.Form):
 class DossierForm(NLDesignFormMixin, forms.Form):
     dossier_weight = forms.ChoiceField(
         label=_("Dossier weight"),
-        choices=[("", _("(choose)")), *DossierWeight.choices],
+        required=False,
         help_text=_(
             "Heavy dossiers get extra participants at the table (care, corporation, police)."
         ),
@@ -209,6 +209,11 @@ class DossierForm(NLDesignFormMixin, forms.Form):
     history_arrears = forms.BooleanField(label=_("History of rent arrears"), required=False)
     history_eviction = forms.BooleanField(label=_("History of eviction"), required=False)
     history_justice = forms.BooleanField(label=_("Justice history"), required=False)
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["dossier_weight"]
+        field.choices = [("", _("(choose)")), *rules_for(region.pk).rules.choices("dossier_weight")]
 
 
 class MotivationForm(NLDesignFormMixin, forms.Form):
@@ -231,12 +236,31 @@ class MotivationForm(NLDesignFormMixin, forms.Form):
         )(),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    support_plan_file = forms.FileField(
+        label=_("Support plan (PDF, DOCX or ODT)"),
+        required=False,
+    )
+    income_statement_file = forms.FileField(
+        label=_("Income statement (PDF, DOCX or ODT)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # One of the two is required before submitting (the draft may wait): neither is
         # "optional", so the form does not say so.
-        for field in self.fields.values():
-            field.show_optional = False  # type: ignore[attr-defined]
+        for name in ("motivation_text", "motivation_file"):
+            self.fields[name].show_optional = False  # type: ignore[attr-defined]
+        # The other documents: asked only where the region's intake rules require them.
+        required = rules_for(region.pk).rules.intake.required_documents
+        for kind in ("support_plan", "income_statement"):
+            if kind in required:
+                self.fields[f"{kind}_file"].show_optional = False  # type: ignore[attr-defined]
+                self.fields[f"{kind}_file"].help_text = _(
+                    "Required in this region before submitting."
+                )
+            else:
+                del self.fields[f"{kind}_file"]
 
 
 class ConsentForm(NLDesignFormMixin, forms.Form):

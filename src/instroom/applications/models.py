@@ -17,6 +17,7 @@ from instroom.regions.models import (
     Organisation,
     Region,
 )
+from instroom.regions.selectors import rules_for
 
 from .constants import (
     ACTIVE_STATES,
@@ -26,9 +27,6 @@ from .constants import (
     SUPPORT_MONTHS,
     BudgetManagement,
     CaseState,
-    ContractForm,
-    DossierWeight,
-    ExclusionReason,
     MotivationFileType,
 )
 
@@ -159,9 +157,8 @@ class Application(models.Model):
         _("expected months of woonbegeleiding"), null=True, blank=True
     )
     # Dossier weight and history.
-    dossier_weight = models.CharField(
-        _("dossier weight"), max_length=10, choices=DossierWeight.choices, blank=True
-    )
+    # A code of the region's `rules.dossier_weight` (validated by the services).
+    dossier_weight = models.CharField(_("dossier weight"), max_length=30, blank=True)
     history_nuisance = models.BooleanField(_("history of nuisance"), default=False)
     history_arrears = models.BooleanField(_("history of rent arrears"), default=False)
     history_eviction = models.BooleanField(_("history of eviction"), default=False)
@@ -234,12 +231,23 @@ class Application(models.Model):
 
     @property
     def contract_form(self) -> str | None:
-        """Up to the region's support period: three-party contract; longer: care provider lease."""
+        """The contract form the expected support suggests (before a decision picks one): the
+        region's first form with the client as tenant when the support fits in the region's
+        support period, else its first form rented to the care provider."""
         if self.expected_support_months is None:
             return None
-        if self.expected_support_months <= self.client.region.support_months:
-            return ContractForm.THREE_PARTY
-        return ContractForm.CARE_PROVIDER_LEASE
+        forms = rules_for(self.client.region_id).rules.contract_form
+        tenant = (
+            "client"
+            if self.expected_support_months <= self.client.region.support_months
+            else "care_provider"
+        )
+        return next((f.code for f in forms if f.tenant == tenant), forms[0].code)
+
+    def dossier_weight_label(self) -> str:
+        if not self.dossier_weight:
+            return ""
+        return rules_for(self.client.region_id).rules.label("dossier_weight", self.dossier_weight)
 
     @property
     def has_motivation(self) -> bool:
@@ -290,7 +298,8 @@ class Exclusion(models.Model):
         blank=True,
         verbose_name=_("neighbourhood"),
     )
-    reason = models.CharField(_("reason"), max_length=20, choices=ExclusionReason.choices)
+    # A code of the region's `rules.exclusion_reason` (validated by the services).
+    reason = models.CharField(_("reason"), max_length=30)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -303,3 +312,30 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return str(self.neighbourhood or self.municipality)
+
+    def reason_label(self) -> str:
+        return rules_for(self.application.client.region_id).rules.label(
+            "exclusion_reason", self.reason
+        )
+
+
+class Document(models.Model):
+    """A document beside the motivation letter that the region's intake rules may ask for
+    (`rules.intake.required_documents`: a support plan, an income statement); one per kind."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind of document"), max_length=30)
+    file = models.FileField(_("file"), upload_to="documents/%Y/")
+    file_type = models.CharField(max_length=10, choices=MotivationFileType.choices)
+    file_name = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.client.case_number}: {self.kind}"

@@ -20,6 +20,7 @@ from instroom.audit.models import AuditEvent
 from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Municipality, Organisation
+from instroom.regions.selectors import rules_for
 from instroom.statemachine import TransitionError, allowed, lock, transition
 
 from .completeness import missing_parts
@@ -32,7 +33,7 @@ from .constants import (
     CaseState,
 )
 from .documents import detect_document_type
-from .models import Application, Client, Exclusion, Preference
+from .models import Application, Client, Document, Exclusion, Preference
 
 
 def _next_case_number(region_slug: str, year: int) -> str:
@@ -175,7 +176,7 @@ def application_create(
         errors["municipality_of_origin"] = _("Choose a municipality of this region.")
     if care_provider.type != OrganisationType.CARE_PROVIDER:
         errors["care_provider"] = _("Only a care provider can submit an application.")
-    if source not in region.admitted_sources:
+    if source not in rules_for(region.pk).rules.intake.admitted_sources:
         errors["source"] = _("This region does not admit clients from this kind of care.")
     if "bsn" not in errors:
         refusal = _earlier_case_refusal(bsn=identity["bsn"], care_provider=care_provider)
@@ -293,8 +294,12 @@ def application_update(*, actor: User, application: Application, **fields: Any) 
     origin = fields.get("municipality_of_origin")
     if origin is not None and origin.region_id != region.pk:
         errors["municipality_of_origin"] = _("Choose a municipality of this region.")
-    if "source" in fields and fields["source"] not in region.admitted_sources:
+    region_rules = rules_for(region.pk).rules
+    if "source" in fields and fields["source"] not in region_rules.intake.admitted_sources:
         errors["source"] = _("This region does not admit clients from this kind of care.")
+    weight = fields.get("dossier_weight")
+    if weight and region_rules.term("dossier_weight", weight) is None:
+        errors["dossier_weight"] = _("Choose a dossier weight of this region.")
     fields = _identity_errors(dict(fields), errors)
     if errors:
         raise ValidationError(errors)
@@ -370,8 +375,13 @@ def application_set_exclusions(
     """Replace the exclusions: each a municipality or neighbourhood with a reason category."""
     _require_editable(actor, application)
     region_id = application.client.region_id
+    reasons = {code for code, _label in rules_for(region_id).rules.choices("exclusion_reason")}
     rows = []
     for item in exclusions:
+        if item.get("reason") not in reasons:
+            raise ValidationError(
+                {"exclusions": _("Choose a reason for the exclusion from this region's list.")}
+            )
         municipality, neighbourhood = item.get("municipality"), item.get("neighbourhood")
         if municipality is None and neighbourhood is None:
             raise ValidationError({"exclusions": _("Name a municipality or a neighbourhood.")})
@@ -456,6 +466,60 @@ def application_attach_motivation(
         client=application.client,
         changes={"file_type": kind},
     )
+
+
+# The documents beside the motivation letter an application may carry (rules.intake.DOCUMENTS).
+EXTRA_DOCUMENTS = ("support_plan", "income_statement")
+
+
+@transaction.atomic
+def application_attach_document(
+    *, actor: User, application: Application, kind: str, upload: UploadedFile
+) -> Document:
+    """Store a document the intake rules may ask for (a support plan, an income statement),
+    checked by its content like the motivation letter; a new upload replaces the old one."""
+    _require_editable(actor, application)
+    if kind not in EXTRA_DOCUMENTS:
+        raise ValueError(f"Unknown document kind: {kind}")  # a programming error
+    field = f"{kind}_file"
+    if upload.size is None or upload.size > MOTIVATION_MAX_BYTES:
+        raise ValidationError(
+            {
+                field: _("The file is larger than %(max)d MB. Save it smaller.")
+                % {"max": MOTIVATION_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    data = upload.read()
+    file_type = detect_document_type(data)
+    if file_type is None:
+        raise ValidationError(
+            {
+                field: _(
+                    "This file is not a PDF, Word (DOCX) or OpenDocument (ODT) document, "
+                    "whatever its name says. Upload one of those."
+                )
+            }
+        )
+    document = application.documents.filter(kind=kind).first() or Document(
+        application=application, kind=kind
+    )
+    if document.file:
+        document.file.delete(save=False)
+    document.file.save(
+        f"{application.client.case_number}-{kind}.{file_type}", ContentFile(data), save=False
+    )
+    document.file_type = file_type
+    document.file_name = (upload.name or "")[:200]
+    document.uploaded_at = timezone.now()
+    document.save()
+    audit.record_change(
+        actor=actor,
+        action="application.document",
+        obj=application,
+        client=application.client,
+        changes={"kind": kind, "file_type": file_type},
+    )
+    return document
 
 
 def consent_parties(application: Application) -> list[str]:
@@ -566,6 +630,17 @@ def application_mark_complete(*, actor: User, application: Application) -> Appli
             code="not_submitted",
         )
     origin = application.client.municipality_of_origin
+    if rules_for(application.client.region_id).rules.route.assessed_by == "service_point":
+        # The service point decides alone (the region's route): no table, no agenda.
+        application.completed_at = timezone.now()
+        return transition_case(
+            application,
+            actor=actor,
+            to=CaseState.COMPLETE,
+            action="application.complete",
+            changes={"table": ""},
+            update_fields=("completed_at",),
+        )
     table = origin.tables.first()
     if table is None:
         raise ValidationError(

@@ -218,6 +218,11 @@ def _save_step(
             services.application_attach_motivation(
                 actor=actor, application=application, upload=data["motivation_file"]
             )
+        for kind in services.EXTRA_DOCUMENTS:
+            if data.get(f"{kind}_file"):
+                services.application_attach_document(
+                    actor=actor, application=application, kind=kind, upload=data[f"{kind}_file"]
+                )
     elif step == "consent":
         services.application_record_consent(
             actor=actor, application=application, given=data["consent_given"]
@@ -240,7 +245,7 @@ def application_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> H
         return redirect("applications:client", pk=application.client_id)
     region = application.client.region
     kwargs: dict[str, Any] = {}
-    if step in ("identity", "household"):
+    if step in ("identity", "household", "dossier", "motivation"):
         kwargs["region"] = region
     if step == "identity":
         kwargs["bsn_locked"] = True
@@ -297,6 +302,30 @@ def motivation_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
         content_type=content_type,
         as_attachment=True,
         filename=f"motivatie-{application.client.case_number}.{kind}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def document_download(request: AuthenticatedHttpRequest, pk: int, kind: str) -> FileResponse:
+    """A document beside the letter (support plan, income statement), to those who may read
+    the motivation letter (those who assess the case); the read is logged."""
+    application = _application_in_scope(request, pk)
+    view = selectors.minimise(request.user, application.client)
+    document = application.documents.filter(kind=kind).first()
+    if not view.sees(FieldGroup.MOTIVATION, application) or document is None:
+        raise Http404
+    selectors.log_reads(actor=request.user, views=[view], action="document.download", purpose=kind)
+    content_type = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "odt": "application/vnd.oasis.opendocument.text",
+    }[document.file_type]
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"{kind}-{application.client.case_number}.{document.file_type}",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -5,9 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from instroom.applications.constants import SUPPORT_MONTHS, ContractForm
+from instroom.applications.constants import SUPPORT_MONTHS
 from instroom.forms import DateInput, NLDesignFormMixin, StepOrderOverrideMixin
 from instroom.regions.models import AssessmentTable
+from instroom.regions.selectors import rules_for
 
 from .constants import Outcome, Urgency
 
@@ -37,16 +38,13 @@ class DecisionForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why the table decided this; the applicant reads it."),
     )
-    contract_form = forms.ChoiceField(
-        label=_("Contract form (approve)"),
-        required=False,
-        choices=[("", _("(choose)")), *ContractForm.choices],
-    )
+    contract_form = forms.ChoiceField(label=_("Contract form (approve)"), required=False)
     support_months = forms.IntegerField(
         label=_("Months of support (approve)"),
         required=False,
         min_value=SUPPORT_MONTHS[0],
         max_value=SUPPORT_MONTHS[1],
+        help_text=_("Empty: the support length of the chosen contract form."),
     )
     urgency = forms.TypedChoiceField(
         label=_("Urgency (approve)"),
@@ -65,6 +63,22 @@ class DecisionForm(StepOrderOverrideMixin, NLDesignFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, region_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        forms_of_region = rules_for(region_id).rules.contract_form
+        field: Any = self.fields["contract_form"]
+        field.choices = [
+            ("", _("(choose)")),
+            *[
+                (
+                    f.code,
+                    _("%(form)s (%(months)d months of support)")
+                    % {"form": f.label, "months": f.support_months},
+                )
+                for f in forms_of_region
+            ],
+        ]
 
     def clean_urgency(self) -> int:
         value = self.cleaned_data.get("urgency")

@@ -6,9 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from instroom.applications.constants import SUPPORT_MONTHS, ContractForm
+from instroom.applications.constants import SUPPORT_MONTHS
 from instroom.applications.models import Application
-from instroom.regions.models import AssessmentTable
+from instroom.regions.models import AssessmentTable, RuleVersion
+from instroom.regions.selectors import EffectiveRules, rules_version
 
 from .constants import InvitationKind, Outcome, SessionStatus, Urgency
 
@@ -121,15 +122,38 @@ class Invitation(models.Model):
 
 
 class Decision(models.Model):
+    """The decision on an application: a table's (on its agenda item) or, where the region's
+    route lets the service point decide alone, the service point's (no agenda item)."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("application"),
+    )
     item = models.OneToOneField(
-        AgendaItem, on_delete=models.PROTECT, related_name="decision", verbose_name=_("case")
+        AgendaItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+        verbose_name=_("case on the agenda"),
+    )
+    # The rules the decision was made under (None: the template); a later change of the rules
+    # does not change what this decision meant.
+    rule_version = models.ForeignKey(
+        RuleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rules version"),
     )
     outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
     reasoning = models.TextField(_("reasoning"))
     # Approve: conditions.
-    contract_form = models.CharField(
-        _("contract form"), max_length=20, choices=ContractForm.choices, blank=True
-    )
+    # A code of the region's `rules.contract_form`, as it was under `rule_version`.
+    contract_form = models.CharField(_("contract form"), max_length=30, blank=True)
     support_months = models.PositiveSmallIntegerField(_("months of support"), null=True, blank=True)
     urgency = models.PositiveSmallIntegerField(
         _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL
@@ -174,4 +198,21 @@ class Decision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()}: {self.item}"
+        return f"{self.get_outcome_display()}: {self.application.client.case_number}"
+
+    @property
+    def rules(self) -> "EffectiveRules":
+        """The rules this decision was made under."""
+        return rules_version(self.rule_version_id)
+
+    @property
+    def contract_form_label(self) -> str:
+        return (
+            self.rules.rules.label("contract_form", self.contract_form)
+            if self.contract_form
+            else ""
+        )
+
+    @property
+    def version_label(self) -> str:
+        return self.rules.version_label

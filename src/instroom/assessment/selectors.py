@@ -13,6 +13,7 @@ from instroom.applications.models import Application
 from instroom.applications.selectors import ClientView
 from instroom.policy import rules
 from instroom.regions.models import AssessmentTable
+from instroom.regions.selectors import rules_for
 
 from .constants import SessionStatus
 from .models import AgendaItem, Session
@@ -49,6 +50,8 @@ class AgendaRow:
     item: AgendaItem
     view: ClientView
     decision: Any
+    # The dossier weight from which the region's route invites extra participants.
+    invites_extra: bool = False
 
     @property
     def groups(self) -> frozenset[rules.FieldGroup]:
@@ -71,12 +74,20 @@ def agenda(*, actor: User, session: Session, purpose: str) -> list[AgendaRow]:
         .order_by("position", "pk")
     )
     full_view = rules.may_read_whole_agenda(actor, session)
+    extra_from = rules_for(session.table.region_id).rules.route.extra_participants_from
     rows = []
     for item in items:
         if not full_view and not any(inv.user_id == actor.pk for inv in item.invitations.all()):
             continue
         view = application_selectors.minimise(actor, item.application.client)
-        rows.append(AgendaRow(item, view, getattr(item, "decision", None)))
+        rows.append(
+            AgendaRow(
+                item,
+                view,
+                getattr(item, "decision", None),
+                invites_extra=bool(extra_from) and item.application.dossier_weight == extra_from,
+            )
+        )
     application_selectors.log_reads(
         actor=actor,
         views=[r.view for r in rows if r.item.is_open or r.decision],
@@ -87,7 +98,10 @@ def agenda(*, actor: User, session: Session, purpose: str) -> list[AgendaRow]:
 
 
 def schedulable(*, session: Session) -> QuerySet[Application]:
-    """Complete or deferred cases of this session's table, not yet on an open agenda."""
+    """Complete or deferred cases of this session's table, not yet on an open agenda (none
+    where the region's route lets the service point decide alone)."""
+    if rules_for(session.table.region_id).rules.route.assessed_by == "service_point":
+        return Application.objects.none()
     return (
         Application.objects.filter(
             state__in=[CaseState.COMPLETE, CaseState.DEFERRED],

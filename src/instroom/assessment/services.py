@@ -3,7 +3,9 @@
 Each checks the policy and the case's state table, and writes the audit record, in one
 transaction. Case transitions go through `applications.services.transition_case`."""
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,13 +16,14 @@ from django.utils.translation import gettext as _
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify, send_notice
 from instroom.accounts.tasks import close_for
-from instroom.applications.constants import SUPPORT_MONTHS, CaseState, ContractForm
+from instroom.applications.constants import SUPPORT_MONTHS, CaseState
 from instroom.applications.models import Application
 from instroom.applications.services import transition_case
 from instroom.applications.step_order import check_step_order
 from instroom.audit import services as audit
 from instroom.policy import audience, rules
 from instroom.regions.models import AssessmentTable
+from instroom.regions.selectors import rules_for
 
 from .constants import InvitationKind, Outcome, SessionStatus, Urgency
 from .models import AgendaItem, Decision, Invitation, Session, TableMember
@@ -84,6 +87,10 @@ def agenda_add(*, actor: User, session: Session, application: Application) -> Ag
     """Put a complete (or deferred) case on the agenda of its table's session."""
     _require_coordinator(actor, session.table)
     _require_open(session)
+    if decided_without_table(session.table.region_id):
+        raise ValidationError(
+            _("In this region the service point decides without a table; decide on the case page.")
+        )
     table = application.table or application.client.municipality_of_origin.tables.first()
     if table is None or table.pk != session.table_id:
         raise ValidationError(
@@ -207,39 +214,28 @@ def agenda_publish(*, actor: User, session: Session) -> int:
     )
 
 
-@transaction.atomic
-def decision_record(
+def _decision_errors(
     *,
-    actor: User,
-    item: AgendaItem,
+    region_rules: Any,
     outcome: str,
     reasoning: str,
-    contract_form: str = "",
-    support_months: int | None = None,
-    urgency: int = Urgency.NORMAL,
-    earliest_reapplication: date | None = None,
-    missing_information: str = "",
-    override_reason: str = "",
-) -> Decision:
-    """The chair records the table's decision with its reasoning, on or after the day the
-    session meets (before it, the table has not met: the lead time would be wrong), unless the
-    service point allows it earlier with a reason (`override_reason`)."""
-    session = item.session
-    if not rules.is_chair(actor, session.table_id):
-        raise PermissionDenied(_("Only the chair of this table records its decisions."))
-    _require_open(session)
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-    if not item.is_open:
-        raise ValidationError(_("This case has already been decided."))
+    contract_form: str,
+    support_months: int | None,
+    urgency: int,
+    earliest_reapplication: date | None,
+    missing_information: str,
+) -> dict[str, str]:
+    """One validation of a decision, whoever records it (a table's chair, the service point
+    alone, the API): the contract form must be one of the region's, as its rules are today."""
     errors: dict[str, str] = {}
     if not reasoning.strip():
         errors["reasoning"] = _("Write down the reasoning of the decision.")
     if outcome == Outcome.APPROVE:
-        if contract_form not in ContractForm.values:
-            errors["contract_form"] = _("Choose the contract form.")
-        if not support_months:
-            errors["support_months"] = _("Enter the months of support.")
-        elif not SUPPORT_MONTHS[0] <= support_months <= SUPPORT_MONTHS[1]:
+        if region_rules.term("contract_form", contract_form) is None:
+            errors["contract_form"] = _("Choose one of this region's contract forms.")
+        if support_months is not None and not (
+            SUPPORT_MONTHS[0] <= support_months <= SUPPORT_MONTHS[1]
+        ):
             errors["support_months"] = _(
                 "Enter between %(low)d and %(high)d months of support."
             ) % {"low": SUPPORT_MONTHS[0], "high": SUPPORT_MONTHS[1]}
@@ -255,28 +251,48 @@ def decision_record(
             errors["missing_information"] = _("Say what is missing for a decision.")
     else:
         errors["outcome"] = _("Choose approve, reject or defer.")
+    return errors
+
+
+def _decide(
+    *,
+    actor: User,
+    application: Application,
+    item: AgendaItem | None,
+    outcome: str,
+    reasoning: str,
+    contract_form: str,
+    support_months: int | None,
+    urgency: int,
+    earliest_reapplication: date | None,
+    missing_information: str,
+    check_order: Callable[[], None] = lambda: None,
+) -> Decision:
+    """Validate and store a decision and move the case (the caller checked who decides): the
+    rules of today's version apply, and the decision keeps which version that was."""
+    effective = rules_for(application.client.region_id)
+    errors = _decision_errors(
+        region_rules=effective.rules,
+        outcome=outcome,
+        reasoning=reasoning,
+        contract_form=contract_form,
+        support_months=support_months,
+        urgency=urgency,
+        earliest_reapplication=earliest_reapplication,
+        missing_information=missing_information,
+    )
     if errors:
         raise ValidationError(errors)
-    meets_on = timezone.localdate(session.starts_at)
-    check_step_order(
-        actor=actor,
-        step="decision",
-        refusals=(
-            {
-                "__all__": _(
-                    "The table meets on %(date)s: record its decision on or after that day."
-                )
-                % {"date": formats.date_format(meets_on, "j F Y")}
-            }
-            if timezone.localdate() < meets_on
-            else {}
-        ),
-        override_reason=override_reason,
-        obj=item,
-        client=item.application.client,
-    )
+    check_order()
+    if outcome == Outcome.APPROVE and not support_months:
+        # The form's own support length, unless the decision says otherwise.
+        form_rule = effective.rules.term("contract_form", contract_form)
+        assert form_rule is not None  # validated above
+        support_months = form_rule.support_months
     decision = Decision.objects.create(
+        application=application,
         item=item,
+        rule_version_id=effective.version_id,
         outcome=outcome,
         reasoning=reasoning.strip(),
         contract_form=contract_form if outcome == Outcome.APPROVE else "",
@@ -286,9 +302,9 @@ def decision_record(
         missing_information=missing_information.strip() if outcome == Outcome.DEFER else "",
         decided_by=actor,
     )
-    item.is_open = False
-    item.save(update_fields=["is_open"])
-    application = item.application
+    if item is not None:
+        item.is_open = False
+        item.save(update_fields=["is_open"])
     application.decided_at = decision.decided_at
     application.urgency = decision.urgency
     # Kept on the application, so a new application for this BSN waits until then.
@@ -298,7 +314,11 @@ def decision_record(
         actor=actor,
         to=OUTCOME_STATE[outcome],
         action=f"decision.{outcome}",
-        changes={"decision": decision.pk},
+        changes={
+            "decision": decision.pk,
+            "rule_version": effective.version_id,
+            **({"contract_form": contract_form} if outcome == Outcome.APPROVE else {}),
+        },
         update_fields=("decided_at", "urgency", "earliest_reapplication"),
         note=decision.reasoning,
     )
@@ -324,6 +344,120 @@ def decision_record(
             url=url,
         )
     return decision
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: User,
+    item: AgendaItem,
+    outcome: str,
+    reasoning: str,
+    contract_form: str = "",
+    support_months: int | None = None,
+    urgency: int = Urgency.NORMAL,
+    earliest_reapplication: date | None = None,
+    missing_information: str = "",
+    override_reason: str = "",
+) -> Decision:
+    """The chair records the table's decision with its reasoning, on or after the day the
+    session meets (before it, the table has not met: the lead time would be wrong), unless the
+    service point allows it earlier with a reason (`override_reason`). Approving without
+    months of support takes the contract form's own support length."""
+    session = item.session
+    if not rules.is_chair(actor, session.table_id):
+        raise PermissionDenied(_("Only the chair of this table records its decisions."))
+    _require_open(session)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if not item.is_open:
+        raise ValidationError(_("This case has already been decided."))
+    meets_on = timezone.localdate(session.starts_at)
+
+    def check_order() -> None:
+        check_step_order(
+            actor=actor,
+            step="decision",
+            refusals=(
+                {
+                    "__all__": _(
+                        "The table meets on %(date)s: record its decision on or after that day."
+                    )
+                    % {"date": formats.date_format(meets_on, "j F Y")}
+                }
+                if timezone.localdate() < meets_on
+                else {}
+            ),
+            override_reason=override_reason,
+            obj=item,
+            client=item.application.client,
+        )
+
+    return _decide(
+        actor=actor,
+        application=item.application,
+        item=item,
+        outcome=outcome,
+        reasoning=reasoning,
+        contract_form=contract_form,
+        support_months=support_months,
+        urgency=urgency,
+        earliest_reapplication=earliest_reapplication,
+        missing_information=missing_information,
+        check_order=check_order,
+    )
+
+
+def decided_without_table(region_id: int) -> bool:
+    """The region's route today: the service point decides alone, no table sits."""
+    return bool(rules_for(region_id).rules.route.assessed_by == "service_point")
+
+
+@transaction.atomic
+def service_point_decision_record(
+    *,
+    actor: User,
+    application: Application,
+    outcome: str,
+    reasoning: str,
+    contract_form: str = "",
+    support_months: int | None = None,
+    urgency: int = Urgency.NORMAL,
+    earliest_reapplication: date | None = None,
+    missing_information: str = "",
+    override_reason: str = "",
+) -> Decision:
+    """Where the region's route has no table, the service point records the decision on a
+    complete (or deferred) case itself: the same validation, state table and audit as a
+    table's decision. `override_reason` is accepted for the same form and not needed."""
+    region_id = application.client.region_id
+    if not rules.can_decide_without_table(actor, region_id):
+        raise PermissionDenied(_("Only the service point records this decision."))
+    if not decided_without_table(region_id):
+        raise ValidationError(
+            _("In this region an assessment table decides: put the case on a session's agenda.")
+        )
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.state not in (CaseState.COMPLETE, CaseState.DEFERRED):
+        raise ValidationError(
+            _("Only a complete or deferred application can be decided; this one is: %(state)s.")
+            % {"state": application.get_state_display()}
+        )
+    if outcome == Outcome.DEFER and application.state == CaseState.DEFERRED:
+        raise ValidationError(
+            {"outcome": _("This case is already deferred; approve or reject it now.")}
+        )
+    return _decide(
+        actor=actor,
+        application=application,
+        item=None,
+        outcome=outcome,
+        reasoning=reasoning,
+        contract_form=contract_form,
+        support_months=support_months,
+        urgency=urgency,
+        earliest_reapplication=earliest_reapplication,
+        missing_information=missing_information,
+    )
 
 
 @transaction.atomic

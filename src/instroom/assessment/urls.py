@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("cases/<int:pk>/schedule/", views.schedule_case, name="schedule"),
+    path("cases/<int:pk>/decide/", views.decide_case, name="decide_case"),
     path("items/<int:pk>/remove/", views.agenda_remove, name="agenda_remove"),
     path("items/<int:pk>/invite/", views.invite, name="invite"),
     path("items/<int:pk>/decide/", views.decide, name="decide"),

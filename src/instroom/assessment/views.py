@@ -75,7 +75,11 @@ def session_detail(
         (
             row,
             bound.get(row.item.pk)
-            or DecisionForm(auto_id=f"id_item{row.item.pk}_%s", may_override=may_override),
+            or DecisionForm(
+                auto_id=f"id_item{row.item.pk}_%s",
+                may_override=may_override,
+                region_id=session.table.region_id,
+            ),
         )
         for row in rows
     ]
@@ -215,6 +219,7 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST,
         auto_id=f"id_item{item.pk}_%s",
         may_override=rules.may_override_step_order(request.user, item.session.table.region_id),
+        region_id=item.session.table.region_id,
     )
     if form.is_valid():
         try:
@@ -230,6 +235,46 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("assessment:session", pk=item.session_id)
     # Refused or invalid: the session page again, this case's form with the input kept.
     return session_detail(request, item.session_id, bound={item.pk: form})
+
+
+@require_POST
+def decide_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Where the region's route has no table: the service point records the decision from the
+    case page, through the same decision service and state table as a table's chair."""
+    application = get_object_or_404(
+        Application.objects.select_related("client"),
+        pk=pk,
+        client__in=Client.objects.filter(rules.client_scope(request.user)),
+    )
+    region_id = application.client.region_id
+    if not rules.can_decide_without_table(request.user, region_id):
+        raise Http404
+    form = DecisionForm(request.POST, auto_id="id_decide_%s", region_id=region_id)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("override", None)
+        try:
+            services.service_point_decision_record(
+                actor=request.user, application=application, **data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The decision has been recorded."))
+            return redirect("applications:client", pk=application.client_id)
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+    return redirect("applications:client", pk=application.client_id)
+
+
+def _add_errors(form: DecisionForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 @require_POST

@@ -545,6 +545,12 @@ def can_check_applications(user: User, region_id: int) -> bool:
     return may_coordinate_region(user, region_id)
 
 
+def can_decide_without_table(user: User, region_id: int) -> bool:
+    """Where the region's route has no table (`rules.route.assessed_by == "service_point"`),
+    the service point records the decision on a complete case itself."""
+    return may_coordinate_region(user, region_id)
+
+
 def can_withdraw_application(user: User, client: Any) -> bool:
     return can_edit_application(user, client) or can_check_applications(user, client.region_id)
 

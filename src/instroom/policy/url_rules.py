@@ -55,6 +55,7 @@ URL_RULES: dict[str, Rule] = {
     "applications:client": concealed(CASE_WORKER),
     "applications:step": concealed(APPLICANT),
     "applications:motivation": concealed(CASE_WORKER),
+    "applications:document": concealed(CASE_WORKER),
     "applications:submit": APPLICANT,
     "applications:withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
     "applications:reinstate": COORDINATOR,
@@ -80,6 +81,7 @@ URL_RULES: dict[str, Rule] = {
     "assessment:agenda_remove": COORDINATOR,
     "assessment:invite": COORDINATOR,
     "assessment:decide": CASE_WORKER,
+    "assessment:decide_case": COORDINATOR,
     "api:schema": SIGNED_IN,
     "api:region-list": SIGNED_IN,
     "api:region-detail": SIGNED_IN,
@@ -95,6 +97,7 @@ URL_RULES: dict[str, Rule] = {
     "api:application-complete": COORDINATOR,
     "api:application-withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
     "api:application-reinstate": COORDINATOR,
+    "api:application-decision": COORDINATOR,
     # homes (object access: policy.rules.home_scope, can_manage_home)
     "homes:list": HOME_READER,
     "homes:create": CORPORATION,

@@ -62,7 +62,7 @@ def client_export(client: Client) -> dict[str, Any]:
                 "earliest_reapplication": _value(d.earliest_reapplication),
                 "missing_information": d.missing_information,
             }
-            for d in Decision.objects.filter(item__application=a).order_by("decided_at")
+            for d in Decision.objects.filter(application=a).order_by("decided_at")
         ]
         applications.append(fields)
     events = AuditEvent.objects.filter(client_id=client.pk).select_related("actor", "note")

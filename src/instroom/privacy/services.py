@@ -73,7 +73,7 @@ def _anonymise(client: Client, now: datetime) -> None:
             ]
         )
     Exclusion.objects.filter(application__client=client).update(note="")
-    Decision.objects.filter(item__application__client=client).update(
+    Decision.objects.filter(application__client=client).update(
         reasoning=ANONYMOUS, missing_information=""
     )
     EventNote.objects.filter(event__client_id=client.pk).delete()

@@ -84,7 +84,6 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
                 "name": r["name"],
                 "is_fictional": r["is_fictional"],
                 "start_year": r["start_year"],
-                "admitted_sources": r["admitted_sources"],
                 "three_party_target": r["three_party_target"],
                 "decision_lead_time_weeks": r["decision_lead_time_weeks"],
                 "support_months": r["support_months"],

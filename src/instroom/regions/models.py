@@ -42,11 +42,6 @@ class Region(models.Model):
     start_year = models.PositiveSmallIntegerField(
         _("start year"), help_text=_("First year of the scheme; carry-over counts from here.")
     )
-    admitted_sources = models.JSONField(
-        _("admitted sources"),
-        default=list,
-        help_text=_("Which kinds of care clients may come from (BW, MO, youth care, other)."),
-    )
     three_party_target = models.DecimalField(
         _("target share of three-party contracts"),
         max_digits=4,
@@ -84,6 +79,14 @@ class Region(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def admitted_sources(self) -> tuple[str, ...]:
+        """The kinds of care clients may come from today: the rules hold them
+        (`rules.intake.admitted_sources`)."""
+        from .selectors import rules_for
+
+        return rules_for(self.pk).rules.intake.admitted_sources  # type: ignore[no-any-return]
 
     def admitted_source_labels(self) -> list[str]:
         return [str(CareSource(s).label) for s in self.admitted_sources if s in CareSource.values]

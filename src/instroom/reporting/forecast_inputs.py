@@ -44,7 +44,7 @@ def calibrate(region: Region) -> tuple[Inputs, list[Source]]:
         inflow = {"bw": 10.0}
         notes.append(Source("inflow_per_month", inflow, _("no history yet: a default")))
     decisions = Decision.objects.filter(
-        item__application__client__region=region, outcome__in=["approve", "reject"]
+        application__client__region=region, outcome__in=["approve", "reject"]
     )
     total = decisions.count()
     approval = decisions.filter(outcome="approve").count() / total if total else 0.8

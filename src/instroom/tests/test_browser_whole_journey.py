@@ -11,6 +11,7 @@ action and field names, buttons by their Dutch names: the menus may change, the 
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from io import StringIO
 from pathlib import Path
@@ -24,12 +25,14 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from instroom.accounts.constants import Role
 from instroom.accounts.models import User
 from instroom.applications.models import Application
 from instroom.assessment import services as assessment_services
-from instroom.conftest import PASSWORD, Cast, _server_errors, build_cast
+from instroom.conftest import PASSWORD, Cast, _server_errors, build_cast, make_user
 from instroom.homes.tests.factories import make_home
 from instroom.matching.models import Match
+from instroom.regions.models import Region
 from instroom.support.models import Contract, Meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -200,9 +203,177 @@ def test_one_client_from_application_to_conversion(
     coordinator = desk.as_(cast.coordinator, "/matching/pool/")
     assert client.candidate_number in coordinator.locator("main").inner_text()
 
+    _from_offer_to_conversion(
+        desk,
+        url,
+        travel,
+        Team(
+            care_worker=cast.care_worker_a,
+            coordinator=cast.coordinator,
+            corporation_user=cast.corporation_user,
+            support_worker=cast.support_worker,
+            welfare_user=cast.welfare_user,
+            welfare_organisation=cast.region.organisations.get(slug="welzijn"),
+            chair=cast.table_member,
+        ),
+        application=application,
+        home=home,
+        address=address,
+        decided_on=session_day,
+    )
+
+
+def test_a_young_adult_in_lindewaard_where_the_service_point_decides(
+    browser: Any, live_server: Any, clock: Any, settings: Any, tmp_path: Path
+) -> None:
+    """The same journey in the fictional region Lindewaard, whose rules differ: youth care is
+    admitted, a support plan is required, no table sits (the service point decides on the case
+    page) and the decision picks the region's third contract form, the youth home."""
+    settings.MEDIA_ROOT = tmp_path
+    url = live_server.url
+    desk = Desk(browser, url)
+    start = timezone.localdate()
+
+    def travel(on: date, hour: int = 10) -> None:
+        clock.move_to(datetime.combine(on, time(hour, 0), tzinfo=AMSTERDAM))
+        call_command("daily", stdout=StringIO())
+        desk.clock_moved()
+
+    # --- The world: the region from its reference data, its people, an open home ---
+    call_command("loaddata", "lindewaard", verbosity=0)
+    region = Region.objects.get(slug="lindewaard")
+    org = {o.slug: o for o in region.organisations.all()}
+    team = Team(
+        care_worker=make_user("care_linde", org["jeugdhuis-de-brug"], Role.APPLICANT_WORKER),
+        coordinator=make_user("coordinator_linde", org["servicepunt"], Role.COORDINATOR),
+        corporation_user=make_user(
+            "corporation_linde", org["woonstichting-de-linde"], Role.CORPORATION_STAFF
+        ),
+        support_worker=make_user("support_linde", org["zorggroep-het-anker"], Role.SUPPORT_WORKER),
+        welfare_user=make_user("welfare_linde", org["welzijn-lindewaard"], Role.WELFARE),
+        welfare_organisation=org["welzijn-lindewaard"],
+    )
+    origin = region.municipalities.order_by("cbs_code").first()
+    assert origin is not None
+    home = make_home(
+        team.corporation_user,
+        org["woonstichting-de-linde"],
+        street="Lindelaan",
+        house_number=3,
+        municipality=origin,
+        available_from=start + timedelta(days=30),
+    )
+    born = date(start.year - 21, 3, 14)
+
+    # --- Day 0: the youth care worker applies with the client, support plan included ---
+    care = desk.as_(team.care_worker, "/clients/new/")
+    care.fill("[name=first_name]", "Sem")
+    care.fill("[name=last_name]", "Lindeboom")
+    care.fill("[name=bsn]", "999990020")
+    care.fill("[name=date_of_birth]", born.isoformat())
+    care.select_option("[name=source]", "youth")  # admitted here, not in the template
+    care.select_option("[name=municipality_of_origin]", str(origin.pk))
+    care.select_option("[name=support_provider]", str(org["zorggroep-het-anker"].pk))
+    care.get_by_role("button", name=nl("Save draft and continue")).click()
+    care.fill("[name=rooms_min]", "1")
+    care.select_option("[name=preference_1]", str(origin.pk))
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.fill("[name=yearly_income_eur]", "16500")
+    care.select_option("[name=budget_management]", "voluntary")
+    care.fill("[name=expected_support_months]", "24")
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.select_option("[name=dossier_weight]", "light")
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.fill("[name=motivation_text]", "Ik wil op mezelf wonen, dicht bij mijn werk.")
+    care.set_input_files(
+        "[name=support_plan_file]",
+        {
+            "name": "ondersteuningsplan.pdf",
+            "mimeType": "application/pdf",
+            "buffer": b"%PDF-1.4\n% Ondersteuningsplan Sem\n",
+        },
+    )
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.check("[name=consent_given]")
+    care.get_by_role("button", name=nl("Save"), exact=True).click()
+    care.get_by_role("button", name=nl("Submit to the service point")).click()
+    application = Application.objects.select_related("client").get(client__last_name="Lindeboom")
+    client = application.client
+    assert application.state == "submitted"
+    assert application.documents.get().kind == "support_plan"
+
+    # --- The service point declares it complete and decides itself: no table in Lindewaard ---
+    coordinator = desk.as_(team.coordinator, "/clients/check/")
+    coordinator.get_by_role("link", name=client.case_number).first.click()
+    coordinator.click("form[action$='/complete/'] button")
+    application.refresh_from_db()
+    assert application.state == "complete" and application.table is None
+    assert coordinator.locator("form[action$='/schedule/']").count() == 0
+    coordinator.locator("summary", has_text=nl("Record the decision of the service point")).click()
+    decide = coordinator.locator("form[action$='/decide/']")
+    decide.locator("input[name=outcome][value=approve]").check()
+    decide.locator("[name=reasoning]").fill("Klaar voor een eigen plek; het Anker begeleidt.")
+    decide.locator("[name=contract_form]").select_option("youth_home")
+    decide.get_by_role("button", name=nl("Record decision")).click()
+    application.refresh_from_db()
+    assert application.state == "approved"
+    decision = application.decisions.get()
+    assert decision.contract_form == "youth_home" and decision.item is None
+    assert decision.support_months == 24  # the youth home's own support length
+    assert decision.rule_version is not None
+    page = coordinator.locator("main").inner_text()
+    assert "Jongerenwoning (Omslagroute)" in page
+    with translation.override("nl"):
+        assert decision.version_label in page
+    coordinator = desk.as_(team.coordinator, "/matching/pool/")
+    assert client.candidate_number in coordinator.locator("main").inner_text()
+
+    _from_offer_to_conversion(
+        desk,
+        url,
+        travel,
+        team,
+        application=application,
+        home=home,
+        address="Lindelaan 3",
+        decided_on=start,
+    )
+    contract = Contract.objects.get(client=client)
+    assert contract.form == "youth_home"
+
+
+@dataclass
+class Team:
+    """The people around one client in a region (the chair: None where no table decides)."""
+
+    care_worker: User
+    coordinator: User
+    corporation_user: User
+    support_worker: User
+    welfare_user: User
+    welfare_organisation: Any
+    chair: User | None = None
+
+
+def _from_offer_to_conversion(
+    desk: Desk,
+    url: str,
+    travel: Any,
+    team: Team,
+    *,
+    application: Application,
+    home: Any,
+    address: str,
+    decided_on: date,
+) -> None:
+    """From the approval on, every region alike: the corporation proposes the client, care
+    provider and client accept, the contract is signed, the handover held, the client moves in,
+    the meetings are held when due and the final evaluation converts the contract; at the end
+    nobody who took part has a task about this client left."""
+    client = application.client
     # --- The next day the corporation proposes the client for its home ---
-    travel(session_day + timedelta(days=1))
-    corporation = desk.as_(cast.corporation_user, f"/matching/homes/{home.pk}/ranking/")
+    travel(decided_on + timedelta(days=1))
+    corporation = desk.as_(team.corporation_user, f"/matching/homes/{home.pk}/ranking/")
     ranking = corporation.locator("main").inner_text()
     assert client.candidate_number in ranking and client.last_name not in ranking
     corporation.get_by_role(
@@ -212,20 +383,20 @@ def test_one_client_from_application_to_conversion(
     assert match.state == "proposed"
 
     # The care provider agrees; three days later, after the viewing, the client says yes.
-    care = desk.as_(cast.care_worker_a, f"/matching/{match.pk}/")
+    care = desk.as_(team.care_worker, f"/matching/{match.pk}/")
     care.check("[name=provider-answer][value=yes]")
     care.get_by_role("button", name=nl("Send the answer")).click()
-    travel(session_day + timedelta(days=4))
-    care = desk.as_(cast.care_worker_a, f"/matching/{match.pk}/")
+    travel(decided_on + timedelta(days=4))
+    care = desk.as_(team.care_worker, f"/matching/{match.pk}/")
     care.check("[name=client-answer][value=yes]")
     care.get_by_role("button", name=nl("Record the client's answer")).click()
     match.refresh_from_db()
     assert match.state == "accepted"
 
     # --- The corporation draws up the contract and downloads it for signing ---
-    prepared_on = session_day + timedelta(days=7)
+    prepared_on = decided_on + timedelta(days=7)
     travel(prepared_on)
-    corporation = desk.as_(cast.corporation_user, "/support/")
+    corporation = desk.as_(team.corporation_user, "/support/")
     corporation.click(f"form[action='/support/matches/{match.pk}/prepare/'] button")
     contract = Contract.objects.get(match=match)
     with corporation.expect_download() as download:
@@ -236,7 +407,7 @@ def test_one_client_from_application_to_conversion(
     signed_on = prepared_on + timedelta(days=7)
     move_on = signed_on + timedelta(days=14)
     travel(signed_on)
-    corporation = desk.as_(cast.corporation_user, f"/support/contracts/{contract.pk}/")
+    corporation = desk.as_(team.corporation_user, f"/support/contracts/{contract.pk}/")
     corporation.fill("[name=sign-signed_on]", signed_on.isoformat())
     corporation.fill("[name=sign-key_handover_on]", (signed_on + timedelta(days=7)).isoformat())
     corporation.fill("[name=sign-planned_move_in_on]", move_on.isoformat())
@@ -244,20 +415,20 @@ def test_one_client_from_application_to_conversion(
     assert corporation.locator("[data-state=signed]").is_visible()
 
     # The support worker names themself and the district team, and plans the warm handover.
-    support = desk.as_(cast.support_worker, f"/support/contracts/{contract.pk}/")
+    support = desk.as_(team.support_worker, f"/support/contracts/{contract.pk}/")
     support.locator(
         "summary", has_text=nl("Name the support worker and the welfare contact")
     ).click()
-    support.select_option("[name=assign-support_worker]", str(cast.support_worker.pk))
+    support.select_option("[name=assign-support_worker]", str(team.support_worker.pk))
     support.select_option(
         "[name=assign-welfare_organisation]",
-        str(cast.region.organisations.get(slug="welzijn").pk),
+        str(team.welfare_organisation.pk),
     )
     support.fill("[name=assign-welfare_contact]", "Wijkteam Oost, Sanne")
     support.click("form[action$='/people/'] button")
     # The district team finds the soft landing among its tasks and records the first
     # neighbourhood activity with the client.
-    welfare = desk.as_(cast.welfare_user)
+    welfare = desk.as_(team.welfare_user)
     welfare.locator("[data-task-kind='contract.soft_landing'] a").click()
     welfare.locator("summary", has_text=nl("Add an orientation activity")).click()
     orientation = welfare.locator("form[action$='/orientation/']")
@@ -273,14 +444,14 @@ def test_one_client_from_application_to_conversion(
 
     # The handover is held on its day, with everyone around the client.
     travel(handover.due_on, hour=12)
-    support = desk.as_(cast.support_worker, f"/support/meetings/{handover.pk}/")
+    support = desk.as_(team.support_worker, f"/support/meetings/{handover.pk}/")
     record_meeting(support, on=handover.due_on, attendees="Zorg A, woonbegeleider, corporatie")
     handover.refresh_from_db()
     assert handover.state == "held"
 
     # --- The move: the corporation records it on the day; the meetings are scheduled ---
     travel(move_on, hour=15)
-    corporation = desk.as_(cast.corporation_user, f"/support/contracts/{contract.pk}/")
+    corporation = desk.as_(team.corporation_user, f"/support/contracts/{contract.pk}/")
     corporation.fill("[name=move-moved_in_on]", move_on.isoformat())
     corporation.get_by_role("button", name=nl("Record the move")).click()
     assert corporation.locator("[data-state=housed]").is_visible()
@@ -293,28 +464,28 @@ def test_one_client_from_application_to_conversion(
     # evaluation is left until the daily job reminds them, two weeks before it is due.
     *planned, last = schedule
     for meeting in planned:
-        support = desk.as_(cast.support_worker, f"/support/meetings/{meeting.pk}/")
+        support = desk.as_(team.support_worker, f"/support/meetings/{meeting.pk}/")
         plan_meeting(support, on=meeting.due_on)
 
     # --- Every meeting held on the day it is due, the final one last ---
     for meeting in planned:
         travel(meeting.due_on, hour=16)
-        support = desk.as_(cast.support_worker, f"/support/meetings/{meeting.pk}/")
+        support = desk.as_(team.support_worker, f"/support/meetings/{meeting.pk}/")
         record_meeting(support, on=meeting.due_on)
         meeting.refresh_from_db()
         assert meeting.state == "held", meeting.kind
     travel(last.due_on - timedelta(days=14))
-    support = desk.as_(cast.support_worker)
+    support = desk.as_(team.support_worker)
     support.locator(f"[data-task-kind] a[href='/support/meetings/{last.pk}/']").click()
     plan_meeting(support, on=last.due_on)
     travel(last.due_on, hour=16)
-    support = desk.as_(cast.support_worker, f"/support/meetings/{last.pk}/")
+    support = desk.as_(team.support_worker, f"/support/meetings/{last.pk}/")
     record_meeting(support, on=last.due_on)
     last.refresh_from_db()
     assert last.state == "held"
 
     # The final evaluation decides: the contract becomes a regular lease.
-    support = desk.as_(cast.support_worker, f"/support/contracts/{contract.pk}/")
+    support = desk.as_(team.support_worker, f"/support/contracts/{contract.pk}/")
     final = support.locator("form[action$='/final/']")
     assert final.is_visible()  # opens by itself near the end of the support period
     final.locator("input[name='final-outcome'][value=convert]").check()
@@ -337,13 +508,14 @@ def test_one_client_from_application_to_conversion(
         ),
     )
     people = {
-        "care worker": cast.care_worker_a,
-        "service point": cast.coordinator,
-        "table chair": cast.table_member,
-        "corporation": cast.corporation_user,
-        "support worker": cast.support_worker,
-        "welfare": cast.welfare_user,
+        "care worker": team.care_worker,
+        "service point": team.coordinator,
+        "corporation": team.corporation_user,
+        "support worker": team.support_worker,
+        "welfare": team.welfare_user,
     }
+    if team.chair is not None:
+        people["table chair"] = team.chair
     left_open: list[Leftover] = []
     for role, user in people.items():
         page = desk.as_(user, "/accounts/tasks/")
@@ -356,7 +528,7 @@ def test_one_client_from_application_to_conversion(
     )
 
     # The check can see them: the tasks that were closed by the next step are listed as such.
-    for user in (cast.care_worker_a, cast.coordinator, cast.corporation_user, cast.support_worker):
+    for user in (team.care_worker, team.coordinator, team.corporation_user, team.support_worker):
         page = desk.as_(user, "/accounts/tasks/?state=closed")
         assert about.tasks_on(page), user.username
 

@@ -8,7 +8,9 @@ from faker import Faker
 from instroom.applications import services
 from instroom.applications.fictional import fictional_bsns
 from instroom.applications.models import Application, Client
-from instroom.regions.models import Organisation
+from instroom.regions import rules as rules_module
+from instroom.regions.models import Organisation, Region, RuleVersion
+from instroom.regions.selectors import rules_for
 
 _fake = Faker("nl_NL")
 # The 455 test numbers from 999 995 000 on, over and over: a whole run makes more applications
@@ -77,3 +79,23 @@ def fill_application(actor: Any, application: Application) -> Application:
     )
     services.application_record_consent(actor=actor, application=application, given=True)
     return application
+
+
+def give_rules(
+    region: Region, *, valid_from: date = date(2000, 1, 1), **sections: Any
+) -> RuleVersion:
+    """A new rules version for `region`: its current rules with `sections` replaced (e.g.
+    `route=Route(assessed_by="service_point")`), applying from `valid_from`."""
+    current = rules_for(region.pk).rules
+    rules = current.with_changes(**sections)
+    rules_module.read(rules_module.write(rules))  # as valid as one the administrator saves
+    number = (
+        RuleVersion.objects.filter(region=region)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    ) + 1
+    return RuleVersion.objects.create(
+        region=region, number=number, valid_from=valid_from, rules=rules_module.write(rules)
+    )

@@ -3,7 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from instroom.applications import services
 from instroom.applications.constants import TRANSITIONS, CaseState
-from instroom.applications.tests.factories import make_application
+from instroom.applications.tests.factories import give_rules, make_application
+from instroom.regions.rules.intake import Intake
 
 
 def test_every_state_has_a_transition_row() -> None:
@@ -66,11 +67,14 @@ def test_invalid_bsn_is_refused_with_the_11_check(cast) -> None:
 
 @pytest.mark.django_db
 def test_source_not_admitted_by_the_region_is_refused(cast) -> None:
-    cast.region.admitted_sources = ["bw"]
-    cast.region.save()
+    # The template admits BW and MO; a region's rules may admit youth care too.
     with pytest.raises(ValidationError) as error:
         make_application(cast.care_worker_a, cast.care_a, source="youth")
     assert "source" in error.value.message_dict
+    give_rules(cast.region, intake=Intake(admitted_sources=("bw", "mo", "youth")))
+    assert make_application(cast.care_worker_a, cast.care_a, source="youth").client.source == (
+        "youth"
+    )
 
 
 @pytest.mark.django_db

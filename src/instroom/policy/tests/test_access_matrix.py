@@ -72,6 +72,12 @@ def _build(cast: Cast) -> dict[str, Any]:
         application=agenda,
         upload=SimpleUploadedFile("brief.pdf", b"%PDF-1.7\n..."),
     )
+    app_services.application_attach_document(
+        actor=cast.care_worker_a,
+        application=agenda,
+        kind="support_plan",
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.7\n..."),
+    )
     app_services.application_submit(actor=cast.care_worker_a, application=agenda)
     app_services.application_mark_complete(actor=cast.coordinator, application=agenda)
     o["item"] = assessment_services.agenda_add(
@@ -254,6 +260,7 @@ OBJECT_FOR: dict[str, str] = {
     "applications:client": "agenda.client",
     "applications:step": "draft",
     "applications:motivation": "agenda",
+    "applications:document": "agenda",
     "applications:submit": "draft",
     "applications:withdraw": "submitted",
     "applications:reinstate": "withdrawn",
@@ -274,6 +281,7 @@ OBJECT_FOR: dict[str, str] = {
     "assessment:agenda_remove": "item",
     "assessment:invite": "item",
     "assessment:decide": "item",
+    "assessment:decide_case": "submitted",
     "distribution:placement_undo": "placement",
     "homes:detail": "home",
     "homes:edit": "home",
@@ -333,6 +341,7 @@ OBJECT_FOR: dict[str, str] = {
     "api:application-complete": "submitted",
     "api:application-withdraw": "submitted",
     "api:application-reinstate": "withdrawn",
+    "api:application-decision": "submitted",
     "api:home-detail": "home",
     "api:home-ranking": "home",
     "api:home-withdraw": "home",
@@ -404,6 +413,8 @@ def url_for(route: Route, cast: Cast, world: dict[str, Any]) -> str | None:
             values[param] = 2026
         elif param == "step":
             values[param] = "identity"
+        elif param == "kind":
+            values[param] = "support_plan"
         elif param == "activity":
             values[param] = world["activity"].pk
         elif param == "token":
@@ -575,6 +586,7 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "applications:step": page(NOT_FOUND, care_worker_a=OK),
     # The letter: the writers, the service point and those assessing it (not the support worker).
     "applications:motivation": page(NOT_FOUND, **{**ON_AGENDA, "support_worker": NOT_FOUND}),
+    "applications:document": page(NOT_FOUND, **{**ON_AGENDA, "support_worker": NOT_FOUND}),
     "applications:submit": page(DENIED, **post_only(APPLICANTS)),
     "applications:withdraw": page(DENIED, **post_only({**APPLICANTS, **COORDINATORS})),
     # Undoing a withdrawal: the service point of the client's region only (a confirmation page).
@@ -600,6 +612,8 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "assessment:agenda_remove": page(DENIED, **post_only(COORDINATORS)),
     "assessment:invite": page(DENIED, **post_only(COORDINATORS)),
     "assessment:decide": page(DENIED, **post_only(CASE_ROLES)),
+    # Where the route has no table: the service point decides on the case page.
+    "assessment:decide_case": page(DENIED, **post_only(COORDINATORS)),
     # --- distribution (aggregates: quota and placements) ---
     "distribution:index": page(
         DENIED,
@@ -723,6 +737,7 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "api:application-complete": api(DENIED, **post_only(COORDINATORS)),
     "api:application-withdraw": api(DENIED, **post_only({**APPLICANTS, **COORDINATORS})),
     "api:application-reinstate": api(DENIED, **post_only(COORDINATORS)),
+    "api:application-decision": api(DENIED, **post_only(COORDINATORS)),
     "api:home-list": api(DENIED, corporation_user=OK, **COORDINATORS),
     "api:home-detail": api(DENIED, **HOME_PAGE),
     "api:home-ranking": api(DENIED, **HOME_PAGE),
@@ -1000,6 +1015,7 @@ POST_OUTSIDERS: dict[str, dict[str, Expected]] = {
     "assessment:invite": OTHER_REGION,
     "assessment:close": NOT_THE_CHAIR,
     "assessment:decide": NOT_THE_CHAIR,
+    "assessment:decide_case": OTHER_REGION,
     "distribution:placement_undo": OTHER_REGION,
     "forecast:run": OTHER_REGION,
     "matching:provider_decide": {"care_worker_b": NOT_FOUND},
@@ -1039,6 +1055,7 @@ POST_OUTSIDERS: dict[str, dict[str, Expected]] = {
     "api:application-complete": OTHER_REGION,
     "api:application-withdraw": OTHER_PROVIDER,
     "api:application-reinstate": OTHER_REGION,
+    "api:application-decision": OTHER_REGION,
     "api:session-agenda": OTHER_REGION,
     "api:agendaitem-decision": NOT_THE_CHAIR,
 }

@@ -23,7 +23,6 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from instroom.applications import services as app_services
-from instroom.applications.constants import ExclusionReason
 from instroom.applications.tests.factories import make_application
 from instroom.assessment import services as assessment_services
 from instroom.assessment.models import AgendaItem
@@ -33,6 +32,7 @@ from instroom.homes.tests.factories import make_home
 from instroom.matching import services as matching
 from instroom.matching.tests.factories import approve
 from instroom.policy.rules import MINIMISATION, FieldGroup
+from instroom.regions.rules import TEMPLATE
 from instroom.support import services as support
 
 # Marked, so that pytest-django creates the test database the module's world is built in.
@@ -122,7 +122,7 @@ def _file(cast: Cast, state: str):
         exclusions=[
             {
                 "municipality": cast.region.municipalities.order_by("cbs_code").last(),
-                "reason": ExclusionReason.SAFETY,
+                "reason": "safety",
             }
         ],
     )
@@ -202,7 +202,7 @@ def _page_marker(group: FieldGroup, client) -> str | re.Pattern | None:
         FieldGroup.HOUSEHOLD_NEEDS: PETS,
         FieldGroup.SUPPORT_ARRANGEMENT: re.compile(rf"\b{SUPPORT_MONTHS} maanden\b"),
         FieldGroup.ORIGIN: FACILITY,
-        FieldGroup.PLACES: _nl(ExclusionReason.SAFETY.label),
+        FieldGroup.PLACES: TEMPLATE.term("exclusion_reason", "safety").nl,
         FieldGroup.INCOME: "23.456,78",  # as the Dutch page writes money
         FieldGroup.MOTIVATION: LETTER,
         FieldGroup.DOSSIER: f">{_nl('Dossier weight')}<",

@@ -8,16 +8,28 @@ from .schema import Term, spec
 
 # Care sources a region may admit (the application's `source`); a fixed vocabulary.
 SOURCES = ("bw", "mo", "youth", "other")
-# Application fields a region may make required besides those that are always required.
-# The motivation letter and the named care provider are required everywhere (DOMAIN.md §3).
+# Application fields a region may make required (`applications.completeness` knows each).
+# The motivation letter, the named care provider and the consent are required everywhere
+# (DOMAIN.md §3); the template requires what every application asked before rules were data.
 OPTIONAL_FIELDS = (
-    "budget_management",
-    "income_source",
-    "debts",
-    "daytime_activity",
-    "network",
+    "current_facility",
+    "rooms_min",
     "preferred_municipalities",
+    "yearly_income_eur",
+    "budget_management",
+    "expected_support_months",
+    "dossier_weight",
 )
+DEFAULT_REQUIRED_FIELDS = (
+    "rooms_min",
+    "preferred_municipalities",
+    "yearly_income_eur",
+    "budget_management",
+    "expected_support_months",
+    "dossier_weight",
+)
+# The motivation letter, and the documents an application may carry beside it
+# (`applications.models.Document`).
 DOCUMENTS = ("motivation_letter", "support_plan", "income_statement")
 ALWAYS_REQUIRED_DOCUMENTS = ("motivation_letter",)
 ROUTES = ("table", "service_point")
@@ -26,7 +38,7 @@ ROUTES = ("table", "service_point")
 @dataclass(frozen=True)
 class Intake:
     admitted_sources: tuple[str, ...] = spec(("bw", "mo"), choices=SOURCES, non_empty=True)
-    required_fields: tuple[str, ...] = spec((), choices=OPTIONAL_FIELDS)
+    required_fields: tuple[str, ...] = spec(DEFAULT_REQUIRED_FIELDS, choices=OPTIONAL_FIELDS)
     required_documents: tuple[str, ...] = spec(("motivation_letter",), choices=DOCUMENTS)
 
     def check(self) -> list[tuple[str, str]]:

@@ -20,7 +20,6 @@ class RegionFactory(DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"Regio {o.slug} (fictief)")
     is_fictional = True
     start_year = 2024
-    admitted_sources = ["bw", "mo", "youth"]
 
 
 class MunicipalityFactory(DjangoModelFactory):

@@ -94,7 +94,7 @@ def test_region_page_marks_estimates_and_names_sources(client, cast) -> None:
 def test_district_names_come_from_the_names_file_and_are_optional(tmp_path: Path) -> None:
     (tmp_path / "t.toml").write_text(
         '[region]\nslug = "t"\nname = "T"\nis_fictional = true\nstart_year = 2024\n'
-        "admitted_sources = []\nthree_party_target = 1\ndecision_lead_time_weeks = 1\n"
+        "three_party_target = 1\ndecision_lead_time_weeks = 1\n"
         "support_months = 1\nretention_months = 1\n"
         '[[municipality]]\ncbs_code = "GM0001"\nname = "A"\ntable = "A"\npopulation = 1\n'
         'housing_stock = 1\nhouseholds = 1\nsocial_stock = 1\nreference_date = "2024-01-01"\n'

@@ -57,7 +57,7 @@ def contract_terms(application: Application) -> tuple[str, int]:
     from instroom.assessment.models import Decision
 
     decision = (
-        Decision.objects.filter(item__application=application, outcome="approve")
+        Decision.objects.filter(application=application, outcome="approve")
         .order_by("-decided_at")
         .first()
     )

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from instroom.demo import data
+from instroom.demo import data, lindewaard
 from instroom.demo.distribution import create_placements
 from instroom.demo.homes import create_homes_and_offers
 from instroom.demo.support import create_support_cases
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
         ):
             users = data.create_users(password)
-            made = data.create_clients()
+            made = data.create_clients() + lindewaard.create_clients()
             placements = create_placements()
             homes = create_homes_and_offers()
             tenancies = create_support_cases()
