@@ -73,5 +73,56 @@ def test_the_lindewaard_administrator_changes_a_refusal_and_a_score_weight(
     text = page.content()
     assert nl("Points for a home in the municipality of origin") in text
     assert "Herkomst weegt zwaarder" in text
-    # TODO(matching): once matching reads `rules_for`, rank a home here and assert the ranking
-    # records this version (`after.version_id`) and scores origin with 30 points.
+    # The next ranking and the next refusal follow the new version.
+    _next_ranking_and_refusal_follow(region, after)
+
+
+def _next_ranking_and_refusal_follow(region: Region, after: Any) -> None:
+    from instroom.applications.models import Application
+    from instroom.demo import lindewaard
+    from instroom.homes.tests.factories import make_home
+    from instroom.matching import ranking, services
+    from instroom.matching.models import Refusal
+    from instroom.regions.models import Organisation
+
+    lindewaard.create_clients()
+    pool = Application.objects.filter(client__region=region, state="approved")
+    assert pool.exists()
+    origin = pool.first().client.municipality_of_origin  # type: ignore[union-attr]
+    corporation = Organisation.objects.get(
+        region=region, type="corporation", memberships__user__username="corporatie-lindewaard"
+    )
+    corporation_user = User.objects.get(username="corporatie-lindewaard")
+    home = make_home(
+        corporation_user, corporation, municipality=origin, rooms=1, floor=0, rent_eur=500
+    )
+    ranked = ranking.rank_home(home)
+    assert ranked.rules.version_id == after.version_id
+    rows = ranked.evaluation.rows()
+    assert rows, "a lindewaard client is eligible for the home"
+    local = [
+        r
+        for r in rows
+        if Application.objects.get(
+            pk=ranked.application_ids[r.index]
+        ).client.municipality_of_origin_id
+        == origin.pk
+    ]
+    assert local and all(r.points["origin"] == 30 for r in local)
+    snapshot = ranking.snapshot_store(ranked, actor=None, purpose="page")
+    assert snapshot.rule_version_id == after.version_id
+
+    application = Application.objects.get(pk=ranked.application_ids[rows[0].index])
+    care = User.objects.get(username="aanmelder-lindewaard")  # the client's care provider
+    coordinator = User.objects.get(username="coordinator-lindewaard")
+    match = services.match_propose(actor=corporation_user, home=home, application=application)
+    services.match_provider_decide(actor=care, match=match, accept=True)
+    services.match_client_decide(
+        actor=care, match=match, accept=False, reason="other", note="Wil dichter bij werk wonen"
+    )
+    refusal = Refusal.objects.get(match=match)
+    services.refusal_review(
+        actor=coordinator, refusal=refusal, justified=False, note="Woning paste goed"
+    )
+    application.refresh_from_db()
+    assert application.state == "complete"  # back to the service point's decision
