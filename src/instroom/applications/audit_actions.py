@@ -14,7 +14,7 @@ ACTIONS = declare(
         "application.consent": _("Consent recorded"),
         "application.submit": _("Submitted to the service point"),
         "application.return": _("Returned to the applicant"),
-        "application.complete": _("Marked complete; to the assessment table"),
+        "application.complete": _("Marked complete; ready for the decision"),
         "application.withdraw": _("Withdrawn"),
         "application.reinstate": _("Withdrawal undone: application reinstated"),
         # A step of the journey taken out of order, allowed by the service point with a reason

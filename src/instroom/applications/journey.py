@@ -62,6 +62,14 @@ _AT: dict[str, tuple[str | None, str | Promise]] = {
     S.TERMINATED: ("closed", _("The tenancy has been terminated; the case is closed.")),
     S.WITHDRAWN: (None, _("The application was withdrawn; a new one can be made later.")),
 }
+# Where the service point decides without a table (`rules.route.assessed_by`), these say so.
+_WITHOUT_TABLE: dict[str, str | Promise] = {
+    S.COMPLETE: _("The service point decides on the application."),
+    S.DEFERRED: _("The service point asked for more; then it decides again."),
+    S.REJECTED: _(
+        "The service point rejected the application; a new one is possible from the date it set."
+    ),
+}
 ENDED = ENDED_STATES
 # The status badge's colour: waiting on someone to act, going well, or closed.
 _TONE: dict[str, str] = {
@@ -89,9 +97,12 @@ class Journey:
     tone: str  # the status badge: "active", "warning", "success" or "neutral" (ended)
 
 
-def journey(state: str) -> Journey:
-    """The steps of the journey for a case in `state`: done, current or still to come."""
+def journey(state: str, *, by_table: bool = True) -> Journey:
+    """The steps of the journey for a case in `state`: done, current or still to come;
+    `by_table` False where the service point decides alone."""
     current, sentence = _AT[state]
+    if not by_table:
+        sentence = _WITHOUT_TABLE.get(state, sentence)
     keys = [key for key, _label in STEPS]
     position = keys.index(current) if current is not None else -1
     steps = tuple(

@@ -16,6 +16,7 @@ from instroom.dates import days_since
 from instroom.http import AuthenticatedHttpRequest, int_param
 from instroom.policy import rules
 from instroom.policy.rules import FieldGroup
+from instroom.regions.selectors import rules_for
 
 from . import selectors, services
 from .completeness import STEP_NAMES, STEPS, missing_parts
@@ -371,7 +372,12 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "view": view,
             "applications": applications,
             # The latest application is the case now: its step in the journey heads the page.
-            "journey": journey(latest_first[0].state) if latest_first else None,
+            "journey": journey(
+                latest_first[0].state,
+                by_table=rules_for(client.region_id).rules.route.assessed_by == "table",
+            )
+            if latest_first
+            else None,
             "related_records": selectors.records_of_the_same_person(
                 actor=request.user, client=client
             ),
@@ -453,7 +459,7 @@ def application_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         request,
         pk,
         lambda a: services.application_mark_complete(actor=request.user, application=a),
-        _("The application is complete and goes to the assessment table."),
+        _("The application is complete and ready for the decision."),
     )
 
 

@@ -14,6 +14,6 @@ ACTIONS = declare(
         "agenda.invite": _("Participant invited for the table"),
         "decision.approve": _("Approved by the table; in the pool"),
         "decision.reject": _("Rejected by the table"),
-        "decision.defer": _("Deferred by the table"),
+        "decision.defer": _("Decision deferred"),
     },
 )
