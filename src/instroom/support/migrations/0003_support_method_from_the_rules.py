@@ -30,10 +30,83 @@ def copy_moments_and_positions(apps, schema_editor):
             answer.save(update_fields=["position"])
 
 
+SUPPORT_FIELDS = (
+    "orientation_months_before",
+    "handover_days_before",
+    "plan_days_before",
+    "escalate_after_days",
+    "timeout_max_days",
+)
+
+
+def carry_over_settings(apps, schema_editor):
+    """A region that had changed its support settings, checklist or contract texts gets a new
+    rules version with them (the latest version it has, or the template, with these changed),
+    so nothing it set is lost when the old tables go."""
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    from instroom.regions import rules as rules_module
+    from instroom.regions.rules.support import ChecklistItem, MeetingKindRule
+
+    SupportSettings = apps.get_model("support", "SupportSettings")
+    ChecklistQuestion = apps.get_model("support", "ChecklistQuestion")
+    RuleVersion = apps.get_model("regions", "RuleVersion")
+    region_ids = set(SupportSettings.objects.values_list("region_id", flat=True)) | set(
+        ChecklistQuestion.objects.values_list("region_id", flat=True)
+    )
+    for region_id in sorted(region_ids):
+        latest = RuleVersion.objects.filter(region_id=region_id).order_by("-number").first()
+        base = rules_module.read(latest.rules) if latest else rules_module.TEMPLATE
+        support = base.support
+        forms = base.contract_form
+        row = SupportSettings.objects.filter(region_id=region_id).first()
+        if row is not None:
+            support = replace(support, **{k: getattr(row, k) for k in SUPPORT_FIELDS})
+            months = tuple(m for m in (row.evaluation_months or []) if isinstance(m, int))
+            if months:
+                support = replace(
+                    support,
+                    meeting_kind=tuple(
+                        replace(k, months=months)
+                        if isinstance(k, MeetingKindRule) and k.moment == "months_after_move_in"
+                        else k
+                        for k in support.meeting_kind
+                    ),
+                )
+            texts = {"three_party": row.three_party_text, "care_lease": row.care_lease_text}
+            forms = tuple(
+                replace(f, agreement_nl=texts[f.code]) if texts.get(f.code) else f for f in forms
+            )
+        questions = ChecklistQuestion.objects.filter(region_id=region_id, active=True).order_by(
+            "position", "pk"
+        )
+        if questions.exists():
+            support = replace(
+                support,
+                checklist=tuple(
+                    ChecklistItem(q.text[:300], q.text[:300], tuple(q.kinds or ())) for q in questions
+                ),
+            )
+        changed = replace(base, support=support, contract_form=forms)
+        if changed == base:
+            continue
+        number = (latest.number if latest else 0) + 1
+        RuleVersion.objects.create(
+            region_id=region_id,
+            number=number,
+            valid_from=timezone.localdate(),
+            rules=rules_module.write(rules_module.read(rules_module.write(changed))),
+            note="Carried over from the former support settings",
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("regions", "0005_rule_versions"),
         ("support", "0002_meeting_uid_length"),
+        ("matching", "0005_rules_replace_settings"),
     ]
 
     operations = [
@@ -121,6 +194,7 @@ class Migration(migrations.Migration):
                 fields=("meeting", "position"), name="one_answer_per_question"
             ),
         ),
+        migrations.RunPython(carry_over_settings, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name="checklistquestion",
             name="region",
