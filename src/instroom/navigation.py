@@ -82,7 +82,7 @@ GROUPS: tuple[Group, ...] = (
         _("Configuration"),
         frozenset({"regions", "admin", "regional_admin", "configuration"}),
         (
-            Entry("configuration:index", _("Regeling"), "configure"),
+            Entry("configuration:index", _("Scheme rules"), "configure"),
             Entry("regions:list", _("Regions"), ""),
             Entry("regional_admin:index", _("Configuration site"), "staff"),
         ),
