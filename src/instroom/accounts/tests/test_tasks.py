@@ -171,6 +171,8 @@ def test_email_is_written_in_each_recipients_language(
             params={
                 "case": "ZK-7",
                 "meeting_kind": "introduction",
+                # The region's name of the meeting in both languages, as the daily run stores it.
+                "meeting_names": {"nl": "Kennismakingsgesprek", "en": "Introduction meeting"},
                 "date": "2026-03-02",
                 "reminded": "2026-03-03",
             },

@@ -37,4 +37,4 @@ def test_signals_are_counted_under_the_regions_own_kinds_and_the_version_is_name
     assert table.columns[:3] == ["Burenoverlast", "Drugsoverlast", "arrears"]
     assert table.keys[:3] == ["nuisance", "drugs", "arrears"]
     assert table.row("total").cells[:3] == [0, 0, 2]
-    assert any("regels versie 1" in note for note in report.notes)
+    assert any("regelversie 1" in note for note in report.notes)

@@ -226,7 +226,7 @@ def test_the_agreement_pdf_has_the_forms_text_and_conversion_and_keeps_its_versi
     assert "Artikel 1 Jongerenwoning" in html
     assert f"{contract.client.support_provider.name} huurt {contract.home.address}" in html
     assert "een huurovereenkomst voor bepaalde tijd van 5 jaar" in html
-    assert "Jongerenwoning (Omslagroute)" in html and "regels versie 1" in html
+    assert "Jongerenwoning (Omslagroute)" in html and "regelversie 1" in html
     # A later version changes the wording; the contract keeps the rules it was made under.
     renamed = replace(YOUTH_HOME, nl="Omslagwoning")
     use_rules(
@@ -238,7 +238,7 @@ def test_the_agreement_pdf_has_the_forms_text_and_conversion_and_keeps_its_versi
     assert contract.form_label == "Jongerenwoning (Omslagroute)"
     client.force_login(cast.corporation_user)
     page = client.get(f"/support/contracts/{contract.pk}/", HTTP_ACCEPT_LANGUAGE="nl")
-    assert "regels versie 1" in page.content.decode()
+    assert "regelversie 1" in page.content.decode()
 
 
 def test_an_unknown_contract_form_is_refused_when_drawing_up(cast) -> None:
