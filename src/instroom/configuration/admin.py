@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import ManyToManyField
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -172,7 +173,8 @@ class OrganisationAdmin(OneRegionByDefault, RegionScopedAdmin):
     list_display = ["name", "type", "region", "active"]
     list_filter = [("region", RELATED_ONLY), "type", "active"]
     search_fields = ["name"]
-    filter_horizontal = ["municipalities"]
+    # Check boxes rather than Django's two-list widget, whose markup fails accessibility checks.
+    formfield_overrides = {ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     fields = [
         "region",
         "slug",
@@ -197,7 +199,7 @@ class TableMemberInline(ScopedTabularInline):
 class AssessmentTableAdmin(OneRegionByDefault, RegionScopedAdmin):
     list_display = ["name", "region"]
     list_filter = [("region", RELATED_ONLY)]
-    filter_horizontal = ["municipalities"]
+    formfield_overrides = {ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     fields = ["region", "slug", "name", "municipalities"]
     inlines = [TableMemberInline]
 
