@@ -102,6 +102,38 @@ def _date(iso: Any) -> str:
         return str(iso or "—")
 
 
+def _model(label: Any) -> Any:
+    from django.apps import apps
+
+    try:
+        return apps.get_model(str(label))
+    except (LookupError, ValueError):
+        return None
+
+
+def _verbose(model: Any, field: str | None, fallback: Any) -> str:
+    """The verbose name of `model` (or of its `field`), as the reader's language has it."""
+    if model is None:
+        return str(fallback)
+    if field is None:
+        return str(model._meta.verbose_name)
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except Exception:  # a field since removed, or a reverse relation without a verbose name
+        return str(fallback)
+
+
+def _value(model: Any, field: str, value: Any) -> str:
+    """A recorded value; a code of a field with choices (a role) by its label."""
+    try:
+        choices = dict(model._meta.get_field(field).flatchoices) if model is not None else {}
+    except Exception:  # as in `_verbose`
+        choices = {}
+    if isinstance(value, str) and value in choices:
+        return str(choices[value])
+    return display(None, field, value)
+
+
 def _entry(event: AuditEvent) -> HistoryEntry:
     from django.utils.translation import gettext as _
 
@@ -119,7 +151,22 @@ def _entry(event: AuditEvent) -> HistoryEntry:
             changes.append(
                 Change(describe_path(path), display_at(path, before), display_at(path, after))
             )
-    else:  # the data pages (organisations, users, tables, figures): whatever they recorded
+    elif isinstance(data.get("fields"), dict) and "model" in data:
+        # The data pages (`site.RegionScopedAdmin._record`): the kind and the field names in
+        # the reader's language, not the code's (`regions.QuotaYear`, `total_homes`).
+        model = _model(data.get("model"))
+        facts.append(Row(_("Kind"), _verbose(model, None, data.get("model"))))
+        facts.append(Row(_("What"), str(data.get("object") or "—")))
+        for name, pair in data["fields"].items():
+            before, after = ([*pair, None, None] if isinstance(pair, list) else [None, pair])[:2]
+            changes.append(
+                Change(
+                    _verbose(model, name, name),
+                    _value(model, name, before),
+                    _value(model, name, after),
+                )
+            )
+    else:  # whatever else was recorded
         for key, value in data.items():
             if isinstance(value, list) and len(value) == 2:
                 changes.append(

@@ -263,6 +263,13 @@ class RegionScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     # Filters list only values present in the (scoped) list, never another region's.
     related_filter = admin.RelatedOnlyFieldListFilter
 
+    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest) -> bool:
+        """No filter in the address on a secret (`?key__startswith=` on second factors would
+        tell a TOTP secret character by character), on any model of this site."""
+        if any(_is_secret(part) for part in lookup.split("__")):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def get_urls(self) -> list[URLPattern]:
         # Without Django's unnamed "<id>/" → "<id>/change/" redirect: every page is named.
         return [p for p in super().get_urls() if p.name]

@@ -1,0 +1,60 @@
+"""Defects found in review of the regional administrator's pages, each kept fixed."""
+
+import pytest
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from instroom.accounts.models import ApiToken
+from instroom.configuration.tests.test_regional_site import _extras, _quota_data, signed_in, url
+from instroom.regions.models import QuotaYear
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_filter_in_the_address_reads_a_secret(client, cast) -> None:
+    """`?key__startswith=` on the second factors told a TOTP secret character by character
+    (and `?key_hash__startswith=` a token's hash): such a filter is refused."""
+    user = _extras(cast.region)["user"]
+    device = TOTPDevice.objects.get(user=user)
+    token = ApiToken.objects.get(user=user)
+    signed_in(client, cast.administrator)
+    for page, lookup in (
+        (url(TOTPDevice, "changelist"), f"key__startswith={device.key[:3]}"),
+        (url(TOTPDevice, "changelist"), f"key={device.key}"),
+        (url(ApiToken, "changelist"), f"key_hash__startswith={token.key_hash[:3]}"),
+    ):
+        response = client.get(f"{page}?{lookup}")
+        assert response.status_code == 400, lookup
+    # An ordinary filter still works.
+    assert client.get(url(TOTPDevice, "changelist") + "?confirmed__exact=1").status_code == 200
+
+
+def _history_text(client, cast, language: str) -> str:
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    return client.get(reverse("configuration:history", args=[cast.region.slug])).content.decode()
+
+
+def test_the_history_names_a_data_change_in_the_readers_language(client, cast) -> None:
+    signed_in(client, cast.administrator)
+    quota = cast.region.quota_years.first()
+    assert (
+        client.post(url(QuotaYear, "change", quota), _quota_data(quota, total_homes=77)).status_code
+        == 302
+    )
+    dutch = _history_text(client, cast, "nl")
+    english = _history_text(client, cast, "en")
+    for html in (dutch, english):
+        assert "regions.QuotaYear" not in html and "total_homes" not in html
+    assert "jaarlijkse taakstelling" in dutch and "woningen in het contingent" in dutch
+    assert "yearly quota" in english and "homes in the contingent" in english
+
+
+def test_the_required_fields_of_an_application_are_named_not_coded(client, cast) -> None:
+    signed_in(client, cast.administrator)
+    page = reverse("configuration:edit_intake", args=[cast.region.slug])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(page).content.decode()
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    dutch = client.get(page).content.decode()
+    assert "rooms needed (at least)" in english and "benodigde kamers (ten minste)" in dutch
+    assert "dossier weight" in english and "dossierzwaarte" in dutch
