@@ -287,6 +287,13 @@ class RegionalUserAdmin(RegionScopedAdmin, UserAdmin):  # type: ignore[misc]
     )
     filter_horizontal = ()
 
+    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest) -> bool:
+        """Filters in the address only on what the site shows of a user: `?is_superuser=1`
+        or `?last_login__lt=` would tell what it keeps from the administrator."""
+        return lookup.split("__")[0] in USER_FIELDS and super().lookup_allowed(
+            lookup, value, request
+        )
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not is_own_user(request, obj):
             return USER_FIELDS

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from instroom.accounts.models import ApiToken
+from instroom.accounts.models import ApiToken, User
 from instroom.configuration.tests.test_regional_site import _extras, _quota_data, signed_in, url
 from instroom.regions.models import QuotaYear
 
@@ -58,3 +58,15 @@ def test_the_required_fields_of_an_application_are_named_not_coded(client, cast)
     dutch = client.get(page).content.decode()
     assert "rooms needed (at least)" in english and "benodigde kamers (ten minste)" in dutch
     assert "dossier weight" in english and "dossierzwaarte" in dutch
+
+
+def test_the_user_list_filters_only_on_what_it_shows(client, cast) -> None:
+    """`?is_superuser=1` told which users of the region are superusers, a flag the regional
+    site never shows."""
+    cast.coordinator.is_superuser = True
+    cast.coordinator.save()
+    signed_in(client, cast.administrator)
+    page = url(User, "changelist")
+    for lookup in ("is_superuser=1", "is_staff__exact=1", "last_login__isnull=True"):
+        assert client.get(f"{page}?{lookup}").status_code == 400, lookup
+    assert client.get(f"{page}?is_active__exact=1").status_code == 200
