@@ -48,12 +48,28 @@ class SummaryPart:
     rows: list[Row]  # a section: its settings
     columns: list[str]  # a list of tables: its columns …
     table: list[list[str]]  # … and one row of values per entry
+    languages: tuple[str, ...] = ()  # per column: "nl"/"en" for the region's own wording
+
+    @property
+    def cells(self) -> list[list[tuple[str, str]]]:
+        """The table's values each with its column's language ("" for the page's own)."""
+        languages = list(self.languages) or [""] * len(self.columns)
+        return [list(zip(row, languages, strict=False)) for row in self.table]
 
 
 @dataclass(frozen=True)
 class SummaryPage:
     page: Page
     parts: list[SummaryPart]
+
+
+def _wording_language(name: str) -> str:
+    """The language of a setting that holds the region's own wording in one language
+    (`nl`, `question_en`, `agreement_nl`), so the page marks it as such; "" for others."""
+    for language in ("nl", "en"):
+        if name == language or name.endswith(f"_{language}"):
+            return language
+    return ""
 
 
 def summary(rules: rules_module.Rules) -> list[SummaryPage]:
@@ -68,7 +84,8 @@ def summary(rules: rules_module.Rules) -> list[SummaryPage]:
             if part.many:
                 columns = [str(field_label(cls, f.name)) for f in fields]
                 table = [[display(cls, f.name, row.get(f.name)) for f in fields] for row in value]
-                parts.append(SummaryPart(str(part.title), [], columns, table))
+                languages = tuple(_wording_language(f.name) for f in fields)
+                parts.append(SummaryPart(str(part.title), [], columns, table, languages))
             else:
                 rows = [
                     Row(str(field_label(cls, f.name)), display(cls, f.name, value.get(f.name)))

@@ -70,3 +70,15 @@ def test_the_user_list_filters_only_on_what_it_shows(client, cast) -> None:
     for lookup in ("is_superuser=1", "is_staff__exact=1", "last_login__isnull=True"):
         assert client.get(f"{page}?{lookup}").status_code == 400, lookup
     assert client.get(f"{page}?is_active__exact=1").status_code == 200
+
+
+def test_the_english_rules_pages_mark_the_regions_dutch_wording(client, cast) -> None:
+    """The overview showed the region's Dutch wording (of criteria, reasons, checklist) as if
+    it were the English page's own text; it is marked lang="nl" now."""
+    from instroom.reporting.tests.test_english import dutch_words, typed_by_people
+
+    signed_in(client, cast.administrator)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    for page in ("region", "versions", "history"):
+        html = client.get(reverse(f"configuration:{page}", args=[cast.region.slug])).content
+        assert dutch_words(html.decode(), typed_by_people()) == [], page
