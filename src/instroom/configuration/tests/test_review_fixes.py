@@ -82,3 +82,16 @@ def test_the_english_rules_pages_mark_the_regions_dutch_wording(client, cast) ->
     for page in ("region", "versions", "history"):
         html = client.get(reverse(f"configuration:{page}", args=[cast.region.slug])).content
         assert dutch_words(html.decode(), typed_by_people()) == [], page
+
+
+def test_the_delete_confirmation_is_in_dutch(client, cast) -> None:
+    """Django 6.1's Dutch catalog lacks the sentences of its delete confirmation: the regional
+    site asked "Are you sure you want to delete …" on a Dutch page."""
+    signed_in(client, cast.administrator)
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    quota = cast.region.quota_years.first()
+    html = client.get(url(QuotaYear, "delete", quota)).content.decode()
+    assert "Are you sure" not in html and "Weet u zeker dat u" in html
+    town = cast.region.municipalities.order_by("pk").first()
+    html = client.get(url(type(town), "delete", town)).content.decode()
+    assert "would require deleting" not in html
