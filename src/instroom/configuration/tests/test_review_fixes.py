@@ -95,3 +95,14 @@ def test_the_delete_confirmation_is_in_dutch(client, cast) -> None:
     town = cast.region.municipalities.order_by("pk").first()
     html = client.get(url(type(town), "delete", town)).content.decode()
     assert "would require deleting" not in html
+
+
+def test_the_second_factor_apps_are_named_in_the_readers_language(client, cast) -> None:
+    """django_otp names its apps "Otp_Totp" and "Otp_Static", in no language of ours."""
+    signed_in(client, cast.administrator)
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    html = client.get(reverse("regional_admin:index")).content.decode()
+    assert "Otp_" not in html and "TOTP devices" not in html and "Static devices" not in html
+    assert "Tweede factor: authenticator-app" in html and "Sets herstelcodes" in html
+    app = client.get(reverse("regional_admin:app_list", args=["otp_totp"])).content.decode()
+    assert "Otp_Totp" not in app and "Authenticator-apps" in app
