@@ -139,7 +139,7 @@ class RegionalAdminSite(AdminSite):
         user = request.user
         return bool(user.is_active) and REGIONAL_ADMIN_SITE.allows(user)
 
-    def _build_app_dict(self, request: HttpRequest, label: str | None = None) -> Any:
+    def _build_app_dict(self, request: HttpRequest, label: Any = None) -> Any:
         """Django's, with the second-factor apps named in the reader's language: django_otp
         names them "Otp_Totp" / "TOTP devices" in English only."""
         built = super()._build_app_dict(request, label)
