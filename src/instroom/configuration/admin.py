@@ -69,6 +69,10 @@ class RegionForm(forms.ModelForm):  # type: ignore[type-arg]
         help_text=_("Which kinds of care clients may come from (BW, MO, youth care, other)."),
     )
 
+    # The years the monitoring and the distribution count in (`reporting.monitoring`'s periods):
+    # a start year outside them broke the region's monitoring page.
+    START_YEARS = (2000, 2100)
+
     class Meta:
         model = Region
         fields = [
@@ -83,6 +87,15 @@ class RegionForm(forms.ModelForm):  # type: ignore[type-arg]
             "cap_window_months",
             "retention_months",
         ]
+
+    def clean_start_year(self) -> Any:
+        year = self.cleaned_data.get("start_year")
+        low, high = self.START_YEARS
+        if year is not None and not low <= year <= high:
+            raise forms.ValidationError(
+                _("Give a year from %(low)d to %(high)d.") % {"low": low, "high": high}
+            )
+        return year
 
 
 @register(Region)

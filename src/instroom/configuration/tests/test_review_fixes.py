@@ -106,3 +106,23 @@ def test_the_second_factor_apps_are_named_in_the_readers_language(client, cast) 
     assert "Tweede factor: authenticator-app" in html and "Sets herstelcodes" in html
     app = client.get(reverse("regional_admin:app_list", args=["otp_totp"])).content.decode()
     assert "Otp_Totp" not in app and "Authenticator-apps" in app
+
+
+def test_a_start_year_the_monitoring_cannot_count_in_is_refused(client, cast) -> None:
+    """Start year 1999 (or 0) was saved, after which the region's monitoring page failed on
+    a period it cannot name."""
+    from instroom.regions.models import Region
+
+    signed_in(client, cast.administrator)
+    page = url(Region, "change", cast.region)
+    form = client.get(page).context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["admitted_sources"] = ["bw", "mo"]
+    for year in (0, 1999, 2101):
+        response = client.post(page, {**data, "start_year": year})
+        assert response.status_code == 200 and response.context["errors"], year
+    cast.region.refresh_from_db()
+    assert 2000 <= cast.region.start_year <= 2100
+    response = client.post(page, {**data, "start_year": 2024})
+    assert response.status_code == 302, response.context and response.context["errors"]
