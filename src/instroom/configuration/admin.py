@@ -70,6 +70,10 @@ class RegionForm(forms.ModelForm):  # type: ignore[type-arg]
         help_text=_("Which kinds of care clients may come from (BW, MO, youth care, other)."),
     )
 
+    # The years the monitoring and the distribution count in (`reporting.monitoring`'s periods):
+    # a start year outside them broke the region's monitoring page.
+    START_YEARS = (2000, 2100)
+
     class Meta:
         model = Region
         fields = [
@@ -84,6 +88,15 @@ class RegionForm(forms.ModelForm):  # type: ignore[type-arg]
             "cap_window_months",
             "retention_months",
         ]
+
+    def clean_start_year(self) -> Any:
+        year = self.cleaned_data.get("start_year")
+        low, high = self.START_YEARS
+        if year is not None and not low <= year <= high:
+            raise forms.ValidationError(
+                _("Give a year from %(low)d to %(high)d.") % {"low": low, "high": high}
+            )
+        return year
 
 
 @register(Region)
@@ -288,6 +301,13 @@ class RegionalUserAdmin(RegionScopedAdmin, UserAdmin):  # type: ignore[misc]
         ),
     )
     filter_horizontal = ()
+
+    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest) -> bool:
+        """Filters in the address only on what the site shows of a user: `?is_superuser=1`
+        or `?last_login__lt=` would tell what it keeps from the administrator."""
+        return lookup.split("__")[0] in USER_FIELDS and super().lookup_allowed(
+            lookup, value, request
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not is_own_user(request, obj):

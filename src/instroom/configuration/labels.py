@@ -104,6 +104,11 @@ CHOICES: dict[str, dict[str, Promise]] = {
         "other": _("Other"),
     },
     "Intake.required_fields": {
+        "current_facility": _("current facility"),
+        "rooms_min": _("rooms needed (at least)"),
+        "yearly_income_eur": _("yearly household income (EUR)"),
+        "expected_support_months": _("expected months of woonbegeleiding"),
+        "dossier_weight": _("dossier weight"),
         "budget_management": _("budget management"),
         "income_source": _("Source of income"),
         "debts": _("Debts"),

@@ -48,12 +48,28 @@ class SummaryPart:
     rows: list[Row]  # a section: its settings
     columns: list[str]  # a list of tables: its columns …
     table: list[list[str]]  # … and one row of values per entry
+    languages: tuple[str, ...] = ()  # per column: "nl"/"en" for the region's own wording
+
+    @property
+    def cells(self) -> list[list[tuple[str, str]]]:
+        """The table's values each with its column's language ("" for the page's own)."""
+        languages = list(self.languages) or [""] * len(self.columns)
+        return [list(zip(row, languages, strict=False)) for row in self.table]
 
 
 @dataclass(frozen=True)
 class SummaryPage:
     page: Page
     parts: list[SummaryPart]
+
+
+def _wording_language(name: str) -> str:
+    """The language of a setting that holds the region's own wording in one language
+    (`nl`, `question_en`, `agreement_nl`), so the page marks it as such; "" for others."""
+    for language in ("nl", "en"):
+        if name == language or name.endswith(f"_{language}"):
+            return language
+    return ""
 
 
 def summary(rules: rules_module.Rules) -> list[SummaryPage]:
@@ -68,7 +84,8 @@ def summary(rules: rules_module.Rules) -> list[SummaryPage]:
             if part.many:
                 columns = [str(field_label(cls, f.name)) for f in fields]
                 table = [[display(cls, f.name, row.get(f.name)) for f in fields] for row in value]
-                parts.append(SummaryPart(str(part.title), [], columns, table))
+                languages = tuple(_wording_language(f.name) for f in fields)
+                parts.append(SummaryPart(str(part.title), [], columns, table, languages))
             else:
                 rows = [
                     Row(str(field_label(cls, f.name)), display(cls, f.name, value.get(f.name)))
@@ -102,6 +119,38 @@ def _date(iso: Any) -> str:
         return str(iso or "—")
 
 
+def _model(label: Any) -> Any:
+    from django.apps import apps
+
+    try:
+        return apps.get_model(str(label))
+    except (LookupError, ValueError):
+        return None
+
+
+def _verbose(model: Any, field: str | None, fallback: Any) -> str:
+    """The verbose name of `model` (or of its `field`), as the reader's language has it."""
+    if model is None:
+        return str(fallback)
+    if field is None:
+        return str(model._meta.verbose_name)
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except Exception:  # a field since removed, or a reverse relation without a verbose name
+        return str(fallback)
+
+
+def _value(model: Any, field: str, value: Any) -> str:
+    """A recorded value; a code of a field with choices (a role) by its label."""
+    try:
+        choices = dict(model._meta.get_field(field).flatchoices) if model is not None else {}
+    except Exception:  # as in `_verbose`
+        choices = {}
+    if isinstance(value, str) and value in choices:
+        return str(choices[value])
+    return display(None, field, value)
+
+
 def _entry(event: AuditEvent) -> HistoryEntry:
     from django.utils.translation import gettext as _
 
@@ -119,7 +168,22 @@ def _entry(event: AuditEvent) -> HistoryEntry:
             changes.append(
                 Change(describe_path(path), display_at(path, before), display_at(path, after))
             )
-    else:  # the data pages (organisations, users, tables, figures): whatever they recorded
+    elif isinstance(data.get("fields"), dict) and "model" in data:
+        # The data pages (`site.RegionScopedAdmin._record`): the kind and the field names in
+        # the reader's language, not the code's (`regions.QuotaYear`, `total_homes`).
+        model = _model(data.get("model"))
+        facts.append(Row(_("Kind"), _verbose(model, None, data.get("model"))))
+        facts.append(Row(_("What"), str(data.get("object") or "—")))
+        for name, pair in data["fields"].items():
+            before, after = ([*pair, None, None] if isinstance(pair, list) else [None, pair])[:2]
+            changes.append(
+                Change(
+                    _verbose(model, name, name),
+                    _value(model, name, before),
+                    _value(model, name, after),
+                )
+            )
+    else:  # whatever else was recorded
         for key, value in data.items():
             if isinstance(value, list) and len(value) == 2:
                 changes.append(

@@ -122,6 +122,12 @@ def _no_view_on_site(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
     raise Http404
 
 
+OTP_APP_NAMES = {
+    "otp_totp": (_("Second factor: authenticator app"), _("Authenticator apps")),
+    "otp_static": (_("Second factor: recovery codes"), _("Recovery code sets")),
+}
+
+
 class RegionalAdminSite(AdminSite):
     site_header = _("Instroom — regional administration")
     site_title = _("Instroom — regional administration")
@@ -132,6 +138,18 @@ class RegionalAdminSite(AdminSite):
         """Active administrators of some region and superusers; `is_staff` is not asked."""
         user = request.user
         return bool(user.is_active) and REGIONAL_ADMIN_SITE.allows(user)
+
+    def _build_app_dict(self, request: HttpRequest, label: Any = None) -> Any:
+        """Django's, with the second-factor apps named in the reader's language: django_otp
+        names them "Otp_Totp" / "TOTP devices" in English only."""
+        built = super()._build_app_dict(request, label)
+        for app in built.values():
+            if app.get("app_label") in OTP_APP_NAMES:
+                app_name, model_name = OTP_APP_NAMES[app["app_label"]]
+                app["name"] = app_name
+                for model in app.get("models", []):
+                    model["name"] = model_name
+        return built
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         """Django's, with every pattern named (the policy's table and the access matrix key
@@ -262,6 +280,13 @@ class RegionScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     view_on_site = False
     # Filters list only values present in the (scoped) list, never another region's.
     related_filter = admin.RelatedOnlyFieldListFilter
+
+    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest) -> bool:
+        """No filter in the address on a secret (`?key__startswith=` on second factors would
+        tell a TOTP secret character by character), on any model of this site."""
+        if any(_is_secret(part) for part in lookup.split("__")):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_urls(self) -> list[URLPattern]:
         # Without Django's unnamed "<id>/" → "<id>/change/" redirect: every page is named.
