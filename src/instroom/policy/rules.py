@@ -325,15 +325,20 @@ def can_use_api_tokens(user: User) -> bool:
 
 
 def can_revoke_api_token(user: User, token: Any) -> bool:
-    """Its owner may revoke an API token; so may a superuser and an administrator of a region
-    the owner works in (who revoke, never make nor read, other users' tokens)."""
+    """Its owner may revoke an API token; so may a superuser, and an administrator for a user
+    they answer for alone: every membership of the owner lies in a region they administer and
+    the owner is no superuser (as for removing a second factor). They revoke, never make nor
+    read, other users' tokens."""
     ctx = actor_context(user)
     if token.user_id == user.pk or ctx.is_superuser:
         return True
     administered = ctx.scope.administered_regions
+    owner = token.user
     return (
         bool(administered)
-        and token.user.memberships.filter(organisation__region_id__in=administered).exists()
+        and not owner.is_superuser
+        and owner.memberships.filter(organisation__region_id__in=administered).exists()
+        and not owner.memberships.exclude(organisation__region_id__in=administered).exists()
     )
 
 

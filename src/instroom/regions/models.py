@@ -55,8 +55,15 @@ class Region(models.Model):
     support_months = models.PositiveSmallIntegerField(
         _("months of support after moving in"), default=24
     )
+    # At least six months: anonymising cannot be undone, and a case may be reopened or asked
+    # about after it ends (a mistyped 0 would erase the region's ended cases that night).
     retention_months = models.PositiveSmallIntegerField(
-        _("months after a case ends before personal data is anonymised"), default=24
+        _("months after a case ends before personal data is anonymised"),
+        default=24,
+        validators=[
+            MinValueValidator(6, message=_("Keep ended cases at least 6 months (at most 120).")),
+            MaxValueValidator(120, message=_("Keep ended cases at least 6 months (at most 120).")),
+        ],
     )
 
     # Concentration caps ("draagkracht van de wijk"): at most this many placements per complex

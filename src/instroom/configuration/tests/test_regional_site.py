@@ -502,3 +502,20 @@ def test_list_pages_cost_the_same_for_more_rows(client, cast) -> None:
         )
         make_user(f"extra_{i}", organisation, "applicant_worker")
     assert [cost(page) for page in pages] == before
+
+
+def test_an_administrator_revokes_tokens_only_of_users_they_answer_for_alone(cast) -> None:
+    """Like a second factor: a user who also works in another region, or a superuser, keeps
+    their tokens against this region's administrator."""
+    from instroom.policy.rules import can_revoke_api_token
+
+    own = _extras(cast.region)["user"]
+    token = ApiToken.objects.get(user=own)
+    assert can_revoke_api_token(cast.administrator, token)
+    Membership.objects.create(
+        user=own,
+        organisation=cast.other_region.organisations.get(slug="zorg-a"),
+        role="applicant_worker",
+    )
+    assert not can_revoke_api_token(cast.administrator, token)
+    assert can_revoke_api_token(own, token)  # the owner always may

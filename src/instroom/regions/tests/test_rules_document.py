@@ -169,3 +169,14 @@ def test_both_reference_regions_carry_valid_rules() -> None:
     assert linde.route.assessed_by == "service_point"
     assert linde.matching.filters.age_band.enabled
     assert [f.code for f in linde.contract_form] == ["three_party", "care_lease", "youth_home"]
+
+
+@pytest.mark.django_db
+def test_a_region_keeps_ended_cases_at_least_six_months() -> None:
+    from django.core.exceptions import ValidationError
+
+    region = RegionFactory()
+    region.retention_months = 0
+    with pytest.raises(ValidationError) as refused, translation.override("nl"):
+        region.full_clean()
+    assert "ten minste 6 maanden" in str(refused.value)
