@@ -20,7 +20,7 @@ from instroom.audit.models import AuditEvent
 from instroom.policy import audience, rules
 from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Municipality, Organisation
-from instroom.regions.selectors import rules_for
+from instroom.regions.selectors import rules_for, tables_for
 from instroom.statemachine import TransitionError, allowed, lock, transition
 
 from .completeness import missing_parts
@@ -528,7 +528,7 @@ def consent_parties(application: Application) -> list[str]:
     region = client.region
     names = [str(org) for org in (client.care_provider, client.support_provider)]
     names += [o.name for o in region.organisations.filter(type=OrganisationType.SERVICE_POINT)]
-    table = region.tables.filter(municipalities=client.municipality_of_origin).first()
+    table = tables_for(client.municipality_of_origin).first()
     if table:
         names.append(str(_("Assessment table %(name)s") % {"name": table.name}))
     names.append(str(_("The housing corporations of the region that offer a home")))
@@ -641,7 +641,7 @@ def application_mark_complete(*, actor: User, application: Application) -> Appli
             changes={"table": ""},
             update_fields=("completed_at",),
         )
-    table = origin.tables.first()
+    table = tables_for(origin).first()
     if table is None:
         raise ValidationError(
             _(

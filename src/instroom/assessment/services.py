@@ -23,7 +23,7 @@ from instroom.applications.step_order import check_step_order
 from instroom.audit import services as audit
 from instroom.policy import audience, rules
 from instroom.regions.models import AssessmentTable
-from instroom.regions.selectors import rules_for
+from instroom.regions.selectors import rules_for, tables_for
 
 from .constants import InvitationKind, Outcome, SessionStatus, Urgency
 from .models import AgendaItem, Decision, Invitation, Session, TableMember
@@ -91,7 +91,7 @@ def agenda_add(*, actor: User, session: Session, application: Application) -> Ag
         raise ValidationError(
             _("In this region the service point decides without a table; decide on the case page.")
         )
-    table = application.table or application.client.municipality_of_origin.tables.first()
+    table = application.table or tables_for(application.client.municipality_of_origin).first()
     if table is None or table.pk != session.table_id:
         raise ValidationError(
             _("This case belongs to the table %(table)s; choose a session of that table.")

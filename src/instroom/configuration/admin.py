@@ -4,6 +4,7 @@ organisations, tables and their members, quotas, affordability limits, corporati
 the users of the region's organisations with their roles here. Scoped and audited by
 `site.RegionScopedAdmin`; never case content."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -25,14 +26,18 @@ from instroom.audit import services as audit
 from instroom.regions.constants import CareSource
 from instroom.regions.models import (
     AffordabilityLimit,
+    AgreedHomes,
     AssessmentTable,
     CorporationStock,
+    FigureKind,
     Municipality,
     MunicipalityFigure,
     Neighbourhood,
     Organisation,
+    QuotaWeight,
     QuotaYear,
     Region,
+    SubRegion,
 )
 
 from .site import (
@@ -138,18 +143,67 @@ class RegionAdmin(RegionScopedAdmin):
 # -- municipalities, key figures, neighbourhoods --------------------------------------------
 
 
-class FigureInline(ScopedTabularInline):
+class KindChoices:
+    """The `kind` of a figure or a weight is chosen from the region's kinds of figure."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "kind":
+            from .site import scoped
+
+            kinds = scoped(FigureKind.objects.select_related("region"), request.user)
+            choices = [("", "---------")] + [
+                (
+                    k.slug,
+                    f"{k.label} ({k.region})" if len({x.region_id for x in kinds}) > 1 else k.label,
+                )
+                for k in kinds.order_by("region__name", "slug")
+            ]
+            return forms.ChoiceField(
+                label=db_field.verbose_name, choices=choices, help_text=db_field.help_text
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class FigureInline(KindChoices, ScopedTabularInline):
     model = MunicipalityFigure
     fields = ["kind", "value", "reference_date", "source", "is_estimate", "method"]
 
 
+class AgreedHomesInline(ScopedTabularInline):
+    model = AgreedHomes
+    fields = ["year", "homes", "agreement", "source"]
+
+
 @register(Municipality)
 class MunicipalityAdmin(OneRegionByDefault, RegionScopedAdmin):
-    list_display = ["name", "cbs_code", "region"]
-    list_filter = [("region", RELATED_ONLY)]
+    list_display = ["name", "cbs_code", "sub_region", "region"]
+    list_filter = [("region", RELATED_ONLY), ("sub_region", RELATED_ONLY)]
     search_fields = ["name", "cbs_code"]
-    fields = ["region", "cbs_code", "name"]
-    inlines = [FigureInline]
+    fields = ["region", "cbs_code", "name", "sub_region"]
+    inlines = [FigureInline, AgreedHomesInline]
+
+
+@register(SubRegion)
+class SubRegionAdmin(OneRegionByDefault, RegionScopedAdmin):
+    """Groups of the region's municipalities: quotas and monitoring read per sub-region, and a
+    table may cover one. Which municipality belongs where is set on the municipality."""
+
+    list_display = ["name", "slug", "region"]
+    list_filter = [("region", RELATED_ONLY)]
+    fields = ["region", "slug", "name"]
+
+
+@register(FigureKind)
+class FigureKindAdmin(OneRegionByDefault, RegionScopedAdmin):
+    """The kinds of figure the region keeps per municipality; any of them may weigh in the
+    key. The code cannot change once figures refer to it."""
+
+    list_display = ["label", "slug", "description", "region"]
+    list_filter = [("region", RELATED_ONLY)]
+    fields = ["region", "slug", "name", "description"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["region", "slug"] if obj is not None else []
 
 
 @register(Neighbourhood)
@@ -213,11 +267,41 @@ class AssessmentTableAdmin(OneRegionByDefault, RegionScopedAdmin):
     list_display = ["name", "region"]
     list_filter = [("region", RELATED_ONLY)]
     formfield_overrides = {ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
-    fields = ["region", "slug", "name", "municipalities"]
+    fields = ["region", "slug", "name", "sub_region", "municipalities"]
     inlines = [TableMemberInline]
 
 
 # -- quotas, limits, stock ---------------------------------------------------------------------
+
+
+class WeightFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """A year's weights add up to exactly 1, and weigh each kind once."""
+
+    def clean(self) -> None:
+        super().clean()
+        total = Decimal(0)
+        seen: set[str] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            kind = str(data.get("kind"))
+            if kind in seen:
+                raise forms.ValidationError(_("Each figure weighs in the key once."))
+            seen.add(kind)
+            total += data.get("weight") or 0
+        if total != 1:
+            raise forms.ValidationError(
+                _("The weights of the key add up to %(total)s: together they must be 1.")
+                % {"total": total}
+            )
+
+
+class QuotaWeightInline(KindChoices, ScopedTabularInline):
+    model = QuotaWeight
+    formset = WeightFormSet
+    fields = ["kind", "weight"]
+    min_num = 1
 
 
 @register(QuotaYear)
@@ -226,13 +310,17 @@ class QuotaYearAdmin(OneRegionByDefault, RegionScopedAdmin):
         "region",
         "year",
         "total_homes",
-        "weight_households",
-        "weight_social_stock",
+        "key_weights",
         "method",
         "carry_over",
         "catch_up_limit_percent",
     ]
     list_filter = [("region", RELATED_ONLY)]
+    inlines = [QuotaWeightInline]
+
+    @admin.display(description=_("weights of the key"))
+    def key_weights(self, obj: QuotaYear) -> str:
+        return "; ".join(str(w) for w in obj.weights.all())
 
 
 @register(AffordabilityLimit)

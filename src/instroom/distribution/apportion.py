@@ -2,7 +2,8 @@
 
 No database, no floats. The layer above (`selectors`) feeds it the figures of a region.
 
-Shares: share_m = w_h · households_m / Σ households + w_s · social_stock_m / Σ social_stock.
+Shares: share_m = Σ_k w_k · figure_k,m / Σ_m figure_k,m over the key's figures k (any number,
+e.g. households and social rental stock; the weights add up to 1).
 
 Methods (the region chooses one per year):
 - largest remainder (Hamilton, the default): everyone gets the whole part of their exact
@@ -88,11 +89,10 @@ class ConfigurationError(ValueError):
 
 @dataclass(frozen=True)
 class Figures:
-    """One municipality's figures of the key."""
+    """One municipality's figures of the key, per kind (None: not known)."""
 
     key: str
-    households: int | None
-    social_stock: int | None
+    values: Mapping[str, int | None]
 
 
 def _fraction(value: object, field: str) -> Fraction:
@@ -104,21 +104,21 @@ def _fraction(value: object, field: str) -> Fraction:
         ) from None
 
 
-def shares(
-    figures: Sequence[Figures], weight_households: object, weight_social_stock: object
-) -> dict[str, Fraction]:
-    """The exact share of each municipality (they sum to exactly 1)."""
-    w_h = _fraction(weight_households, "weight_households")
-    w_s = _fraction(weight_social_stock, "weight_social_stock")
-    for field, weight in (("weight_households", w_h), ("weight_social_stock", w_s)):
+def shares(figures: Sequence[Figures], weights: Mapping[str, object]) -> dict[str, Fraction]:
+    """The exact share of each municipality (they sum to exactly 1):
+    share_m = Σ_kind weight_kind · value_m,kind / Σ_m value_m,kind, over any number of kinds."""
+    w = {kind: _fraction(value, kind) for kind, value in weights.items()}
+    if not w:
+        raise ConfigurationError("weights", "the key weighs no figure", code="no_weights")
+    for kind, weight in w.items():
         if weight < 0:
-            raise ConfigurationError(field, "a weight cannot be negative", code="negative")
-    if w_h + w_s != 1:
+            raise ConfigurationError(kind, "a weight cannot be negative", code="negative")
+    if sum(w.values()) != 1:
         raise ConfigurationError(
-            "weight_households",
-            f"the weights add up to {w_h + w_s}, not to 1",
+            "weights",
+            f"the weights add up to {sum(w.values())}, not to 1",
             code="weights_sum",
-            total=w_h + w_s,
+            total=sum(w.values()),
         )
     if not figures:
         raise ConfigurationError("municipalities", "the region has no municipalities", code="empty")
@@ -127,30 +127,34 @@ def shares(
         raise ConfigurationError(
             "municipalities", "a municipality is listed twice", code="duplicate"
         )
-    for f in figures:
-        for field in ("households", "social_stock"):
-            value = getattr(f, field)
+    totals: dict[str, int] = {}
+    for kind, weight in w.items():
+        for f in figures:
+            value = f.values.get(kind)
             if value is None:
+                if not weight:
+                    continue  # a figure that weighs nothing need not be known
                 raise ConfigurationError(
-                    field, f"{f.key} has no figure for {field}", code="missing", key=f.key
+                    kind, f"{f.key} has no figure for {kind}", code="missing", key=f.key
                 )
             if value < 0:
                 raise ConfigurationError(
-                    field, f"{f.key} has a negative figure for {field}", code="negative", key=f.key
+                    kind, f"{f.key} has a negative figure for {kind}", code="negative", key=f.key
                 )
-    total_h = sum(f.households or 0 for f in figures)
-    total_s = sum(f.social_stock or 0 for f in figures)
-    if w_h and not total_h:
-        raise ConfigurationError(
-            "households", "the households of the region add up to 0", code="zero_sum"
-        )
-    if w_s and not total_s:
-        raise ConfigurationError(
-            "social_stock", "the social stock of the region adds up to 0", code="zero_sum"
-        )
+        totals[kind] = sum(f.values.get(kind) or 0 for f in figures)
+        if weight and not totals[kind]:
+            raise ConfigurationError(
+                kind, f"the figures for {kind} of the region add up to 0", code="zero_sum"
+            )
     return {
-        f.key: (w_h * Fraction(f.households or 0, total_h) if w_h else Fraction(0))
-        + (w_s * Fraction(f.social_stock or 0, total_s) if w_s else Fraction(0))
+        f.key: sum(
+            (
+                weight * Fraction(f.values.get(kind) or 0, totals[kind])
+                for kind, weight in w.items()
+                if weight
+            ),
+            Fraction(0),
+        )
         for f in figures
     }
 

@@ -4,6 +4,7 @@ concentration caps. Feeds the pure `apportion` module with the region's figures.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -18,15 +19,16 @@ from instroom.policy import rules
 from instroom.regions.constants import (
     ApportionmentMethod,
     CarryOver,
-    FigureKind,
     OrganisationType,
 )
 from instroom.regions.models import (
+    AgreedHomes,
     CorporationStock,
     Municipality,
     Organisation,
     QuotaYear,
     Region,
+    figure_label,
 )
 from instroom.regions.selectors import Figure, municipality_figures
 
@@ -43,21 +45,21 @@ class DistributionError(ValueError):
         self.message = message
 
 
-def _field_label(field: str) -> str:
-    """The name of the field as the administrator sees it in the configuration."""
+def _field_label(field: str, kinds: dict[str, str] | None = None) -> str:
+    """The name of the field as the administrator sees it in the configuration (a kind of
+    figure by the region's name for it)."""
+    if kinds and field in kinds:
+        return kinds[field]
     labels = {
-        "weight_households": QuotaYear._meta.get_field("weight_households").verbose_name,
-        "weight_social_stock": QuotaYear._meta.get_field("weight_social_stock").verbose_name,
+        "weights": _("weights of the key"),
         "total_homes": QuotaYear._meta.get_field("total_homes").verbose_name,
         "method": QuotaYear._meta.get_field("method").verbose_name,
         "carry_over": QuotaYear._meta.get_field("carry_over").verbose_name,
         "catch_up_limit_percent": QuotaYear._meta.get_field("catch_up_limit_percent").verbose_name,
-        "households": FigureKind.HOUSEHOLDS.label,
-        "social_stock": FigureKind.SOCIAL_STOCK.label,
         "municipalities": _("municipalities"),
         "year": _("year"),
     }
-    return str(labels.get(field, field))
+    return str(labels.get(field, figure_label(field)))
 
 
 def explain(
@@ -65,9 +67,10 @@ def explain(
     *,
     year: int | None = None,
     names: dict[str, str] | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> DistributionError:
     """The pure module's refusal, in the user's language, naming the field to correct."""
-    field = _field_label(exc.field)
+    field = _field_label(exc.field, kinds)
     key = str(exc.params.get("key", ""))
     params = {
         "field": field,
@@ -78,7 +81,11 @@ def explain(
     messages = {
         "weights_sum": _(
             "The weights of the distribution key for %(year)s add up to %(total)s instead of 1: "
-            "correct “%(field)s” or the other weight of that yearly quota."
+            "correct the weights of that yearly quota."
+        ),
+        "no_weights": _(
+            "The distribution key for %(year)s weighs no figure yet: give the yearly quota the "
+            "weights of its figures (together 1)."
         ),
         "missing": _(
             "%(municipality)s has no figure for “%(field)s”: an administrator adds it to the "
@@ -105,26 +112,29 @@ def explain(
 
 
 def key_figures(region: Region) -> tuple[list[apportion.Figures], dict[str, Municipality]]:
-    municipalities = {m.cbs_code: m for m in region.municipalities.order_by("cbs_code")}
+    """Every municipality's latest figure of every kind (the key picks the kinds it weighs)."""
+    municipalities = {
+        m.cbs_code: m
+        for m in region.municipalities.select_related("sub_region").order_by("cbs_code")
+    }
     figures = municipality_figures(region)
-    rows = []
-    for code, m in municipalities.items():
-        own = figures.get(m.pk, {})
-        households = own.get(FigureKind.HOUSEHOLDS)
-        social = own.get(FigureKind.SOCIAL_STOCK)
-        rows.append(
-            apportion.Figures(
-                key=code,
-                households=households.value if households else None,
-                social_stock=social.value if social else None,
-            )
+    rows = [
+        apportion.Figures(
+            key=code, values={kind: f.value for kind, f in figures.get(m.pk, {}).items()}
         )
+        for code, m in municipalities.items()
+    ]
     return rows, municipalities
+
+
+def kind_names(region: Region) -> dict[str, str]:
+    """The region's name for each kind of figure."""
+    return {k.slug: k.label for k in region.figure_kinds.all()}
 
 
 def _years(region: Region, up_to: int) -> list[apportion.Year]:
     figures, _municipalities = key_figures(region)
-    configured = {q.year: q for q in region.quota_years.filter(year__lte=up_to)}
+    configured = {q.year: q for q in region.quota_years.prefetch_related("weights")}
     years = []
     for year in range(region.start_year, up_to + 1):
         q = configured.get(year)
@@ -135,10 +145,10 @@ def _years(region: Region, up_to: int) -> list[apportion.Year]:
                 % {"year": year},
             )
         try:
-            shares = apportion.shares(figures, q.weight_households, q.weight_social_stock)
+            shares = apportion.shares(figures, year_weights(configured, year))
         except apportion.ConfigurationError as exc:
             names = {code: m.name for code, m in _municipalities.items()}
-            raise explain(exc, year=year, names=names) from None
+            raise explain(exc, year=year, names=names, kinds=kind_names(region)) from None
         years.append(
             apportion.Year(
                 year, q.total_homes, shares, q.method, q.carry_over, q.catch_up_limit_percent
@@ -147,17 +157,48 @@ def _years(region: Region, up_to: int) -> list[apportion.Year]:
     return years
 
 
-def delivered(region: Region) -> dict[int, dict[str, int]]:
-    """Placements that count, per year and CBS code."""
+def year_weights(configured: dict[int, QuotaYear], year: int) -> dict[str, Any]:
+    """The key's weights for a year: its own, or, for a year without weights of its own, those
+    of the nearest year that has them (earlier years first), so a new year keeps the key."""
+    own = configured[year].weight_map()
+    if own:
+        return own
+    for other in sorted(configured, key=lambda y: (y > year, abs(y - year))):
+        weights = configured[other].weight_map()
+        if weights:
+            return weights
+    return {}
+
+
+def agreed_homes(region: Region) -> dict[int, dict[str, int]]:
+    """Fixed agreed extra homes (lokale afspraken), per year and CBS code."""
     result: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (
+    for year, code, homes in AgreedHomes.objects.filter(municipality__region=region).values_list(
+        "year", "municipality__cbs_code", "homes"
+    ):
+        result[year][code] = homes
+    return result
+
+
+def delivered(region: Region) -> dict[int, dict[str, int]]:
+    """Placements that count for the key, per year and CBS code: what a municipality delivers
+    counts first for the extra homes it agreed that year (they are on top of the key), the rest
+    for the key. So a local agreement neither lightens its share of the key nor, when
+    delivered, makes it look ahead and give way to others."""
+    extra = agreed_homes(region)
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for year, code, n in placements_per_year(region):
+        result[year][code] = max(n - extra.get(year, {}).get(code, 0), 0)
+    return result
+
+
+def placements_per_year(region: Region) -> list[tuple[int, str, int]]:
+    """All placements that count: (year, CBS code, number)."""
+    return list(
         Placement.objects.filter(region=region, undone_at__isnull=True)
         .values_list("placed_on__year", "municipality__cbs_code")
         .annotate(n=Count("pk"))
     )
-    for year, code, n in rows:
-        result[year][code] = n
-    return result
 
 
 def region_quota(region: Region, year: int) -> apportion.YearResult:
@@ -205,6 +246,14 @@ class Row:
     backlog: int | None = None  # whole homes behind (+) or ahead (−) of the fair position
     target: int | None = None  # what brings it back to its fair position this year
     reason: str = ""  # one line: why the quota differs from the share
+    agreed: int = 0  # fixed agreed extra homes on top of the key's quota (lokale afspraken)
+    sub_region: str = ""  # name of the municipality's sub-region ("" without one)
+    agreement: str = ""  # what the agreed extra homes rest on
+
+    @property
+    def total_quota(self) -> int:
+        """The key's quota plus the agreed extra homes: what the realisation is measured by."""
+        return self.quota + self.agreed
 
     @property
     def difference(self) -> Fraction:
@@ -244,10 +293,21 @@ class Realisation:
     unrecorded_years: tuple[int, ...] = ()
     carry_over: str = CarryOver.CATCH_UP
     catch_up_limit_percent: int | None = None
+    sub_regions: tuple[Row, ...] = ()  # one subtotal per sub-region (empty: none configured)
+    weights: tuple[tuple[str, str, Decimal], ...] = ()  # (kind, name, weight) of the key
 
     @property
     def chart_max(self) -> int:
-        return max([1, *(max(r.quota, r.realised) for r in self.municipalities)])
+        return max([1, *(max(r.total_quota, r.realised) for r in self.municipalities)])
+
+    @property
+    def agreed_total(self) -> int:
+        return sum(r.agreed for r in self.municipalities)
+
+    @property
+    def estimates(self) -> tuple["Basis", ...]:
+        """The figures of the key that are estimates, not official yet."""
+        return tuple(b for b in self.basis if b.figure.is_estimate)
 
     @property
     def method_label(self) -> str:
@@ -344,6 +404,11 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
     per corporation, for the whole region (no actor: see `realisation_for`)."""
     result = region_quota(region, year)
     _figures, municipalities = key_figures(region)
+    sub_region_names = {
+        code: m.sub_region.name
+        for code, m in municipalities.items()
+        if m.sub_region_id and m.sub_region is not None
+    }
     part = _fraction_of_year(year, today)
     counted = Placement.objects.filter(region=region, undone_at__isnull=True, placed_on__year=year)
     by_municipality = dict(
@@ -357,6 +422,12 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
         .annotate(n=Count("pk"))
         .values_list("municipality__cbs_code", "corporation__slug", "n")
     }
+    agreed = {
+        a.municipality.cbs_code: a
+        for a in AgreedHomes.objects.filter(municipality__region=region, year=year).select_related(
+            "municipality"
+        )
+    }
     rows = [
         Row(
             key=code,
@@ -365,14 +436,20 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
             quota=result.quota[code],
             carry_over=result.carry_over(code),
             realised=by_municipality.get(code, 0),
-            pro_rata=result.quota[code] * part,
+            pro_rata=(result.quota[code] + (agreed[code].homes if code in agreed else 0)) * part,
             municipality=code,
             share_homes=result.share_homes(code),
             backlog=result.backlog(code),
             target=result.target(code),
             reason=quota_reason(result, code),
+            agreed=agreed[code].homes if code in agreed else 0,
+            sub_region=sub_region_names.get(code, ""),
+            agreement=agreed[code].agreement if code in agreed else "",
         )
-        for code in sorted(result.quota, key=lambda c: municipalities[c].name)
+        for code in sorted(
+            result.quota,
+            key=lambda c: (sub_region_names.get(c, "\uffff"), municipalities[c].name),
+        )
     ]
     split = corporation_split(region, result.quota)
     names = dict(
@@ -395,25 +472,26 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
         for code in sorted(split, key=lambda c: municipalities[c].name)
         for slug, n in sorted(split[code].items())
     ]
-    total_quota = sum(r.quota for r in rows)
-    total = Row(
-        key="total",
-        name=region.name,
-        share=Fraction(1),
-        quota=total_quota,
-        carry_over=None,
-        realised=sum(r.realised for r in rows),
-        pro_rata=total_quota * part,
+    total = _subtotal("total", region.name, rows, part)
+    sub_regions = tuple(
+        _subtotal(f"sub:{name}", name, [r for r in rows if r.sub_region == name], part)
+        for name in sorted(set(sub_region_names.values()))
     )
     missing = sorted(municipalities[c].name for c, n in split.items() if not n)
     figures = municipality_figures(region)
-    basis = tuple(
-        Basis(code, m.name, kind, str(FigureKind(kind).label), figures[m.pk][kind])
-        for code, m in sorted(municipalities.items(), key=lambda item: item[1].name)
-        for kind in (FigureKind.HOUSEHOLDS, FigureKind.SOCIAL_STOCK)
-        if kind in figures.get(m.pk, {})
+    all_years = {q.year: q for q in region.quota_years.prefetch_related("weights")}
+    configured = all_years[year]
+    names = kind_names(region)
+    weights = tuple(
+        (kind, names.get(kind, figure_label(kind)), Decimal(w))
+        for kind, w in sorted(year_weights(all_years, year).items())
     )
-    configured = region.quota_years.get(year=year)
+    basis = tuple(
+        Basis(code, m.name, kind, label, figures[m.pk][kind])
+        for code, m in sorted(municipalities.items(), key=lambda item: item[1].name)
+        for kind, label, weight in weights
+        if weight and kind in figures.get(m.pk, {})
+    )
     recorded = set(
         Placement.objects.filter(
             region=region, undone_at__isnull=True, placed_on__year__lt=year
@@ -434,6 +512,26 @@ def realisation(region: Region, year: int, today: date) -> Realisation:
         unrecorded,
         configured.carry_over,
         configured.catch_up_limit_percent,
+        sub_regions,
+        weights,
+    )
+
+
+def _subtotal(key: str, name: str, rows: list[Row], part: Fraction) -> Row:
+    """The sum of some municipalities' rows: a sub-region, or the region total."""
+    quota = sum(r.quota for r in rows)
+    agreed = sum(r.agreed for r in rows)
+    return Row(
+        key=key,
+        name=name,
+        share=sum((r.share or Fraction(0) for r in rows), Fraction(0)),
+        quota=quota,
+        carry_over=None,
+        realised=sum(r.realised for r in rows),
+        pro_rata=(quota + agreed) * part,
+        share_homes=sum((r.share_homes or Fraction(0) for r in rows), Fraction(0)),
+        agreed=agreed,
+        sub_region=name if key.startswith("sub:") else "",
     )
 
 

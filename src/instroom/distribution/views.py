@@ -52,10 +52,10 @@ def _bars(rows: list[selectors.Row], maximum: int) -> list[Bar]:
         Bar(
             label=row.name,
             y=i * ROW_HEIGHT,
-            quota_width=round(row.quota * scale, 1),
+            quota_width=round(row.total_quota * scale, 1),
             realised_width=round(row.realised * scale, 1),
             target_x=round(LABEL_WIDTH + float(row.pro_rata) * scale, 1),
-            quota=row.quota,
+            quota=row.total_quota,
             realised=row.realised,
         )
         for i, row in enumerate(rows)
@@ -63,7 +63,7 @@ def _bars(rows: list[selectors.Row], maximum: int) -> list[Bar]:
 
 
 def _chart(rows: list[selectors.Row]) -> dict[str, object]:
-    maximum = max([1, *(max(r.quota, r.realised) for r in rows)])
+    maximum = max([1, *(max(r.total_quota, r.realised) for r in rows)])
     bars = _bars(rows, maximum)
     return {
         "bars": bars,
@@ -91,8 +91,18 @@ def realisation(request: AuthenticatedHttpRequest, slug: str, year: int) -> Http
         context.update(error=exc.message, field=exc.field)
         return render(request, "distribution/realisation.html", context)
     report = visible.report
+    groups: list[tuple[selectors.Row | None, list[selectors.Row]]] = [
+        (sub, [r for r in visible.municipalities if r.sub_region == sub.name])
+        for sub in report.sub_regions
+    ]
+    groups = [(sub, rows) for sub, rows in groups if rows or visible.everything]
+    loose = [r for r in visible.municipalities if not r.sub_region]
+    if loose or not groups:
+        groups.append((None, loose))
     context.update(
         report=report,
+        groups=groups,
+        estimated=sorted({b.municipality for b in visible.basis if b.figure.is_estimate}),
         visible=visible,
         municipalities=visible.municipalities,
         corporations=visible.corporations,

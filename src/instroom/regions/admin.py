@@ -48,13 +48,34 @@ class QuotaYearAdmin(admin.ModelAdmin):
         "region",
         "year",
         "total_homes",
-        "weight_households",
-        "weight_social_stock",
         "method",
         "carry_over",
         "catch_up_limit_percent",
     ]
     list_filter = ["region"]
+
+
+class QuotaWeightInline(admin.TabularInline):
+    model = models.QuotaWeight
+    extra = 0
+
+
+QuotaYearAdmin.inlines = [QuotaWeightInline]
+
+
+@admin.register(models.SubRegion)
+class SubRegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "region"]
+
+
+@admin.register(models.FigureKind)
+class FigureKindAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "region"]
+
+
+@admin.register(models.AgreedHomes)
+class AgreedHomesAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "year", "homes", "agreement"]
 
 
 @admin.register(models.AffordabilityLimit)

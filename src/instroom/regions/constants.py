@@ -11,7 +11,10 @@ class OrganisationType(models.TextChoices):
     POLICE = "police", _("Police")
 
 
-class FigureKind(models.TextChoices):
+class WellKnownFigure(models.TextChoices):
+    """Figures the platform names in every language; a region may add its own kinds (with a
+    name in its own words) and weigh any of them in its distribution key."""
+
     POPULATION = "population", _("Population")
     HOUSING_STOCK = "housing_stock", _("Housing stock")
     HOUSEHOLDS = "households", _("Households")

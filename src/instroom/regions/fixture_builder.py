@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+WELL_KNOWN = ("population", "housing_stock", "households", "social_stock")
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures"
 
@@ -139,11 +140,38 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
                 ),
             ]
     for m in config.get("municipality", []):
-        municipalities.append({"cbs_code": m["cbs_code"], "name": m["name"], "table": m["table"]})
-        for kind in ("population", "housing_stock", "households", "social_stock"):
-            figures.append(
-                _figure(slug, m["cbs_code"], kind, m[kind], m["reference_date"], m["source"])
+        municipalities.append(
+            {"cbs_code": m["cbs_code"], "name": m["name"], "table": m.get("table", "")}
+        )
+        # A figure named in `estimates` is an estimate, with that text as its method.
+        estimates = m.get("estimates", {})
+        for kind in WELL_KNOWN:
+            if kind in m:
+                figures.append(
+                    _figure(
+                        slug,
+                        m["cbs_code"],
+                        kind,
+                        m[kind],
+                        m["reference_date"],
+                        m["source"],
+                        kind in estimates,
+                        estimates.get(kind, ""),
+                    )
+                )
+    for f in config.get("figure", []):
+        figures.append(
+            _figure(
+                slug,
+                f["municipality"],
+                f["kind"],
+                f["value"],
+                f["reference_date"],
+                f["source"],
+                bool(f.get("method")),
+                f.get("method", ""),
             )
+        )
 
     if "districts_csv" in ref:
         district_rows = _read_csv(reference_dir / ref["districts_csv"])
@@ -194,10 +222,38 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
             )
     limits += config.get("affordability", [])
 
+    sub_of: dict[str, str] = {}
+    for sub in config.get("sub_region", []):
+        out.append(
+            {
+                "model": "regions.subregion",
+                "fields": {"region": [slug], "slug": sub["slug"], "name": sub["name"]},
+            }
+        )
+        for code in sub["municipalities"]:
+            sub_of[code] = sub["slug"]
+    kinds = {k["slug"]: k for k in config.get("figure_kind", [])}
+    for kind in [*WELL_KNOWN, *sorted(set(kinds) - set(WELL_KNOWN))]:
+        out.append(
+            {
+                "model": "regions.figurekind",
+                "fields": {
+                    "region": [slug],
+                    "slug": kind,
+                    "name": kinds.get(kind, {}).get("name", ""),
+                    "description": kinds.get(kind, {}).get("description", ""),
+                },
+            }
+        )
     out += [
         {
             "model": "regions.municipality",
-            "fields": {"region": [slug], "cbs_code": m["cbs_code"], "name": m["name"]},
+            "fields": {
+                "region": [slug],
+                "cbs_code": m["cbs_code"],
+                "name": m["name"],
+                "sub_region": [slug, sub_of[m["cbs_code"]]] if m["cbs_code"] in sub_of else None,
+            },
         }
         for m in municipalities
     ]
@@ -245,7 +301,8 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
 
     tables: dict[str, list[str]] = {}
     for m in municipalities:
-        tables.setdefault(m["table"], []).append(m["cbs_code"])
+        if m["table"]:
+            tables.setdefault(m["table"], []).append(m["cbs_code"])
     for name, codes in tables.items():
         out.append(
             {
@@ -255,11 +312,30 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
                     "slug": slugify(name),
                     "name": name,
                     "municipalities": [[slug, c] for c in codes],
+                    "sub_region": None,
                 },
             }
         )
+    for sub in config.get("sub_region", []):
+        if "table" in sub:  # a table that covers the whole sub-region
+            out.append(
+                {
+                    "model": "regions.assessmenttable",
+                    "fields": {
+                        "region": [slug],
+                        "slug": slugify(sub["table"]),
+                        "name": sub["table"],
+                        "municipalities": [],
+                        "sub_region": [slug, sub["slug"]],
+                    },
+                }
+            )
 
     for q in config.get("quota", []):
+        weights = q.get("weights") or {
+            "households": q["weight_households"],
+            "social_stock": q["weight_social_stock"],
+        }
         for year in range(q["first_year"], q["last_year"] + 1):
             out.append(
                 {
@@ -268,13 +344,36 @@ def build(slug: str, reference_dir: Path = REFERENCE_DIR) -> list[dict[str, Any]
                         "region": [slug],
                         "year": year,
                         "total_homes": q["total_homes"],
-                        "weight_households": q["weight_households"],
-                        "weight_social_stock": q["weight_social_stock"],
                         "method": q["method"],
                         "source": q["source"],
+                        **{k: q[k] for k in ("carry_over", "catch_up_limit_percent") if k in q},
                     },
                 }
             )
+            out += [
+                {
+                    "model": "regions.quotaweight",
+                    "fields": {
+                        "quota_year": [slug, year],
+                        "kind": kind,
+                        "weight": str(weight),
+                    },
+                }
+                for kind, weight in weights.items()
+            ]
+    for a in config.get("agreed_homes", []):
+        out.append(
+            {
+                "model": "regions.agreedhomes",
+                "fields": {
+                    "municipality": [slug, a["municipality"]],
+                    "year": a["year"],
+                    "homes": a["homes"],
+                    "agreement": a["agreement"],
+                    "source": a.get("source", ""),
+                },
+            }
+        )
     for lim in limits:
         out.append(
             {

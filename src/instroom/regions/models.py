@@ -13,10 +13,10 @@ from .constants import (
     ApportionmentMethod,
     CareSource,
     CarryOver,
-    FigureKind,
     HouseholdType,
     NeighbourhoodLevel,
     OrganisationType,
+    WellKnownFigure,
 )
 
 cbs_municipality_code = RegexValidator(
@@ -99,6 +99,40 @@ class Region(models.Model):
         return [str(CareSource(s).label) for s in self.admitted_sources if s in CareSource.values]
 
 
+class SubRegionManager(models.Manager["SubRegion"]):
+    def get_by_natural_key(self, region_slug: str, slug: str) -> "SubRegion":
+        return self.get(region__slug=region_slug, slug=slug)
+
+
+class SubRegion(models.Model):
+    """A group of the region's municipalities (Zwolle: IJssel-Vecht, Noord-Veluwe): quotas,
+    realisation and monitoring read per sub-region, and a table may cover one."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="sub_regions", verbose_name=_("region")
+    )
+    slug = models.SlugField(_("slug"))
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = SubRegionManager()
+
+    class Meta:
+        verbose_name = _("sub-region")
+        verbose_name_plural = _("sub-regions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "slug"], name="sub_region_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.region.slug, self.slug)
+
+    natural_key.dependencies = ["regions.region"]  # type: ignore[attr-defined]
+
+
 class MunicipalityManager(models.Manager["Municipality"]):
     def get_by_natural_key(self, region_slug: str, cbs_code: str) -> "Municipality":
         return self.get(region__slug=region_slug, cbs_code=cbs_code)
@@ -110,6 +144,14 @@ class Municipality(models.Model):
     )
     cbs_code = models.CharField(_("CBS code"), max_length=6, validators=[cbs_municipality_code])
     name = models.CharField(_("name"), max_length=100)
+    sub_region = models.ForeignKey(
+        SubRegion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("sub-region"),
+    )
 
     objects = MunicipalityManager()
 
@@ -127,7 +169,81 @@ class Municipality(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (self.region.slug, self.cbs_code)
 
+    natural_key.dependencies = ["regions.region", "regions.subregion"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        sub = self.sub_region if self.sub_region_id else None
+        if sub is not None and sub.region_id != self.region_id:
+            raise ValidationError(
+                {"sub_region": _("Choose a sub-region of the municipality's own region.")}
+            )
+
+
+class FigureKindManager(models.Manager["FigureKind"]):
+    def get_by_natural_key(self, region_slug: str, slug: str) -> "FigureKind":
+        return self.get(region__slug=region_slug, slug=slug)
+
+
+figure_slug = RegexValidator(
+    r"^[a-z][a-z0-9_]*$",
+    _("Use lower-case letters, digits and underscores, starting with a letter (e.g. places_bw)."),
+)
+
+
+class FigureKind(models.Model):
+    """A kind of figure the region keeps per municipality (households, social stock, places in
+    BW/MO, inhabitants, ...): any number of them, each may weigh in the distribution key."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="figure_kinds", verbose_name=_("region")
+    )
+    slug = models.CharField(_("code"), max_length=40, validators=[figure_slug])
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty for the well-known figures: the platform names them in every language."),
+    )
+    description = models.CharField(_("what it counts"), max_length=300, blank=True)
+
+    objects = FigureKindManager()
+
+    class Meta:
+        verbose_name = _("kind of figure")
+        verbose_name_plural = _("kinds of figure")
+        ordering = ["region", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "slug"], name="figure_kind_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        return figure_label(self.slug, self.name)
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.region.slug, self.slug)
+
     natural_key.dependencies = ["regions.region"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.name and self.slug not in WellKnownFigure.values:
+            raise ValidationError({"name": _("Give the figure a name.")})
+
+
+def figure_label(slug: str, name: str = "") -> str:
+    """A figure's name: the region's own word, or the platform's for a well-known figure."""
+    if name:
+        return name
+    if slug in WellKnownFigure.values:
+        return str(WellKnownFigure(slug).label)
+    return slug
 
 
 class FigureManager(models.Manager["MunicipalityFigure"]):
@@ -151,7 +267,12 @@ class MunicipalityFigure(models.Model):
         related_name="figures",
         verbose_name=_("municipality"),
     )
-    kind = models.CharField(_("figure"), max_length=20, choices=FigureKind.choices)
+    kind = models.CharField(
+        _("figure"),
+        max_length=40,
+        validators=[figure_slug],
+        help_text=_("One of the region's kinds of figure."),
+    )
     value = models.PositiveIntegerField(_("value"))
     reference_date = models.DateField(_("reference date"))
     source = models.CharField(_("source"), max_length=400)
@@ -176,7 +297,20 @@ class MunicipalityFigure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} {self.get_kind_display()} {self.reference_date}: {self.value}"
+        return f"{self.municipality} {figure_label(self.kind)} {self.reference_date}: {self.value}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.municipality_id
+            and self.kind
+            and not FigureKind.objects.filter(
+                region_id=self.municipality.region_id, slug=self.kind
+            ).exists()
+        ):
+            message = _("The region has no figure “%(kind)s”: add it under kinds of figure first.")
+            raise ValidationError({"kind": message % {"kind": self.kind}})
 
     def natural_key(self) -> tuple[str, str, str, str]:
         return (
@@ -318,7 +452,19 @@ class AssessmentTable(models.Model):
     slug = models.SlugField(_("slug"))
     name = models.CharField(_("name"), max_length=200)
     municipalities = models.ManyToManyField(
-        Municipality, related_name="tables", verbose_name=_("municipalities covered")
+        Municipality, blank=True, related_name="tables", verbose_name=_("municipalities covered")
+    )
+    sub_region = models.ForeignKey(
+        SubRegion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tables",
+        verbose_name=_("covers the sub-region"),
+        help_text=_(
+            "The table covers every municipality of this sub-region (also those added to it "
+            "later), besides the municipalities ticked above."
+        ),
     )
 
     objects = TableManager()
@@ -335,7 +481,18 @@ class AssessmentTable(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (self.region.slug, self.slug)
 
-    natural_key.dependencies = ["regions.region", "regions.municipality"]  # type: ignore[attr-defined]
+    natural_key.dependencies = [  # type: ignore[attr-defined]
+        "regions.region",
+        "regions.municipality",
+        "regions.subregion",
+    ]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        sub = self.sub_region if self.sub_region_id else None
+        if sub is not None and sub.region_id != self.region_id:
+            raise ValidationError({"sub_region": _("Choose a sub-region of the table's region.")})
 
 
 class QuotaYearManager(models.Manager["QuotaYear"]):
@@ -355,12 +512,9 @@ class QuotaYear(models.Model):
         Region, on_delete=models.PROTECT, related_name="quota_years", verbose_name=_("region")
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    total_homes = models.PositiveIntegerField(_("homes in the contingent"))
-    weight_households = models.DecimalField(
-        _("weight of households"), max_digits=4, decimal_places=3, default=Decimal("0.500")
-    )
-    weight_social_stock = models.DecimalField(
-        _("weight of social rental stock"), max_digits=4, decimal_places=3, default=Decimal("0.500")
+    total_homes = models.PositiveIntegerField(
+        _("homes in the contingent"),
+        help_text=_("Distributed by the key; agreed extra homes come on top of it."),
     )
     method = models.CharField(
         _("apportionment method"),
@@ -403,11 +557,6 @@ class QuotaYear(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "year"], name="quota_unique_year"),
             models.CheckConstraint(
-                condition=Q(weight_households__gte=0, weight_social_stock__gte=0)
-                & Q(weight_households__lte=1, weight_social_stock__lte=1),
-                name="quota_weights_in_range",
-            ),
-            models.CheckConstraint(
                 condition=Q(catch_up_limit_percent__isnull=True)
                 | Q(catch_up_limit_percent__lte=500),
                 name="quota_catch_up_limit_in_range",
@@ -422,11 +571,116 @@ class QuotaYear(models.Model):
 
     natural_key.dependencies = ["regions.region"]  # type: ignore[attr-defined]
 
+    def weight_map(self) -> dict[str, Decimal]:
+        """The key's weights of this year, per kind of figure."""
+        return {w.kind: w.weight for w in self.weights.all()}
+
+
+WEIGHT_MESSAGE = _("A weight lies between 0 and 1, e.g. 0.5.")
+
+
+class QuotaWeightManager(models.Manager["QuotaWeight"]):
+    def get_by_natural_key(self, region_slug: str, year: int, kind: str) -> "QuotaWeight":
+        return self.get(quota_year__region__slug=region_slug, quota_year__year=year, kind=kind)
+
+
+class QuotaWeight(models.Model):
+    """How much one kind of figure weighs in the distribution key of a year; a year's weights
+    add up to 1."""
+
+    quota_year = models.ForeignKey(
+        QuotaYear, on_delete=models.CASCADE, related_name="weights", verbose_name=_("yearly quota")
+    )
+    kind = models.CharField(_("figure"), max_length=40, validators=[figure_slug])
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=4,
+        decimal_places=3,
+        validators=[
+            MinValueValidator(0, message=WEIGHT_MESSAGE),
+            MaxValueValidator(1, message=WEIGHT_MESSAGE),
+        ],
+    )
+
+    objects = QuotaWeightManager()
+
+    class Meta:
+        verbose_name = _("weight in the key")
+        verbose_name_plural = _("weights in the key")
+        ordering = ["quota_year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["quota_year", "kind"], name="quota_weight_unique"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=1), name="quota_weight_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{figure_label(self.kind)}: {self.weight}"
+
+    def natural_key(self) -> tuple[str, int, str]:
+        return (self.quota_year.region.slug, self.quota_year.year, self.kind)
+
+    natural_key.dependencies = ["regions.quotayear", "regions.figurekind"]  # type: ignore[attr-defined]
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if (self.weight_households or 0) + (self.weight_social_stock or 0) != 1:
-            raise ValidationError(_("The two weights must add up to 1 (for example 0.5 and 0.5)."))
+        if (
+            self.quota_year_id
+            and self.kind
+            and not FigureKind.objects.filter(
+                region_id=self.quota_year.region_id, slug=self.kind
+            ).exists()
+        ):
+            message = _("The region has no figure “%(kind)s”: add it under kinds of figure first.")
+            raise ValidationError({"kind": message % {"kind": self.kind}})
+
+
+class AgreedHomesManager(models.Manager["AgreedHomes"]):
+    def get_by_natural_key(self, region_slug: str, cbs_code: str, year: int) -> "AgreedHomes":
+        return self.get(
+            municipality__region__slug=region_slug, municipality__cbs_code=cbs_code, year=year
+        )
+
+
+class AgreedHomes(models.Model):
+    """Lokale afspraken: a fixed number of extra homes a municipality agreed for a year, on top
+    of its quota from the key. Shown apart in quota and realisation; what the municipality
+    delivers counts for these first, the rest for the key."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="agreed_homes",
+        verbose_name=_("municipality"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    homes = models.PositiveIntegerField(_("agreed extra homes"))
+    agreement = models.CharField(
+        _("agreement"),
+        max_length=300,
+        help_text=_("Who agreed what, e.g. “Local agreement with corporation A, 2026–2027”."),
+    )
+    source = models.CharField(_("source"), max_length=400, blank=True)
+
+    objects = AgreedHomesManager()
+
+    class Meta:
+        verbose_name = _("agreed extra homes")
+        verbose_name_plural = _("agreed extra homes")
+        ordering = ["municipality__name", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="agreed_homes_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}: +{self.homes}"
+
+    def natural_key(self) -> tuple[str, str, int]:
+        return (self.municipality.region.slug, self.municipality.cbs_code, self.year)
+
+    natural_key.dependencies = ["regions.municipality"]  # type: ignore[attr-defined]
 
 
 class AffordabilityLimitManager(models.Manager["AffordabilityLimit"]):

@@ -26,15 +26,19 @@ from django.utils.translation import gettext as _
 from . import rules as rules_module
 from .models import (
     AffordabilityLimit,
+    AgreedHomes,
     AssessmentTable,
     CorporationStock,
+    FigureKind,
     Municipality,
     MunicipalityFigure,
     Neighbourhood,
     Organisation,
+    QuotaWeight,
     QuotaYear,
     Region,
     RuleVersion,
+    SubRegion,
 )
 
 FORMAT = 1
@@ -60,7 +64,16 @@ class Section:
 
 
 SECTIONS = (
-    Section("municipality", Municipality, ("cbs_code",), "region", natural_key="cbs_code"),
+    Section("figure_kind", FigureKind, ("slug",), "region"),
+    Section("sub_region", SubRegion, ("slug",), "region", natural_key="slug"),
+    Section(
+        "municipality",
+        Municipality,
+        ("cbs_code",),
+        "region",
+        {"sub_region": "sub_region"},
+        natural_key="cbs_code",
+    ),
     Section(
         "figure",
         MunicipalityFigure,
@@ -88,9 +101,23 @@ SECTIONS = (
         AssessmentTable,
         ("slug",),
         "region",
-        {"municipalities": "municipality"},
+        {"municipalities": "municipality", "sub_region": "sub_region"},
     ),
-    Section("quota_year", QuotaYear, ("year",), "region"),
+    Section("quota_year", QuotaYear, ("year",), "region", natural_key="year"),
+    Section(
+        "quota_weight",
+        QuotaWeight,
+        ("quota_year__year", "kind"),
+        "quota_year__region",
+        {"quota_year": "quota_year"},
+    ),
+    Section(
+        "agreed_homes",
+        AgreedHomes,
+        ("municipality__cbs_code", "year"),
+        "municipality__region",
+        {"municipality": "municipality"},
+    ),
     Section("affordability_limit", AffordabilityLimit, ("year", "household_type"), "region"),
     Section(
         "corporation_stock",
@@ -462,12 +489,32 @@ class _Importer:
                     if f.is_relation and f.related_model is Region
                 }
                 obj = self.row((section.key, i), row, section.model, fixed, section.refs)
-                if section.natural_key and isinstance(row.get(section.natural_key), str):
+                code = row.get(section.natural_key) if section.natural_key else None
+                if isinstance(code, str | int) and not isinstance(code, bool):
                     # the first row of a code counts; a duplicate is reported, not used
-                    self.known.setdefault(section.key, {}).setdefault(row[section.natural_key], obj)
+                    self.known.setdefault(section.key, {}).setdefault(str(code), obj)
+        self.check_weights(data)
         for i, row in self.rows(data, RULES_SECTION):
             self.rule_version((RULES_SECTION, i), row, region)
         return region
+
+    def check_weights(self, data: Mapping[str, Any]) -> None:
+        """Each year's weights add up to exactly 1, as on the regional site."""
+        rows = data.get("quota_year")
+        for i, row in enumerate(rows if isinstance(rows, list) else []):
+            made = self.known.get("quota_year", {}).get(str(row.get("year")))
+            if not isinstance(made, QuotaYear):
+                continue
+            total = sum(made.weights.values_list("weight", flat=True), Decimal(0))
+            if total != 1:
+                self.problem(
+                    ("quota_year", i),
+                    _(
+                        "the weights of the key for %(year)s add up to %(total)s: give "
+                        "[[quota_weight]] rows that together make 1"
+                    )
+                    % {"year": made.year, "total": total},
+                )
 
     def rows(self, data: Mapping[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
         rows = data.get(key, [])
@@ -586,15 +633,22 @@ class _Importer:
 
     def target(self, section: str, code: Any, path: Path) -> models.Model | None:
         known = self.known.get(section, {})
-        if not isinstance(code, str):
+        if section == "quota_year":
+            if not isinstance(code, int) or isinstance(code, bool):
+                self.problem(path, _("expected a whole number (without quotes)"))
+                return None
+        elif not isinstance(code, str):
             self.problem(path, _("expected text (in quotes)"))
-        elif code not in known:
+            return None
+        if str(code) not in known:
             what = {
                 "municipality": _("There is no municipality “%(code)s” in this file."),
                 "organisation": _("There is no organisation “%(code)s” in this file."),
+                "sub_region": _("There is no sub-region “%(code)s” in this file."),
+                "quota_year": _("There is no yearly quota for %(code)s in this file."),
             }[section]
             self.problem(path, what % {"code": code})
-        return known.get(code) if isinstance(code, str) else None
+        return known.get(str(code))
 
     def row(
         self,
@@ -685,8 +739,8 @@ def _constraint_explanations() -> dict[str, tuple[str, str]]:
             "represents",
             _("Only an organisation of the type municipality represents a municipality."),
         ),
-        "quota_weights_in_range": (
-            "weight_households",
+        "quota_weight_in_range": (
+            "weight",
             _("Each weight lies between 0 and 1."),
         ),
     }

@@ -4,11 +4,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from . import rules as rules_module
-from .constants import FigureKind
-from .models import AffordabilityLimit, Municipality, MunicipalityFigure, Region, RuleVersion
+from .models import (
+    AffordabilityLimit,
+    AssessmentTable,
+    FigureKind,
+    Municipality,
+    MunicipalityFigure,
+    Region,
+    RuleVersion,
+)
 
 
 def region_list() -> QuerySet[Region]:
@@ -18,7 +25,7 @@ def region_list() -> QuerySet[Region]:
 @dataclass(frozen=True)
 class Figure:
     value: int
-    reference_date: object
+    reference_date: date
     source: str
     is_estimate: bool
     method: str
@@ -39,6 +46,36 @@ def municipality_figures(region: Region) -> dict[int, dict[str, Figure]]:
     return result
 
 
+def figure_kinds(region: Region) -> list[FigureKind]:
+    """The kinds of figure the region keeps per municipality, well-known ones first."""
+    from .constants import WellKnownFigure
+
+    order = {slug: i for i, slug in enumerate(WellKnownFigure.values)}
+    return sorted(region.figure_kinds.all(), key=lambda k: (order.get(k.slug, 99), k.slug))
+
+
+def tables_for(municipality: Municipality) -> QuerySet[AssessmentTable]:
+    """The assessment tables that cover a municipality: those that name it, and those that
+    cover its sub-region. The one place the platform decides which table assesses whom."""
+    covers = Q(municipalities=municipality)
+    if municipality.sub_region_id:
+        covers |= Q(sub_region_id=municipality.sub_region_id)
+    return (
+        AssessmentTable.objects.filter(region_id=municipality.region_id)
+        .filter(covers)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def table_municipalities(table: AssessmentTable) -> QuerySet[Municipality]:
+    """The municipalities a table covers (named, or through its sub-region)."""
+    covers = Q(tables=table)
+    if table.sub_region_id:
+        covers |= Q(sub_region_id=table.sub_region_id)
+    return Municipality.objects.filter(covers).distinct().order_by("name")
+
+
 @dataclass(frozen=True)
 class MunicipalityRow:
     municipality: Municipality
@@ -48,14 +85,11 @@ class MunicipalityRow:
 
 def region_overview(region: Region) -> list[MunicipalityRow]:
     figures = municipality_figures(region)
-    municipalities = region.municipalities.prefetch_related("tables").order_by("name")
+    municipalities = region.municipalities.select_related("sub_region").order_by("name")
     return [
-        MunicipalityRow(m, figures.get(m.id, {}), [t.name for t in m.tables.all()])
+        MunicipalityRow(m, figures.get(m.id, {}), [t.name for t in tables_for(m)])
         for m in municipalities
     ]
-
-
-KEY_FIGURES = (FigureKind.HOUSEHOLDS, FigureKind.SOCIAL_STOCK)
 
 
 @dataclass(frozen=True)

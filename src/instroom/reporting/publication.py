@@ -243,39 +243,45 @@ def _quota_tables(
         else:
             hidden = [""] * len(source)
             total_hidden = ""
+
+        def cells(row: distribution.Row, hidden: str) -> list[Value]:
+            agreed: list[Value] = [row.agreed] if r.agreed_total else []
+            return [
+                row.quota,
+                *agreed,
+                round(float(row.pro_rata), 1),
+                hidden or row.realised,
+                SECONDARY if hidden else round(float(row.difference), 1),
+            ]
+
         out = []
         for row, is_hidden in zip(source, hidden, strict=True):
-            if not keep(row):
-                continue
-            out.append(
-                Row(
-                    row.key,
-                    row.name,
-                    [
-                        row.quota,
-                        round(float(row.pro_rata), 1),
-                        is_hidden or row.realised,
-                        SECONDARY if is_hidden else round(float(row.difference), 1),
-                    ],
+            if keep(row):
+                out.append(
+                    Row(
+                        row.key,
+                        row.name + (" *" if row.key in estimated else ""),
+                        cells(row, is_hidden),
+                    )
                 )
-            )
-        t = r.total
-        out.append(
-            Row(
-                "total",
-                _("Region"),
-                [
-                    t.quota,
-                    round(float(t.pro_rata), 1),
-                    total_hidden or t.realised,
-                    SECONDARY if total_hidden else round(float(t.difference), 1),
-                ],
-                True,
-            )
-        )
+        # Sub-region subtotals: exact counts only (a published subtotal could undo the hiding).
+        if not published and source is r.municipalities:
+            for sub in r.sub_regions:
+                if any(keep(row) for row in source if row.sub_region == sub.name):
+                    out.append(
+                        Row(sub.key, _("Sub-region %(name)s") % {"name": sub.name}, cells(sub, ""))
+                    )
+        out.append(Row("total", _("Region"), cells(r.total, total_hidden), True))
         return out
 
-    columns = [_("quota"), _("pro-rata target"), _("realised"), _("difference")]
+    estimated = {b.municipality for b in r.basis if b.figure.is_estimate}
+    columns = [
+        _("quota"),
+        *([_("agreed extra homes")] if r.agreed_total else []),
+        _("pro-rata target"),
+        _("realised"),
+        _("difference"),
+    ]
     note = _(
         "A placement counts when the contract is signed, for the home's municipality and "
         "corporation. Pro-rata target: the part of the yearly quota for the days passed up to "
@@ -316,6 +322,41 @@ def _quota_tables(
             _("Corporation and municipality"),
         )
     )
+    shown = {row.key for row in munis} | {row.municipality for row in r.corporations}
+    basis = [b for b in r.basis if own_codes is None or b.municipality in shown]
+    if basis:
+        tables.append(
+            Table(
+                "key_figures",
+                _("The figures behind the key, %(year)d") % {"year": period.year},
+                [_("value"), _("reference date"), _("source"), _("official or estimate")],
+                [
+                    Row(
+                        f"{b.municipality}/{b.kind}",
+                        f"{b.name} — {b.label}",
+                        [
+                            b.figure.value,
+                            b.figure.reference_date.strftime("%d-%m-%Y"),
+                            b.figure.source,
+                            _("estimate: %(method)s") % {"method": b.figure.method}
+                            if b.figure.is_estimate
+                            else _("official"),
+                        ],
+                    )
+                    for b in basis
+                ],
+                _(
+                    "The key weighs: %(weights)s. A municipality marked * rests partly on "
+                    "estimated figures until the administrator enters the official ones."
+                )
+                % {
+                    "weights": ", ".join(
+                        f"{name} {weight.normalize()}" for _k, name, weight in r.weights
+                    )
+                },
+                _("Municipality and figure"),
+            )
+        )
     return tables, ""
 
 

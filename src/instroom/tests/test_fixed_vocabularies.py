@@ -40,7 +40,7 @@ ALLOWED = {
     "Consequence": "what a refusal reason can lead to (the reasons themselves are rules)",
     "ChecklistAnswer": "the answer scale of a checklist (the questions are rules)",
     "SnapshotPurpose": "where a ranking was shown",
-    "FigureKind": "kinds of municipal figure of the distribution key",
+    "WellKnownFigure": "figures the platform names in every language (a region adds its own kinds)",
     "ApportionmentMethod": "named apportionment methods",
     "CarryOver": "named carry-over rules",
     "NeighbourhoodLevel": "CBS district or neighbourhood",

@@ -22,10 +22,12 @@ from instroom.conftest import PERSONAS, make_user
 from instroom.regions.models import (
     AssessmentTable,
     CorporationStock,
+    FigureKind,
     Municipality,
     Neighbourhood,
     QuotaYear,
     Region,
+    SubRegion,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +63,7 @@ def _extras(region: Region) -> dict[str, Any]:
     api_key_for(user)
     TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
     StaticDevice.objects.create(user=user, name="Herstelcodes", confirmed=True)
+    SubRegion.objects.create(region=region, slug="deel", name=f"Deelregio {region.slug}")
     return {"neighbourhood": neighbourhood, "stock": stock, "user": user, "member": member}
 
 
@@ -72,6 +75,8 @@ def objects_of(region: Region, user: User) -> dict[type, Any]:
         Neighbourhood: Neighbourhood.objects.filter(municipality__region=region).first(),
         AssessmentTable: region.tables.get(),
         QuotaYear: region.quota_years.first(),
+        SubRegion: region.sub_regions.first(),
+        FigureKind: region.figure_kinds.order_by("pk").first(),
         CorporationStock: CorporationStock.objects.filter(corporation__region=region).first(),
         User: user,
         ApiToken: ApiToken.objects.get(user=user),
@@ -127,7 +132,16 @@ def test_an_administrator_sees_and_opens_only_their_own_region(client, cast, wor
 
 def test_what_an_administrator_may_add_and_delete(client, cast, world) -> None:
     signed_in(client, cast.administrator)
-    addable = {Municipality, Neighbourhood, AssessmentTable, QuotaYear, CorporationStock, User}
+    addable = {
+        Municipality,
+        Neighbourhood,
+        AssessmentTable,
+        QuotaYear,
+        CorporationStock,
+        User,
+        SubRegion,
+        FigureKind,
+    }
     never_added = {Region, ApiToken, TOTPDevice, StaticDevice}  # the platform's; credentials
     for model in regional_site._registry:
         expected = 403 if model in never_added else 200
@@ -206,8 +220,6 @@ def test_another_regions_id_posted_is_refused(client, cast) -> None:
             "region": cast.other_region.pk,
             "year": 2031,
             "total_homes": 10,
-            "weight_households": "0.5",
-            "weight_social_stock": "0.5",
             "method": "largest_remainder",
             "carry_over": "catch_up",
         },
@@ -225,14 +237,32 @@ def _quota_data(quota: QuotaYear, **changes: Any) -> dict[str, Any]:
         "region": quota.region_id,
         "year": quota.year,
         "total_homes": quota.total_homes,
-        "weight_households": quota.weight_households,
-        "weight_social_stock": quota.weight_social_stock,
         "method": quota.method,
         "carry_over": quota.carry_over,
         "catch_up_limit_percent": "",
         "source": quota.source,
+        **weight_forms(quota),
     }
     return {**data, **changes}
+
+
+def weight_forms(quota: QuotaYear) -> dict[str, Any]:
+    """The inline rows of the year's key, as the page posts them."""
+    weights = list(quota.weights.order_by("kind"))
+    data: dict[str, Any] = {
+        "weights-TOTAL_FORMS": str(len(weights)),
+        "weights-INITIAL_FORMS": str(len(weights)),
+        "weights-MIN_NUM_FORMS": "1",
+        "weights-MAX_NUM_FORMS": "1000",
+    }
+    for i, w in enumerate(weights):
+        data |= {
+            f"weights-{i}-id": w.pk,
+            f"weights-{i}-quota_year": quota.pk,
+            f"weights-{i}-kind": w.kind,
+            f"weights-{i}-weight": str(w.weight),
+        }
+    return data
 
 
 def test_a_change_is_audited_with_before_and_after(client, cast) -> None:
@@ -265,6 +295,10 @@ def test_an_addition_with_its_inline_rows_is_audited(client, cast) -> None:
             "figures-0-value": "1200",
             "figures-0-reference_date": "2025-01-01",
             "figures-0-source": "CBS",
+            "agreed_homes-TOTAL_FORMS": "0",
+            "agreed_homes-INITIAL_FORMS": "0",
+            "agreed_homes-MIN_NUM_FORMS": "0",
+            "agreed_homes-MAX_NUM_FORMS": "1000",
         },
     )
     assert response.status_code == 302, response.context and response.context["errors"]

@@ -146,23 +146,78 @@ def test_when_everyone_delivered_ahead_the_year_follows_the_plain_key() -> None:
     assert results[1].quota == {"A": 6, "B": 2}
 
 
+def _two(key: str, households: int | None, social: int | None) -> Figures:
+    return Figures(key, {"households": households, "social_stock": social})
+
+
+def _hs(w_h: str, w_s: str) -> dict[str, str]:
+    return {"households": w_h, "social_stock": w_s}
+
+
 def test_shares_follow_the_weighted_key_exactly() -> None:
-    figures = [Figures("GM1", 300, 100), Figures("GM2", 100, 300)]
-    assert shares(figures, "0.75", "0.25") == {
+    figures = [_two("GM1", 300, 100), _two("GM2", 100, 300)]
+    assert shares(figures, _hs("0.75", "0.25")) == {
         "GM1": Fraction(3, 4) * Fraction(3, 4) + Fraction(1, 4) * Fraction(1, 4),
         "GM2": Fraction(3, 4) * Fraction(1, 4) + Fraction(1, 4) * Fraction(3, 4),
     }
-    assert sum(shares(figures, "0.5", "0.5").values()) == 1
+    assert sum(shares(figures, _hs("0.5", "0.5")).values()) == 1
+
+
+def test_a_key_of_three_figures_weighs_each_by_its_own_total() -> None:
+    """Zwolle-style: households, social stock and places in BW/MO, any weights that sum to 1."""
+    figures = [
+        Figures("GM1", {"households": 300, "social_stock": 100, "places_bw": 10}),
+        Figures("GM2", {"households": 100, "social_stock": 300, "places_bw": 30}),
+    ]
+    result = shares(figures, {"households": "0.4", "social_stock": "0.4", "places_bw": "0.2"})
+    assert result["GM1"] == Fraction(2, 5) * Fraction(3, 4) + Fraction(2, 5) * Fraction(
+        1, 4
+    ) + Fraction(1, 5) * Fraction(1, 4)
+    assert sum(result.values()) == 1
+
+
+def test_a_figure_that_weighs_nothing_need_not_be_known() -> None:
+    figures = [
+        Figures("GM1", {"households": 3, "population": None}),
+        Figures("GM2", {"households": 1}),
+    ]
+    assert shares(figures, {"households": "1", "population": "0"}) == {
+        "GM1": Fraction(3, 4),
+        "GM2": Fraction(1, 4),
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(0, 50_000), min_size=4, max_size=4), min_size=1, max_size=8
+    ).filter(lambda rows: all(sum(r[k] for r in rows) for k in range(4))),
+    st.lists(st.integers(0, 1000), min_size=4, max_size=4).filter(any),
+)
+def test_shares_of_any_key_sum_to_one_and_match_an_independent_oracle(rows, raw) -> None:
+    """Oracle: the key as one weighted sum of fractions, written out per municipality."""
+    kinds = ["a", "b", "c", "d"]
+    whole = sum(raw)
+    weights = {k: Fraction(r, whole) for k, r in zip(kinds, raw, strict=True)}
+    figures = [Figures(f"GM{i}", dict(zip(kinds, r, strict=True))) for i, r in enumerate(rows)]
+    result = shares(figures, weights)
+    assert sum(result.values()) == 1
+    for i, r in enumerate(rows):
+        expected = Fraction(0)
+        for j, k in enumerate(kinds):
+            expected += weights[k] * r[j] / sum(row[j] for row in rows)
+        assert result[f"GM{i}"] == expected
 
 
 @pytest.mark.parametrize(
     ("call", "field"),
     [
-        (lambda: shares([Figures("GM1", 1, 1)], "0.6", "0.6"), "weight_households"),
-        (lambda: shares([Figures("GM1", 1, 1)], "-0.5", "1.5"), "weight_households"),
-        (lambda: shares([Figures("GM1", None, 1)], "0.5", "0.5"), "households"),
-        (lambda: shares([Figures("GM1", 1, -3)], "0.5", "0.5"), "social_stock"),
-        (lambda: shares([], "0.5", "0.5"), "municipalities"),
+        (lambda: shares([_two("GM1", 1, 1)], _hs("0.6", "0.6")), "weights"),
+        (lambda: shares([_two("GM1", 1, 1)], _hs("-0.5", "1.5")), "households"),
+        (lambda: shares([_two("GM1", 1, 1)], {}), "weights"),
+        (lambda: shares([_two("GM1", None, 1)], _hs("0.5", "0.5")), "households"),
+        (lambda: shares([_two("GM1", 1, -3)], _hs("0.5", "0.5")), "social_stock"),
+        (lambda: shares([], _hs("0.5", "0.5")), "municipalities"),
         (lambda: largest_remainder(-1, {"a": Fraction(1)}), "total_homes"),
         (lambda: apportion.apportion(3, {"a": Fraction(1)}, "dhondt"), "method"),
     ],

@@ -233,11 +233,10 @@ def zk_ijmond_shares() -> dict[str, Fraction]:
             figures.setdefault(code, {})[f["kind"]] = int(f["value"])
     return apportion.shares(
         [
-            apportion.Figures(c, v.get("households"), v.get("social_stock"))
+            apportion.Figures(c, {k: v.get(k) for k in ("households", "social_stock")})
             for c, v in sorted(figures.items())
         ],
-        "0.5",
-        "0.5",
+        {"households": "0.5", "social_stock": "0.5"},
     )
 
 

@@ -98,12 +98,16 @@ def test_undo_needs_a_reason_and_happens_once(cast, this_year) -> None:
 
 
 def test_weights_that_do_not_add_up_are_named_on_the_page(client, cast, this_year) -> None:
-    QuotaYear.objects.filter(region=cast.region, year=this_year).update(
-        weight_households="0.600", weight_social_stock="0.600"
+    from instroom.regions.tests.factories import give_key
+
+    give_key(
+        QuotaYear.objects.get(region=cast.region, year=this_year),
+        households="0.600",
+        social_stock="0.600",
     )
     client.force_login(cast.coordinator)
     response = client.get(reverse("distribution:realisation", args=[cast.region.slug, this_year]))
-    assert response.context["field"] == "weight_households"
+    assert response.context["field"] == "weights"
     assert "6/5" in response.context["error"]
 
 

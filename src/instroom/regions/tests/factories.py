@@ -52,6 +52,8 @@ def build_region(slug: str) -> models.Region:
     """A fictional region with two municipalities, one table and one organisation of each kind
     (two care providers), plus key figures, a quota and affordability limits."""
     region = RegionFactory(slug=slug)
+    for kind in ("population", "housing_stock", "households", "social_stock"):
+        models.FigureKind.objects.get_or_create(region=region, slug=kind)
     a = MunicipalityFactory(region=region, cbs_code=f"GM{next(_code)}", name=f"{slug}-stad")
     b = MunicipalityFactory(region=region, cbs_code=f"GM{next(_code)}", name=f"{slug}-dorp")
     for m, households, social in ((a, 30000, 8000), (b, 10000, 2000)):
@@ -92,7 +94,8 @@ def build_region(slug: str) -> models.Region:
         name=f"Gemeente {a.name}",
     )
     gemeente.municipalities.set([a])
-    models.QuotaYear.objects.create(region=region, year=2026, total_homes=20)
+    quota = models.QuotaYear.objects.create(region=region, year=2026, total_homes=20)
+    give_key(quota, households="0.5", social_stock="0.5")
     models.AffordabilityLimit.objects.create(
         region=region,
         year=2025,
@@ -102,3 +105,12 @@ def build_region(slug: str) -> models.Region:
         source="Fictief",
     )
     return region
+
+
+def give_key(quota: models.QuotaYear, **weights: str) -> models.QuotaYear:
+    """The year's distribution key: a weight per kind of figure (together 1)."""
+    quota.weights.all().delete()
+    for kind, weight in weights.items():
+        models.FigureKind.objects.get_or_create(region_id=quota.region_id, slug=kind)
+        models.QuotaWeight.objects.create(quota_year=quota, kind=kind, weight=Decimal(weight))
+    return quota

@@ -77,7 +77,7 @@ def test_fictional_region_differs_in_everything_regional() -> None:
     assert "youth" in fictional.admitted_sources and "youth" not in real.admitted_sources
     q_real, q_fict = real.quota_years.first(), fictional.quota_years.first()
     assert (q_fict.method, q_fict.total_homes) != (q_real.method, q_real.total_homes)
-    assert q_fict.weight_households != q_real.weight_households
+    assert q_fict.weight_map()["households"] != q_real.weight_map()["households"]
     assert fictional.tables.count() == 2
 
 

@@ -99,7 +99,12 @@ def test_the_export_holds_everything_regional_and_no_users() -> None:
     assert municipality_org["type"] == "municipality"
     assert [t["slug"] for t in data["assessment_table"]] == ["tafel-lindewaard", "tafel-oosterveen"]
     assert [q["year"] for q in data["quota_year"]] == [2024, 2025, 2026, 2027, 2028]
-    assert data["quota_year"][0]["weight_households"] == "0.700"  # decimals exact, as text
+    weights = [w for w in data["quota_weight"] if w["quota_year"] == 2024]
+    assert {w["kind"]: w["weight"] for w in weights} == {  # decimals exact, as text
+        "households": "0.700",
+        "social_stock": "0.300",
+    }
+    assert {k["slug"] for k in data["figure_kind"]} >= {"households", "social_stock"}
     assert {a["household_type"] for a in data["affordability_limit"]} >= {"one_person"}
     assert len(data["corporation_stock"]) == 4
     (version,) = data["rules_version"]
