@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,10 +20,8 @@ from .forms import ConfirmForm, UploadForm
 SESSION_KEY = "takeover_checked"
 
 
-def _regions(request: AuthenticatedHttpRequest) -> list[Region]:
-    regions = list(
-        Region.objects.filter(pk__in=rules.takeover_regions(request.user)).order_by("name")
-    )
+def _regions(request: AuthenticatedHttpRequest) -> QuerySet[Region]:
+    regions = Region.objects.filter(pk__in=rules.takeover_regions(request.user)).order_by("name")
     if not regions:
         raise PermissionDenied
     return regions
@@ -71,7 +70,7 @@ def takeover(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _import(request: AuthenticatedHttpRequest, regions: list[Region]) -> HttpResponse:
+def _import(request: AuthenticatedHttpRequest, regions: QuerySet[Region]) -> HttpResponse:
     checked = request.session.get(SESSION_KEY)
     confirm = ConfirmForm(request.POST)
     form = UploadForm(regions=regions)
