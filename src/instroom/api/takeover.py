@@ -1,6 +1,8 @@
 """Taking over running cases through the API: the same service, policy and messages as the page
 (`/overname/`) and the command line."""
 
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -52,7 +54,7 @@ class TakeoverResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
     imported = serializers.BooleanField()
     summary = TakeoverSummarySerializer()
-    errors = RowErrorSerializer(many=True)
+    errors: Any = RowErrorSerializer(many=True)
 
 
 @extend_schema(
@@ -105,4 +107,6 @@ def takeover(request: Request) -> Response:
     }
     if outcome.errors:
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return Response(body, status=status.HTTP_201_CREATED if outcome.imported else status.HTTP_200_OK)
+    return Response(
+        body, status=status.HTTP_201_CREATED if outcome.imported else status.HTTP_200_OK
+    )

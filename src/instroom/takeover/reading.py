@@ -200,7 +200,9 @@ def read_table(content: bytes) -> list[list[Any]]:
             sheet = workbook.worksheets[0]
             return [list(row) for row in sheet.iter_rows(values_only=True)]
         except Exception:  # openpyxl raises many kinds for a damaged file
-            raise FileRejected(_("The Excel file cannot be read. Save it again as .xlsx.")) from None
+            raise FileRejected(
+                _("The Excel file cannot be read. Save it again as .xlsx.")
+            ) from None
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -308,7 +310,7 @@ class Lookups:
         return found
 
 
-def _convert(column: Column, text: str, lookups: Lookups) -> Any:  # noqa: C901
+def _convert(column: Column, text: str, lookups: Lookups) -> Any:
     name = column.field
     if name in {"reference", "first_name", "last_name", "street", "house_number_suffix"}:
         return text
@@ -376,9 +378,7 @@ def parse_rows(content: bytes, region: Region) -> tuple[list[Row], list[RowError
     header = _headers(table[start])
     body = table[start + 1 :]
     if len(body) > MAX_ROWS:
-        raise FileRejected(
-            _("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS}
-        )
+        raise FileRejected(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
     lookups = Lookups(region)
     kind_column = next(i for i, c in header.items() if c.field == "kind")
     rows: list[Row] = []

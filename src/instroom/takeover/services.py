@@ -37,12 +37,13 @@ from instroom.regions.models import Region
 from instroom.regions.selectors import rules_for
 from instroom.support.constants import ContractState, MeetingState
 from instroom.support.models import Contract, Meeting
+
 # The support stage's own schedule rule (moment, months, support period), not a second copy.
 from instroom.support.services.contracts import _meeting_plan_for as meeting_plan_for
 
 from . import reading
 from .models import TakenOverCase, TakeoverImport
-from .reading import POOL, TENANCY, FileRejected, Row, RowError
+from .reading import TENANCY, FileRejected, Row, RowError
 
 __all__ = ["FileRejected", "Outcome", "RowError", "takeover_import"]
 
@@ -312,7 +313,7 @@ def _take_over(
         date_of_birth=v["date_of_birth"],
         source=v["source"],
     )
-    approved_on = v.get("approved_on") or v.get("signed_on")
+    approved_on: date = v.get("approved_on") or v["signed_on"]  # a pool row requires it
     _approve(application, on=approved_on, support_months=region.support_months)
     application.refresh_from_db()
     if row.kind == TENANCY:

@@ -113,9 +113,7 @@ def test_the_api_checks_imports_and_refuses(cast) -> None:
     assert Client.objects.count() == 2
 
     bad = pool_row(cast.region, 9, "123456789", small_date())
-    refused = api.post(
-        url, {"file": upload(as_csv([bad])), "dry_run": "false"}, format="multipart"
-    )
+    refused = api.post(url, {"file": upload(as_csv([bad])), "dry_run": "false"}, format="multipart")
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["row"] == 2 and refused.json()["errors"][0]["column"]
     assert Client.objects.count() == 2

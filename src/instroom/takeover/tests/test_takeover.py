@@ -84,9 +84,7 @@ def test_five_hundred_running_cases_continue_in_pool_quota_and_meetings(region, 
     # The pool: approved, waiting since the approval date of the earlier scheme.
     pool = list(matching_selectors.pool(actor=coordinator, today=today))
     assert len(pool) == 300
-    approved = {
-        a.client.last_name: timezone.localtime(a.decided_at).date() for a in pool
-    }
+    approved = {a.client.last_name: timezone.localtime(a.decided_at).date() for a in pool}
     assert approved["Proefnaam0"] == today - timedelta(days=10)
     assert approved["Proefnaam299"] == today - timedelta(days=309)
 
