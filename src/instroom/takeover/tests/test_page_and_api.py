@@ -133,3 +133,42 @@ def small_date():
     from django.utils import timezone
 
     return timezone.localdate() - timedelta(days=3)
+
+
+def test_taken_over_cases_open_and_rank_like_any_other(client, cast) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from instroom.homes.tests.factories import make_home
+    from instroom.matching import ranking
+    from instroom.support.models import Contract
+    from instroom.takeover import services
+
+    today = timezone.localdate()
+    rows = small_file(cast.region)
+    outcome = services.takeover_import(
+        actor=cast.coordinator,
+        region=cast.region,
+        file_name="zaken.csv",
+        content=as_csv(rows),
+        dry_run=False,
+    )
+    assert outcome.imported
+    client.force_login(cast.coordinator)
+    waiting = TakenOverCase.objects.get(kind="pool").client
+    page = client.get(reverse("applications:client", args=[waiting.pk]))
+    assert page.status_code == 200
+    assert "Overgenomen uit de eerdere regeling (kenmerk OUD-P0000)" in page.content.decode()
+    contract = Contract.objects.get()
+    assert client.get(reverse("support:contract", args=[contract.pk])).status_code == 200
+    assert waiting.last_name in client.get(reverse("matching:pool")).content.decode()
+
+    # The match point ranks the waiting client with the waiting time of the earlier scheme.
+    home = make_home(cast.corporation_user, cast.corporation, rooms=1)
+    ranked = ranking.rank_home(home, today=today)
+    approved = {
+        ranked.candidate(i).candidate_number: ranked.candidate(i).approved_on
+        for i in range(len(ranked.application_ids))
+    }
+    assert approved[waiting.candidate_number] == today - timedelta(days=100)

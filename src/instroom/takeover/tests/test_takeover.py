@@ -227,3 +227,35 @@ def test_the_command_reports_and_imports(region, tmp_path, capsys) -> None:
     with pytest.raises(CommandError):
         call_command("takeover", str(path), region=region.slug)  # the references again
     assert "kenmerk" in capsys.readouterr().err
+
+
+def test_the_same_person_twice_in_a_file_is_refused_on_the_second_row(region, coordinator):
+    rows = small_file(region)
+    twice = dict(rows[0], reference="OUD-P9999")
+    outcome = run(region, as_csv([*rows, twice]), actor=coordinator)
+    assert [(e.row, e.column) for e in outcome.errors] == [(4, "bsn")]
+    assert Client.objects.count() == 0
+
+
+def test_meetings_that_do_not_fit_the_schedule_are_refused(region, coordinator) -> None:
+    rows = small_file(region)
+    moved = date.fromisoformat(rows[1]["moved_in_on"])
+    rows[1]["meetings_held"] = (moved - timedelta(days=1)).isoformat()
+    outcome = run(region, as_csv(rows), actor=coordinator)
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "gesprekken gehouden")]
+    assert "vóór de verhuizing" in outcome.errors[0].message
+    rows[1]["meetings_held"] = "; ".join([moved.isoformat()] * 7)  # the schedule has 6
+    outcome = run(region, as_csv(rows), actor=coordinator)
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "gesprekken gehouden")]
+    assert Contract.objects.count() == 0
+
+
+def test_date_cells_of_a_workbook_are_read_as_dates(region, coordinator) -> None:
+    from datetime import datetime
+
+    rows = small_file(region)
+    rows[0]["approved_on"] = datetime(2026, 1, 5)
+    rows[0]["date_of_birth"] = date(1991, 3, 4)
+    assert run(region, as_xlsx(rows), actor=coordinator).imported
+    pooled = Application.objects.get(client__last_name="Proefnaam0")
+    assert timezone.localtime(pooled.decided_at).date() == date(2026, 1, 5)
