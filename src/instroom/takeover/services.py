@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -370,6 +370,14 @@ def takeover_import(
                         _take_over(row, actor=actor, region=region, record=record, summary=summary)
                 except ValidationError as exc:
                     errors.extend(_errors_of(row, exc))
+                except IntegrityError:  # the same reference taken over at this very moment
+                    errors.append(
+                        RowError(
+                            row.number,
+                            reading.BY_FIELD["reference"].header,
+                            _("This reference was already taken over."),
+                        )
+                    )
             if errors or dry_run:
                 raise _Rollback
             record.summary = summary.as_dict()

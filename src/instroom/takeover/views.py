@@ -1,6 +1,7 @@
 """/overname/: the service point checks a file of running cases (dry run), then imports it."""
 
 import base64
+import zlib
 from typing import Any
 
 from django.contrib import messages
@@ -59,7 +60,8 @@ def takeover(request: AuthenticatedHttpRequest) -> HttpResponse:
         "sha256": outcome.sha256,
         "region": region.pk,
         "name": upload.name,
-        "content": base64.b64encode(content).decode("ascii"),
+        # Compressed: the session is saved on every request until the import is confirmed.
+        "content": base64.b64encode(zlib.compress(content)).decode("ascii"),
     }
     return _page(
         request,
@@ -84,7 +86,7 @@ def _import(request: AuthenticatedHttpRequest, regions: QuerySet[Region]) -> Htt
         actor=request.user,
         region=region,
         file_name=checked["name"],
-        content=base64.b64decode(checked["content"]),
+        content=zlib.decompress(base64.b64decode(checked["content"])),
         dry_run=False,
     )
     request.session.pop(SESSION_KEY, None)

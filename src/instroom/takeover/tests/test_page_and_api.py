@@ -172,3 +172,9 @@ def test_taken_over_cases_open_and_rank_like_any_other(client, cast) -> None:
         for i in range(len(ranked.application_ids))
     }
     assert approved[waiting.candidate_number] == today - timedelta(days=100)
+
+
+def test_the_form_carries_the_coordinators_only_region(client, cast) -> None:
+    client.force_login(cast.coordinator)
+    html = client.get(reverse("takeover:index")).content.decode()
+    assert f'type="hidden" name="region" value="{cast.region.pk}"' in html
