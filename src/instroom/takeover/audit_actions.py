@@ -7,5 +7,8 @@ ACTIONS = declare(
     {
         "takeover.import": _("Running cases taken over from the earlier scheme"),
         "takeover.case": _("Taken over from the earlier scheme"),
+        # The case's steps to the state it had in the earlier scheme: the event above tells it.
+        "takeover.step": _("Case brought to its state in the earlier scheme"),
     },
+    off_timeline=["takeover.step"],
 )

@@ -25,6 +25,7 @@ from instroom.accounts.models import User
 from instroom.applications import services as applications
 from instroom.applications.constants import CaseState
 from instroom.applications.models import Application
+from instroom.applications.services import transition_case
 from instroom.audit import services as audit
 from instroom.dates import add_months
 from instroom.distribution.models import Placement
@@ -175,11 +176,19 @@ def _check_tenancy_dates(row: Row, region: Region) -> None:
         raise ValidationError(errors)
 
 
-def _approve(application: Application, *, on: date, support_months: int) -> None:
+def _walk(application: Application, steps: tuple[str, ...], *, actor: User | None) -> None:
+    """The case through the journey's own state table, step by step (each step in the log)."""
+    for to in steps:
+        transition_case(application, actor=actor, to=to, action="takeover.step")
+
+
+def _approve(
+    application: Application, *, actor: User | None, on: date, support_months: int
+) -> None:
     """In the pool from `on`: the waiting time counts from the day of the earlier approval."""
+    _walk(application, (CaseState.SUBMITTED, CaseState.COMPLETE, CaseState.APPROVED), actor=actor)
     at = _moment(on)
     Application.objects.filter(pk=application.pk).update(
-        state=CaseState.APPROVED,
         submitted_at=at,
         completed_at=at,
         decided_at=at,
@@ -267,28 +276,39 @@ def _house(
         support_ends_on=add_months(moved, region.support_months),
         placement=placement,
     )
-    meetings = meeting_plan_for(contract, moved)
+    planned = meeting_plan_for(contract, moved)
     held = v.get("meetings_held", [])
-    if len(held) > len(meetings):
+    if len(held) > len(planned):
         raise ValidationError(
             {
                 "meetings_held": _(
                     "%(held)d meetings held, but the region's schedule has %(planned)d in the "
                     "support period."
                 )
-                % {"held": len(held), "planned": len(meetings)}
+                % {"held": len(held), "planned": len(planned)}
             }
         )
-    # The meetings held took the first places of the schedule, in order of their dates.
-    for meeting, held_on in zip(meetings, held, strict=False):
-        meeting.state = MeetingState.HELD
-        meeting.held_on = held_on
-        meeting.recorded_by = actor
-        meeting.notes = _note(row)
+    # The meetings held took the first places of the schedule, in order of their dates: they
+    # are made as held (on those dates), the rest as due.
+    meetings = [
+        Meeting(
+            contract=contract,
+            kind=m.kind,
+            moment=m.moment,
+            months=m.months,
+            due_on=m.due_on,
+            state=MeetingState.HELD,
+            held_on=held[i],
+            recorded_by=actor,
+            notes=_note(row),
+        )
+        if i < len(held)
+        else m
+        for i, m in enumerate(planned)
+    ]
     Meeting.objects.bulk_create(meetings)
-    Application.objects.filter(pk=application.pk).update(
-        state=CaseState.HOUSED, state_changed_at=_moment(moved)
-    )
+    _walk(application, (CaseState.MATCHING, CaseState.CONTRACTED, CaseState.HOUSED), actor=actor)
+    Application.objects.filter(pk=application.pk).update(state_changed_at=_moment(moved))
     summary.tenancies += 1
     summary.meetings_held += len(held)
     summary.meetings_planned += len(meetings) - len(held)
@@ -314,8 +334,7 @@ def _take_over(
         source=v["source"],
     )
     approved_on: date = v.get("approved_on") or v["signed_on"]  # a pool row requires it
-    _approve(application, on=approved_on, support_months=region.support_months)
-    application.refresh_from_db()
+    _approve(application, actor=actor, on=approved_on, support_months=region.support_months)
     if row.kind == TENANCY:
         _house(row, application, actor=actor, region=region, summary=summary)
     else:
