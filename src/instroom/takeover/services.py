@@ -162,8 +162,13 @@ def _check_tenancy_dates(row: Row, region: Region) -> None:
     signed, moved = v["signed_on"], v["moved_in_on"]
     if signed.year < region.start_year:
         errors["signed_on"] = _("The scheme starts in %(year)d.") % {"year": region.start_year}
+    ends = add_months(moved, region.support_months)
     if moved < signed:
         errors["moved_in_on"] = _("The move is on or after the signing.")
+    elif ends <= timezone.localdate():
+        errors["moved_in_on"] = _(
+            "The support period ended on %(date)s: only running cases are taken over."
+        ) % {"date": ends.isoformat()}
     approved = v.get("approved_on")
     if approved is not None and approved > signed:
         errors["approved_on"] = _("The approval comes before the signing of the contract.")

@@ -259,3 +259,12 @@ def test_date_cells_of_a_workbook_are_read_as_dates(region, coordinator) -> None
     assert run(region, as_xlsx(rows), actor=coordinator).imported
     pooled = Application.objects.get(client__last_name="Proefnaam0")
     assert timezone.localtime(pooled.decided_at).date() == date(2026, 1, 5)
+
+
+def test_a_tenancy_past_its_support_period_is_no_running_case(region, coordinator) -> None:
+    rows = small_file(region)
+    moved = add_months(timezone.localdate(), -24)
+    rows[1].update(signed_on=moved.isoformat(), moved_in_on=moved.isoformat(), meetings_held="")
+    outcome = run(region, as_csv(rows), actor=coordinator)
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "verhuisd op")]
+    assert "alleen lopende zaken" in outcome.errors[0].message
