@@ -32,10 +32,11 @@ GROUPS: tuple[Group, ...] = (
     Group(
         "intake",
         _("Intake"),
-        frozenset({"applications", "privacy"}),
+        frozenset({"applications", "privacy", "takeover"}),
         (
             Entry("applications:list", _("Clients"), "clients"),
             Entry("applications:check_queue", _("Check applications"), "service_point"),
+            Entry("takeover:index", _("Take over running cases"), "service_point"),
         ),
     ),
     Group(

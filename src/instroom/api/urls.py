@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import applications, homes, matching, views
+from . import applications, homes, matching, takeover, views
 
 app_name = "api"
 router = SimpleRouter(trailing_slash=True)
@@ -17,5 +17,6 @@ router.register("v1/agenda-items", applications.AgendaItemViewSet, basename="age
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/me/", views.me, name="me"),
+    path("v1/takeover/", takeover.takeover, name="takeover"),
     *router.urls,
 ]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "instroom.matching",
     "instroom.support",
     # On top.
+    "instroom.takeover",
     "instroom.reporting",
     "instroom.configuration",
     "instroom.forecast",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", include("instroom.reporting.report_urls")),
     path("matching/", include("instroom.matching.urls")),
     path("support/", include("instroom.support.urls")),
+    path("overname/", include("instroom.takeover.urls")),
     path("api/", include("instroom.api.urls")),
     # Regional administrators: the rules (own pages) and the data of their own region(s).
     path("beheer/gegevens/", regional_site.urls),

@@ -365,6 +365,16 @@ def may_coordinate_region(user: User | AnonymousUser, region_id: int) -> bool:
     return region_id in scope_for(user).coordinated_regions
 
 
+def may_take_over_cases(user: User | AnonymousUser, region_id: int) -> bool:
+    """Imports the running cases a region brings from its earlier scheme: its service point."""
+    return may_coordinate_region(user, region_id)
+
+
+def takeover_regions(user: User | AnonymousUser) -> list[int]:
+    """The regions whose running cases the user may take over."""
+    return sorted(scope_for(user).coordinated_regions)
+
+
 def may_work_in_region(user: User, region_id: int) -> bool:
     """Holds any role in the region (e.g. to be invited to one of its table's cases)."""
     return region_id in scope_for(user).regions

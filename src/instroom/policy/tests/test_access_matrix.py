@@ -631,6 +631,9 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "homes:create": page(DENIED, corporation_user=OK),
     "homes:import": page(DENIED, corporation_user=OK),
     "homes:import_template": page(DENIED, corporation_user=OK),
+    # --- taking over running cases (the service point of a region moving onto Instroom) ---
+    "takeover:index": page(DENIED, **COORDINATORS),
+    "takeover:template": page(DENIED, **COORDINATORS),
     "homes:detail": page(DENIED, **HOME_PAGE),
     "homes:edit": page(DENIED, corporation_user=OK),
     "homes:withdraw": page(DENIED, corporation_user=NOT_ALLOWED),
@@ -724,6 +727,7 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     # --- the API (DRF: force_authenticate; the same rules and scopes as the pages) ---
     "api:schema": api(OK),
     "api:me": api(OK),
+    "api:takeover": api(DENIED, **post_only(COORDINATORS)),
     "api:region-list": api(OK),
     "api:region-detail": api(OK),
     "api:client-list": api(DENIED, **CASE_ROLES),
