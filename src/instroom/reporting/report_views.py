@@ -54,6 +54,9 @@ def may_export(v: Viewer | None) -> bool:
 
 class FilterForm(NLDesignFormMixin, forms.Form):
     period = forms.ChoiceField(label=gettext_lazy("Period"))
+    sub_region = forms.TypedChoiceField(
+        label=gettext_lazy("Sub-region"), coerce=int, required=False, empty_value=None
+    )
     municipality = forms.TypedChoiceField(
         label=gettext_lazy("Municipality"), coerce=int, required=False, empty_value=None
     )
@@ -77,6 +80,11 @@ class FilterForm(NLDesignFormMixin, forms.Form):
         fields["source"].choices = [("", _("All sources"))] + [
             (s, CareSource(s).label) for s in region.admitted_sources if s in CareSource.values
         ]
+        subs = list(region.sub_regions.order_by("name").values_list("pk", "name"))
+        if v.service_point and subs:
+            fields["sub_region"].choices = [("", _("The whole region")), *subs]
+        else:
+            del self.fields["sub_region"]
         if v.service_point:
             fields["municipality"].choices = [
                 ("", _("The whole region")),
@@ -143,6 +151,11 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             Organisation.objects.filter(pk__in=corporation_ids).values_list("name", flat=True)
         )
     else:
+        if chosen.get("sub_region"):
+            sub = region.sub_regions.filter(pk=chosen["sub_region"]).first()
+            if sub is not None:
+                municipality_ids = sorted(sub.municipalities.values_list("pk", flat=True))
+                area = sub.name
         if chosen.get("municipality"):
             municipality_ids = [chosen["municipality"]]
             area = names.get(chosen["municipality"], area)

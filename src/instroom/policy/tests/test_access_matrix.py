@@ -238,6 +238,8 @@ def _build_configuration(cast: Cast, o: dict[str, Any]) -> None:
     o["organisation"] = cast.care_a
     o["table"] = region.tables.get()
     o["quota_year"] = region.quota_years.first()
+    o["sub_region"] = region.sub_regions.create(slug="deel", name="Deelregio")
+    o["figure_kind"] = region.figure_kinds.order_by("pk").first()
     o["affordability_limit"] = region.affordability_limits.first()
     o["stock"] = CorporationStock.objects.create(
         corporation=cast.corporation,
@@ -362,6 +364,8 @@ CONFIGURED: dict[str, str] = {
     "regions_organisation": "organisation",
     "regions_assessmenttable": "table",
     "regions_quotayear": "quota_year",
+    "regions_subregion": "sub_region",
+    "regions_figurekind": "figure_kind",
     "regions_affordabilitylimit": "affordability_limit",
     "regions_corporationstock": "stock",
     "accounts_user": "staff_user",
