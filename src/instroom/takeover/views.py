@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from instroom.http import AuthenticatedHttpRequest
 from instroom.policy import rules
@@ -94,8 +95,15 @@ def _import(request: AuthenticatedHttpRequest, regions: QuerySet[Region]) -> Htt
         return _page(request, form=form, region=region, outcome=outcome, status=400)
     messages.success(
         request,
-        _("Taken over: %(pool)d clients into the pool and %(tenancies)d tenancies.")
-        % {"pool": outcome.summary.pool, "tenancies": outcome.summary.tenancies},
+        _("Taken over: %(pool)s and %(tenancies)s.")
+        % {
+            "pool": ngettext(
+                "%(n)d client into the pool", "%(n)d clients into the pool", outcome.summary.pool
+            )
+            % {"n": outcome.summary.pool},
+            "tenancies": ngettext("%(n)d tenancy", "%(n)d tenancies", outcome.summary.tenancies)
+            % {"n": outcome.summary.tenancies},
+        },
     )
     return redirect("takeover:index")
 
