@@ -23,7 +23,7 @@ from instroom.regions.constants import OrganisationType
 from instroom.regions.models import Organisation, Region
 
 REGION = "zk-ijmond"
-FIXTURES = ["zk-ijmond", "lindewaard"]
+FIXTURES = ["zk-ijmond", "lindewaard", "overbetuwe", "zwolle"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,48 @@ DEMO_USERS = [
         Role.SUPPORT_WORKER,
         "zorggroep-het-anker",
         region="lindewaard",
+    ),
+    # The seeds' own regions: Overbetuwe (one municipality, youth care admitted) and Zwolle
+    # (two sub-regions), each with its administrator and coordinator at the service point.
+    DemoUser(
+        "beheerder-overbetuwe",
+        "Olga",
+        "Beheerder",
+        Role.ADMINISTRATOR,
+        "servicepunt",
+        region="overbetuwe",
+    ),
+    DemoUser(
+        "coordinator-overbetuwe",
+        "Otto",
+        "Coördinator",
+        Role.COORDINATOR,
+        "servicepunt",
+        region="overbetuwe",
+    ),
+    DemoUser(
+        "aanmelder-overbetuwe",
+        "Olivia",
+        "Aanmelder",
+        Role.APPLICANT_WORKER,
+        "kubuszorg",
+        region="overbetuwe",
+    ),
+    DemoUser(
+        "beheerder-zwolle",
+        "Zoë",
+        "Beheerder",
+        Role.ADMINISTRATOR,
+        "servicepunt",
+        region="zwolle",
+    ),
+    DemoUser(
+        "coordinator-zwolle",
+        "Zeger",
+        "Coördinator",
+        Role.COORDINATOR,
+        "servicepunt",
+        region="zwolle",
     ),
     # The platform operator: a superuser of the whole installation, in no region.
     DemoUser("platform", "Paula", "Platform", None, "", is_superuser=True, region=""),

@@ -342,6 +342,141 @@ def test_a_young_adult_in_lindewaard_where_the_service_point_decides(
     assert contract.form == "youth_home"
 
 
+def test_a_young_adult_from_youth_care_in_overbetuwe_through_the_opstaptafel(
+    browser: Any, live_server: Any, clock: Any, settings: Any, tmp_path: Path
+) -> None:
+    """The journey in the Opstapregeling Overbetuwe as its reference data has it: a young adult
+    leaving youth care, applied by a Kubuszorg worker with a support plan, assessed by the
+    Opstaptafel, matched (local tie) with a home of Woningstichting Heteren, the Opstapcontract
+    signed, two years of support and the conversion to a regular lease."""
+    settings.MEDIA_ROOT = tmp_path
+    url = live_server.url
+    desk = Desk(browser, url)
+    start = timezone.localdate()
+
+    def travel(on: date, hour: int = 10) -> None:
+        clock.move_to(datetime.combine(on, time(hour, 0), tzinfo=AMSTERDAM))
+        call_command("daily", stdout=StringIO())
+        desk.clock_moved()
+
+    # --- The world: the region from its reference data, its people, the table, a home ---
+    call_command("loaddata", "overbetuwe", verbosity=0)
+    region = Region.objects.get(slug="overbetuwe")
+    org = {o.slug: o for o in region.organisations.all()}
+    team = Team(
+        care_worker=make_user("care_kubus", org["kubuszorg"], Role.APPLICANT_WORKER),
+        coordinator=make_user("coordinator_opstap", org["servicepunt"], Role.COORDINATOR),
+        corporation_user=make_user(
+            "corporation_heteren", org["woningstichting-heteren"], Role.CORPORATION_STAFF
+        ),
+        support_worker=make_user("support_kubus", org["kubuszorg"], Role.SUPPORT_WORKER),
+        welfare_user=make_user("welfare_overbetuwe", org["welzijn-overbetuwe"], Role.WELFARE),
+        welfare_organisation=org["welzijn-overbetuwe"],
+        chair=make_user("chair_opstap", org["gemeente-overbetuwe"], Role.TABLE_MEMBER),
+    )
+    assert team.chair is not None
+    table = region.tables.get()
+    assert table.name == "Opstaptafel Overbetuwe"
+    assessment_services.table_member_add(actor=None, table=table, user=team.chair, is_chair=True)
+    session_day = start + timedelta(days=14)
+    session = assessment_services.session_plan(
+        actor=team.coordinator,
+        table=table,
+        starts_at=datetime.combine(session_day, time(10, 0), tzinfo=AMSTERDAM),
+    )
+    origin = region.municipalities.get()  # one municipality: Overbetuwe
+    home = make_home(
+        team.corporation_user,
+        org["woningstichting-heteren"],
+        street="Opstapstraat",
+        house_number=8,
+        municipality=origin,
+        available_from=start + timedelta(days=30),
+    )
+    born = date(start.year - 19, 5, 2)
+
+    # --- Day 0: the Kubuszorg worker applies with the young adult, support plan included ---
+    care = desk.as_(team.care_worker, "/clients/new/")
+    care.fill("[name=first_name]", "Jesse")
+    care.fill("[name=last_name]", "Opstapper")
+    care.fill("[name=bsn]", "999990032")
+    care.fill("[name=date_of_birth]", born.isoformat())
+    care.select_option("[name=source]", "youth")  # youth care is admitted in Overbetuwe
+    care.select_option("[name=municipality_of_origin]", str(origin.pk))
+    care.select_option("[name=support_provider]", str(org["kubuszorg"].pk))
+    care.get_by_role("button", name=nl("Save draft and continue")).click()
+    care.fill("[name=rooms_min]", "1")
+    care.select_option("[name=preference_1]", str(origin.pk))
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.fill("[name=yearly_income_eur]", "15800")
+    care.select_option("[name=budget_management]", "voluntary")
+    care.fill("[name=expected_support_months]", "24")
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.select_option("[name=dossier_weight]", "light")
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.fill("[name=motivation_text]", "Ik wil in Elst blijven wonen, dicht bij mijn opleiding.")
+    care.set_input_files(
+        "[name=support_plan_file]",
+        {
+            "name": "begeleidingsplan.pdf",
+            "mimeType": "application/pdf",
+            "buffer": b"%PDF-1.4\n% Begeleidingsplan Jesse\n",
+        },
+    )
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.check("[name=consent_given]")
+    care.get_by_role("button", name=nl("Save"), exact=True).click()
+    care.get_by_role("button", name=nl("Submit to the service point")).click()
+    application = Application.objects.select_related("client").get(client__last_name="Opstapper")
+    client = application.client
+    assert application.state == "submitted" and client.source == "youth"
+
+    # The service point declares it complete and puts it on the Opstaptafel's agenda.
+    coordinator = desk.as_(team.coordinator, "/clients/check/")
+    coordinator.get_by_role("link", name=client.case_number).first.click()
+    coordinator.click("form[action$='/complete/'] button")
+    application.refresh_from_db()
+    assert application.table == table
+    coordinator.goto(f"{url}/sessions/{session.pk}/")
+    coordinator.select_option(
+        "form[action$='/agenda/add/'] [name=application]", str(application.pk)
+    )
+    coordinator.click("form[action$='/agenda/add/'] button")
+    coordinator.click("form[action$='/publish/'] button")
+    application.refresh_from_db()
+    assert application.state == "scheduled"
+
+    # --- The session day: the Opstaptafel approves, in the form of the Opstapcontract ---
+    travel(session_day, hour=11)
+    chair = desk.as_(team.chair, f"/sessions/{session.pk}/")
+    chair.locator("summary", has_text=nl("Record the decision")).click()
+    decide = chair.locator("form[action$='/decide/']")
+    decide.locator("input[name=outcome][value=approve]").check()
+    decide.locator("[name=reasoning]").fill("Klaar voor een eigen woning; Kubuszorg begeleidt.")
+    decide.locator("[name=contract_form]").select_option("opstap")
+    decide.locator("[name=support_months]").fill("24")
+    decide.locator("button").click()
+    chair.get_by_role("button", name=nl("Close the session")).click()
+    application.refresh_from_db()
+    assert application.state == "approved"
+    assert application.decisions.get().contract_form == "opstap"
+
+    _from_offer_to_conversion(
+        desk,
+        url,
+        travel,
+        team,
+        application=application,
+        home=home,
+        address="Opstapstraat 8",
+        decided_on=session_day,
+    )
+    contract = Contract.objects.get(client=client)
+    assert contract.form == "opstap"
+    support = desk.as_(team.support_worker, f"/support/contracts/{contract.pk}/")
+    assert "Opstapcontract (driehoekscontract)" in support.locator("main").inner_text()
+
+
 @dataclass
 class Team:
     """The people around one client in a region (the chair: None where no table decides)."""

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from instroom.regions import regeling_toml
+from instroom.regions import regeling_toml, template_copy
 from instroom.regions.models import Region
 
 
@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = (
         "A whole regeling as one TOML file. `region export SLUG > FILE` writes it; "
         "`region import [--check] [--as NEW_SLUG --name NAME] FILE` makes a new region from it "
-        "(all or nothing; --check validates without writing)."
+        "(all or nothing; --check validates without writing); "
+        "`region new SLUG --from OTHER [--name NAME]` starts a region with OTHER's settings, "
+        "rules and kinds of figure (no municipalities, organisations, users or cases)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -26,10 +28,16 @@ class Command(BaseCommand):
         imp.add_argument("--check", action="store_true", help="validate only; write nothing")
         imp.add_argument("--as", dest="as_slug", help="import as a new region with this slug")
         imp.add_argument("--name", help="the new region's name (with --as)")
+        new = actions.add_parser("new", help="start a region on the pattern of another")
+        new.add_argument("slug", help="the new region's code, e.g. overbetuwe-2")
+        new.add_argument("--from", dest="from_slug", required=True, help="the region to copy")
+        new.add_argument("--name", default="", help="the new region's name (default: its code)")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "export":
             self.export(options["slug"], options.get("out"))
+        elif action == "new":
+            self.new(options["slug"], options["from_slug"], options["name"])
         else:
             self.import_(
                 options["file"],
@@ -83,3 +91,25 @@ class Command(BaseCommand):
                 _("Region “%(slug)s” (%(name)s) imported: %(counts)s.")
                 % {"slug": report.region.slug, "name": report.region.name, "counts": counts}
             )
+
+    def new(self, slug: str, from_slug: str, name: str) -> None:
+        try:
+            report = template_copy.region_new(slug=slug, source_slug=from_slug, name=name)
+        except template_copy.CopyError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            _(
+                "Region “%(slug)s” (%(name)s) made from %(source)s: its settings, its rules as "
+                "version 1 (from today) and %(kinds)d kinds of figure. No municipalities, "
+                "organisations, users, quotas or cases were copied."
+            )
+            % {
+                "slug": report.region.slug,
+                "name": report.region.name,
+                "source": report.source.name,
+                "kinds": report.figure_kinds,
+            }
+        )
+        self.stdout.write(_("Next, the region's administrator:"))
+        for number, step in enumerate(report.next_steps, start=1):
+            self.stdout.write(f"  {number}. {step}")
