@@ -48,7 +48,8 @@ unless said, in tests/test_carry_over.py):
 (d) no quota exceeds plain share + what is owed (cumulative entitlement − delivered, when
     positive) + 1;
 (e) while every municipality delivers its quota, each stays within one home of its cumulative
-    fair share (largest remainder; two under Sainte-Laguë, which does not keep the quota rule);
+    fair share (largest remainder; under Sainte-Laguë, which does not keep the quota rule, within
+    half the number of municipalities, at least two);
     after a disturbance that the others' deliveries cover (the region as a whole not behind),
     everyone is back within one home after N = 1 year, or ⌈backlog / limit⌉ years under a
     catch-up limit;

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import apportionment.methods as oracle
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from instroom.distribution import apportion
@@ -103,12 +103,17 @@ def test_ties_are_broken_by_the_larger_entitlement_then_the_smaller_key() -> Non
     st.lists(st.integers(0, 250), min_size=1, max_size=10),
     st.sampled_from(apportion.METHODS),
 )
+# Found by hypothesis: one large municipality among six small ones, 14 homes. Sainte-Laguë gives
+# it 8 against an exact 10.18 (its first homes cost it 1, 3, 5, ...: the small ones' first homes
+# win), 2.18 homes off in a single year: "within two" did not hold.
+@example([1, 1, 1, 1, 1, 1, 16], [14], apportion.SAINTE_LAGUE)
 def test_with_carry_over_nobody_drifts_more_than_one_home_from_the_fair_share(
     stock, totals, method
 ) -> None:
     """Each year the quotas are delivered exactly: the cumulative quotas stay within one home of
     the cumulative exact entitlement under largest remainder; Sainte-Laguë, which does not keep
-    the quota rule even for one year, stays within two."""
+    the quota rule even for one year, stays within half the number of municipalities (at least
+    two): a divisor method's known bound, not a single home."""
     keys = [f"GM{i:04d}" for i in range(len(stock))]
     share = {k: Fraction(s, sum(stock)) for k, s in zip(keys, stock, strict=True)}
     years = [Year(2022 + i, t, share, method) for i, t in enumerate(totals)]
@@ -119,7 +124,7 @@ def test_with_carry_over_nobody_drifts_more_than_one_home_from_the_fair_share(
         delivered[year.year] = result.quota
         for k in keys:
             cumulative[k] += result.quota[k]
-            bound = 1 if method == apportion.LARGEST_REMAINDER else 2
+            bound = 1 if method == apportion.LARGEST_REMAINDER else max(2, Fraction(len(keys), 2))
             assert abs(cumulative[k] - result.entitlement[k]) <= bound
 
 
