@@ -42,7 +42,11 @@ def _region_choices(form: forms.Form, region: Region) -> None:
             if value in region.admitted_sources
         ]
     if "municipality_of_origin" in fields:
-        fields["municipality_of_origin"].queryset = region.municipalities.order_by("name")
+        municipalities = region.municipalities.order_by("name")
+        fields["municipality_of_origin"].queryset = municipalities
+        if len(municipalities) == 1 and not form.initial.get("municipality_of_origin"):
+            # A one-municipality regeling (Overbetuwe): nothing to choose.
+            form.initial["municipality_of_origin"] = municipalities[0].pk
     if "support_provider" in fields:
         fields["support_provider"].queryset = region.organisations.filter(
             provides_ambulant_support=True, active=True
