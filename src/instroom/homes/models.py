@@ -18,8 +18,65 @@ from .validators import (
 )
 
 
+class Cluster(models.Model):
+    """A woonvorm with several places (a house with rooms, a courtyard of small homes, a floor
+    with a shared living room): each place is a `Home` of its own (its own rent and features),
+    offered, matched, contracted and counted for the quota as one home; who may live together
+    in it follows the region's co-tenancy rules (`matching.cotenancy`). Its shared facilities
+    and the support that comes with it are told to every candidate."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    corporation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="clusters",
+        verbose_name=_("housing corporation"),
+    )
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("e.g. “Hofje Zuiderpark” or “Kamerwoning Oost”.")
+    )
+    places = models.PositiveSmallIntegerField(
+        _("places"),
+        validators=[MinValueValidator(2), MaxValueValidator(24)],
+        help_text=_("How many people live in it, each in a place of their own."),
+    )
+    shared_facilities = models.CharField(
+        _("shared facilities"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. living room, kitchen, garden."),
+    )
+    support = models.CharField(
+        _("support that comes with it"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. “a support worker of RIBW is present on weekdays”."),
+    )
+    support_provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supported_clusters",
+        verbose_name=_("care provider present"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("offered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Home(models.Model):
-    """A social rental home a corporation offers to the regional scheme."""
+    """A social rental home a corporation offers to the regional scheme; in a `Cluster`, one
+    place of it."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
     corporation = models.ForeignKey(
@@ -98,6 +155,20 @@ class Home(models.Model):
         verbose_name=_("offered by"),
     )
     created_at = models.DateTimeField(_("offered at"), default=timezone.now)
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="homes",
+        verbose_name=_("cluster"),
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=40,
+        blank=True,
+        help_text=_("Which place of the cluster, e.g. “Kamer 2”."),
+    )
 
     class Meta:
         verbose_name = _("home")
@@ -107,13 +178,16 @@ class Home(models.Model):
         constraints = [
             # One live offer per address: a withdrawn or let home may be offered again later.
             models.UniqueConstraint(
-                fields=["postcode", "house_number", "house_number_suffix"],
+                fields=["postcode", "house_number", "house_number_suffix", "place"],
                 condition=Q(state__in=["open", "proposed"]),
                 name="home_one_live_offer_per_address",
                 violation_error_message=_("This address is already on offer."),
             ),
             # The bounds the form, the API and the import check (homes/validators.py).
             models.CheckConstraint(condition=Q(rooms__range=ROOMS_RANGE), name="home_rooms_range"),
+            models.CheckConstraint(
+                condition=Q(cluster__isnull=True) | ~Q(place=""), name="home_cluster_place_named"
+            ),
             models.CheckConstraint(condition=Q(rent_eur__range=RENT_RANGE), name="home_rent_range"),
             models.CheckConstraint(condition=Q(floor__range=FLOOR_RANGE), name="home_floor_range"),
             models.CheckConstraint(
@@ -122,7 +196,8 @@ class Home(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.address} ({self.municipality})"
+        place = f", {self.place}" if self.place else ""
+        return f"{self.address}{place} ({self.municipality})"
 
     @property
     def address(self) -> str:

@@ -130,6 +130,22 @@ DEFAULT_REFUSAL_REASONS = (
 
 
 @dataclass(frozen=True)
+class Cotenancy:
+    """Who may live together in the places of one cluster (a woonvorm with several places):
+    pairwise rules (an age gap, the care provider's marks that two clients should not live
+    together) and a rule for the group (at most so many dossiers of the heavy weights). Checked
+    by the ranking (with the reasons) and by batch matching (`matching.cotenancy`)."""
+
+    # At most this many years between the youngest and the oldest in one cluster (0: off).
+    max_age_gap: int = spec(0, min=0, max=90)
+    # At most this many clients with a dossier weight in `heavy_weights` in one cluster (0: off).
+    max_heavy: int = spec(0, min=0, max=24)
+    heavy_weights: tuple[str, ...] = ("heavy",)
+    # Two clients the care provider marked "not together" never share a cluster.
+    respect_marks: bool = True
+
+
+@dataclass(frozen=True)
 class Matching:
     provider_response_days: int = spec(5, min=1, max=60)
     client_response_days: int = spec(10, min=1, max=60)
@@ -140,6 +156,7 @@ class Matching:
     status_answer_days: int = spec(3, min=1, max=60)
     filters: Filters = field(default_factory=Filters)
     score: Score = field(default_factory=Score)
+    cotenancy: Cotenancy = field(default_factory=Cotenancy)
     criterion: tuple[Criterion, ...] = spec(DEFAULT_CRITERIA, unique="code")
     refusal_reason: tuple[RefusalReason, ...] = spec(
         DEFAULT_REFUSAL_REASONS, unique="code", non_empty=True
