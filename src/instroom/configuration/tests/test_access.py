@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from instroom.accounts.models import User
 from instroom.configuration import services
-from instroom.demo.data import create_users
+from instroom.demo.data import FIXTURES, create_users
 from instroom.policy.urlwalk import walk
 from instroom.regions import rules as rules_module
 from instroom.regions.models import Region, RuleVersion
@@ -39,7 +39,7 @@ def _a_version(region: Region) -> RuleVersion:
 
 
 def test_the_lindewaard_administrator_is_refused_every_page_of_zk_ijmond(client) -> None:
-    call_command("loaddata", "zk-ijmond", "lindewaard", verbosity=0)
+    call_command("loaddata", *FIXTURES, verbosity=0)  # the demo's users need every region
     create_users("demo-instroom")
     ijmond, lindewaard = Region.objects.get(slug="zk-ijmond"), Region.objects.get(slug="lindewaard")
     user = User.objects.get(username="beheerder-lindewaard")

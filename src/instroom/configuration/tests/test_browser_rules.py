@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from instroom.accounts.models import User
 from instroom.conftest import PASSWORD, browser_login
-from instroom.demo.data import create_users
+from instroom.demo.data import FIXTURES, create_users
 from instroom.regions.models import Region
 from instroom.regions.selectors import rules_for
 
@@ -26,7 +26,7 @@ def nl(text: str) -> str:
 def test_the_lindewaard_administrator_changes_a_refusal_and_a_score_weight(
     browser: Any, live_server: Any
 ) -> None:
-    call_command("loaddata", "zk-ijmond", "lindewaard", verbosity=0)
+    call_command("loaddata", *FIXTURES, verbosity=0)  # the demo's users need every region
     create_users("demo-instroom")
     user = User.objects.get(username="beheerder-lindewaard")
     region = Region.objects.get(slug="lindewaard")
