@@ -65,6 +65,7 @@ GROUPS: tuple[Group, ...] = (
             Entry("support:contracts", _("Contracts and support"), "contracts"),
             Entry("support:meetings", _("Meetings"), "meetings"),
             Entry("support:case_table", _("Case table"), "service_point"),
+            Entry("support:timeout_places", _("Time-out places"), "meetings"),
         ),
     ),
     Group(

@@ -1,7 +1,9 @@
 """Demo tenancies at several points of the two years: meetings held and due, a signal on the
-case table. Made through the real services today, then moved back in time (fictional data)."""
+case table, the region's time-out places with one of them taken. Made through the real services
+today, then moved back in time (fictional data)."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +14,7 @@ from instroom.applications.models import Application
 from instroom.distribution.models import Placement
 from instroom.homes.models import Home
 from instroom.matching import services as matching
-from instroom.regions.models import Organisation, Region
+from instroom.regions.models import Municipality, Organisation, Region
 from instroom.support import services
 from instroom.support.models import Contract, Meeting
 
@@ -50,6 +52,43 @@ def _shift(contract: Contract, days: int) -> None:
         )
 
 
+def _timeout_places(region: Region, coordinator: User) -> list[Any]:
+    """The region's register of time-out places (fictional capacities and conditions)."""
+    orgs = {o.slug: o for o in Organisation.objects.filter(region=region)}
+    towns = {m.name: m for m in Municipality.objects.filter(region=region)}
+    return [
+        services.timeout_place_create(
+            actor=coordinator,
+            region=region,
+            name="Crisisbed Leger des Heils Haarlem",
+            kind="crisis_bed",
+            provider=orgs.get("leger-des-heils"),
+            capacity=2,
+            conditions="Dag en nacht bereikbaar; uiterlijk 14 dagen (fictief).",
+            municipality=towns.get("Haarlem"),
+        ),
+        services.timeout_place_create(
+            actor=coordinator,
+            region=region,
+            name="Time-outwoning RIBW Velsen",
+            kind="timeout_home",
+            provider=orgs.get("ribw-kam"),
+            capacity=1,
+            conditions="Met begeleiding overdag; aanmelden via de woonbegeleider (fictief).",
+            municipality=towns.get("Velsen"),
+        ),
+        services.timeout_place_create(
+            actor=coordinator,
+            region=region,
+            name="Logeerplek netwerk (familie)",
+            kind="network",
+            provider_text="Familie of netwerk van de cliënt",
+            capacity=1,
+            conditions="Alleen na overleg met de woonbegeleider en de familie (fictief).",
+        ),
+    ]
+
+
 @transaction.atomic
 def create_support_cases() -> int:
     region = Region.objects.get(slug=REGION)
@@ -72,6 +111,7 @@ def create_support_cases() -> int:
     )
     today = timezone.localdate()
     made = 0
+    calamity: Contract | None = None
     for age in AGES:
         match = None
         for application in pool:
@@ -158,6 +198,21 @@ def create_support_cases() -> int:
             services.signal_escalate(
                 actor=coordinator, signal=signal, note="Bespreken: extra begeleiding of time-out?"
             )
+            calamity = contract
+    places = _timeout_places(region, coordinator)
+    if calamity is not None:
+        # After the signal: a time-out in the RIBW's time-out home, begun four days ago.
+        services.timeout_start(
+            actor=coordinator,
+            contract=calamity,
+            starts_on=today - timedelta(days=4),
+            ends_on=today + timedelta(days=10),
+            place=places[1],
+            return_plan=(
+                "Terug naar huis na een gesprek met de buren en de corporatie; daarna twee "
+                "maanden wekelijks extra begeleiding (fictief)."
+            ),
+        )
     if made:
         services.case_table_session_create(
             actor=coordinator,

@@ -787,6 +787,17 @@ def can_run_case_table(user: User, region_id: int) -> bool:
     return may_coordinate_region(user, region_id)
 
 
+def can_manage_timeout_places(user: User, region_id: int) -> bool:
+    """The service point keeps the region's register of time-out places."""
+    return may_coordinate_region(user, region_id)
+
+
+def timeout_place_regions(user: User | AnonymousUser) -> frozenset[int]:
+    """The regions whose register of time-out places the user may read: the service point and
+    the support workers who book them (the places and their occupancy, never who is there)."""
+    return actor_context(user).regions(Role.COORDINATOR, Role.SUPPORT_WORKER)
+
+
 # -- aggregates ---------------------------------------------------------------------------------
 
 

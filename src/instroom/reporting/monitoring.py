@@ -27,8 +27,8 @@ from instroom.dates import add_months
 from instroom.matching.constants import MatchState
 from instroom.matching.models import Match
 from instroom.regions.models import Municipality, Organisation, Region
-from instroom.support.constants import ContractState, MeetingState, SignalState
-from instroom.support.models import Contract, Meeting, Signal
+from instroom.support.constants import ContractState, MeetingState, SignalState, TimeOutState
+from instroom.support.models import Contract, Meeting, Signal, TimeOut, TimeOutPlace
 
 # A meeting counts as held on time when it was held at most this many days after it was due.
 ON_TIME_GRACE_DAYS = 14
@@ -179,6 +179,28 @@ def _days(start: Any, end: Any) -> int | None:
 Counts = dict[int, int]  # municipality id → count
 
 
+@dataclass(frozen=True)
+class TimeOutPlaceRow:
+    """A place of the region's register."""
+
+    pk: int
+    name: str
+    kind: str  # support.constants.TimeOutPlaceKind
+    capacity: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class TimeOutFigure:
+    """One time-out as the monitoring counts it."""
+
+    place: int | None
+    started: bool  # started within the period (up to today)
+    days: int  # days it held its place within the period, up to today
+    length: int | None  # its length in days (so far, if it runs): for one started in the period
+    today: bool  # holds its place today
+
+
 @dataclass
 class Figures:
     """Everything the dashboard, the reports and the open data show, before anyone's view."""
@@ -198,6 +220,9 @@ class Figures:
     # Steps the service point let through out of their order (applications.step_order), by step.
     overrides: dict[str, Counts] = field(default_factory=dict)
     cohort: tuple[date, date] | None = None
+    # The region's register of time-out places and the time-outs that touch the period.
+    timeout_places: list[TimeOutPlaceRow] = field(default_factory=list)
+    timeouts: list[TimeOutFigure] = field(default_factory=list)
 
     @property
     def municipality_ids(self) -> list[int]:
@@ -222,7 +247,7 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
 
 
 def figures(scope: Scope, today: date | None = None) -> Figures:
-    """The raw figures of a region for a period, in a fixed number of queries (ten)."""
+    """The raw figures of a region for a period, in a fixed number of queries (twelve)."""
     today = today or timezone.localdate()
     region, period = scope.region, scope.period
     start, end = _bounds(period)
@@ -387,6 +412,43 @@ def figures(scope: Scope, today: date | None = None) -> Figures:
         .values_list("changes__step", "m")
     ):
         _add(result.overrides, str(step), m)
+
+    # 11./12. The register of time-out places, and the time-outs that held a place within the
+    # period or hold one today.
+    result.timeout_places = [
+        TimeOutPlaceRow(*row)
+        for row in TimeOutPlace.objects.filter(region=region)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "kind", "capacity", "active")
+    ]
+    timeout_q = Q(contract__region=region, starts_on__lte=max(period.end, today)) & (
+        Q(state=TimeOutState.ACTIVE) | Q(ended_on__gte=period.start)
+    )
+    if scope.source:
+        timeout_q &= Q(contract__client__source=scope.source)
+    if scope.corporation_ids is not None:
+        timeout_q &= Q(contract__home__corporation_id__in=scope.corporation_ids)
+    counted_until = min(period.end, today)
+    for place, state, starts, ended in TimeOut.objects.filter(timeout_q).values_list(
+        "place_id", "state", "starts_on", "ended_on"
+    ):
+        active = state == TimeOutState.ACTIVE
+        if starts > today:
+            continue  # booked, not begun
+        # The days it holds its place: up to today while it runs, else up to its end (a
+        # time-out ended on the day it began counts one day).
+        last = today if active or ended is None else max(ended - timedelta(days=1), starts)
+        first_in, last_in = max(starts, period.start), min(last, counted_until)
+        started = period.contains(starts)
+        result.timeouts.append(
+            TimeOutFigure(
+                place=place,
+                started=started,
+                days=max((last_in - first_in).days + 1, 0),
+                length=(last - starts).days + 1 if started else None,
+                today=active,
+            )
+        )
     return result
 
 

@@ -360,6 +360,132 @@ def _quota_tables(
     return tables, ""
 
 
+def _timeout_table(f: Figures, audience: Audience) -> Table:
+    """Time-out occupancy: per place of the register for the service point; per kind of place
+    in anything published (a place of one or two beds would point at a person), with the
+    counts below the threshold hidden and the days and average length of fewer than that too."""
+    from instroom.support.constants import TimeOutPlaceKind
+
+    published = audience == Audience.PUBLISHED
+    elsewhere = _("Elsewhere (not in the register)")
+    groups: list[tuple[str, str, list[int | None], int | None]]  # key, label, places, capacity
+    if published:
+        by_kind: dict[str, list[int | None]] = {}
+        for place in f.timeout_places:
+            by_kind.setdefault(place.kind, []).append(place.pk)
+        groups = [
+            (code, str(label), by_kind.get(code, []), None)
+            for code, label in TimeOutPlaceKind.choices
+        ]
+    else:
+        groups = [
+            (
+                f"place-{p.pk}",
+                p.name if p.active else _("%(name)s (not active)") % {"name": p.name},
+                [p.pk],
+                p.capacity,
+            )
+            for p in f.timeout_places
+        ]
+    groups.append(("elsewhere", elsewhere, [None], None))
+    stats = []
+    for _key, _label, places, _capacity in groups:
+        mine = [t for t in f.timeouts if t.place in places]
+        lengths = [t.length for t in mine if t.length is not None]
+        stats.append(
+            (
+                sum(t.started for t in mine),
+                sum(t.days for t in mine),
+                round(sum(lengths) / len(lengths), 1) if lengths else None,
+                sum(t.today for t in mine),
+                sum(1 for t in mine if t.days),
+            )
+        )
+    rows: list[Row] = []
+    if published:
+        p = protect([[s[0], s[3]] for s in stats], row_totals=False)
+
+        def count(i: int, j: int, value: int) -> Value:
+            return p.shown(i, j) if p.is_hidden(i, j) else value
+
+        for i, ((key, label, _p, _c), (started, days, average, now, held)) in enumerate(
+            zip(groups, stats, strict=True)
+        ):
+            few = 0 < held < THRESHOLD or count(i, 0, started) in MASKED
+            rows.append(
+                Row(
+                    key,
+                    label,
+                    [
+                        count(i, 0, started),
+                        HIDDEN if few and days else days,
+                        HIDDEN if few and average is not None else average,
+                        count(i, 1, now),
+                    ],
+                )
+            )
+        n = len(groups)
+        held_all = sum(s[4] for s in stats)
+        total_days = sum(s[1] for s in stats)
+        rows.append(
+            Row(
+                "total",
+                _("Region"),
+                [
+                    count(n, 0, sum(s[0] for s in stats)),
+                    HIDDEN if 0 < held_all < THRESHOLD else total_days,
+                    HIDDEN if 0 < held_all < THRESHOLD else _average(f),
+                    count(n, 1, sum(s[3] for s in stats)),
+                ],
+                True,
+            )
+        )
+        columns = [_("started"), _("days occupied"), _("average length (days)"), _("today")]
+    else:
+        for (key, label, _p, capacity), (started, days, average, now, _held) in zip(
+            groups, stats, strict=True
+        ):
+            rows.append(Row(key, label, [capacity, started, days, average, now]))
+        rows.append(
+            Row(
+                "total",
+                _("Region"),
+                [
+                    sum(place.capacity for place in f.timeout_places if place.active),
+                    sum(s[0] for s in stats),
+                    sum(s[1] for s in stats),
+                    _average(f),
+                    sum(s[3] for s in stats),
+                ],
+                True,
+            )
+        )
+        columns = [
+            _("places"),
+            _("started"),
+            _("days occupied"),
+            _("average length (days)"),
+            _("occupied today"),
+        ]
+    return Table(
+        "timeouts",
+        _("Time-outs in %(period)s, and occupancy today") % {"period": f.scope.period.label},
+        columns,
+        rows,
+        _(
+            "Started: time-outs that began within the period. Days occupied: the days a place "
+            "was held within the period (up to today). Average length: of the time-outs that "
+            "began within the period, so far for those still running."
+        ),
+        _("Time-out place") if not published else _("Kind of place"),
+    )
+
+
+def _average(f: Figures) -> float | None:
+    lengths = [t.length for t in f.timeouts if t.length is not None]
+    return round(sum(lengths) / len(lengths), 1) if lengths else None
+
+
 def _term_columns(rules: Any, name: str, counted: dict[str, Any]) -> list[tuple[str, str]]:
     """The region's list as columns, then any code counted that the list no longer has."""
     columns = rules.choices(name)
@@ -502,6 +628,8 @@ def build(
                 ),
             )
         )
+    if not corporation:
+        tables.append(_timeout_table(f, audience))
     cohort = f.cohort
     tables.append(
         b.counts_table(

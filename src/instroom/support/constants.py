@@ -115,6 +115,15 @@ class TimeOutState(models.TextChoices):
     NOT_RETURNED = "not_returned", _("Did not return")
 
 
+class TimeOutPlaceKind(models.TextChoices):
+    """What kind of place a time-out is spent in (the register of time-out places)."""
+
+    CRISIS_BED = "crisis_bed", _("Crisis bed")
+    TIMEOUT_HOME = "timeout_home", _("Time-out home")
+    NETWORK = "network", _("Family or network")
+    OTHER = "other", _("Other")
+
+
 TIMEOUT_TRANSITIONS: dict[str, frozenset[str]] = {
     TimeOutState.ACTIVE: frozenset({TimeOutState.RETURNED, TimeOutState.NOT_RETURNED}),
     TimeOutState.RETURNED: frozenset(),

@@ -4,9 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import DateInput, NLDesignFormMixin, StepOrderOverrideMixin
+from instroom.regions.models import Municipality, Organisation
 from instroom.regions.rules.support import Support
 
-from .constants import ChecklistAnswer, FinalOutcome
+from .constants import ChecklistAnswer, FinalOutcome, TimeOutPlaceKind
+from .models import TimeOutPlace
 from .services.meetings import ChecklistQuestion
 
 
@@ -185,11 +187,77 @@ class CloseSignalForm(NLDesignFormMixin, forms.Form):
         self.style_widgets()
 
 
+class PlaceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.get_kind_display().lower()})"
+
+
 class TimeOutForm(NLDesignFormMixin, forms.Form):
     starts_on = forms.DateField(label=_("From"), widget=DateInput())
     ends_on = forms.DateField(label=_("Until (at the latest)"), widget=DateInput())
-    stay = forms.CharField(label=_("Where the client stays"), max_length=200)
+    place = PlaceChoiceField(
+        label=_("Time-out place"),
+        queryset=TimeOutPlace.objects.none(),
+        required=False,
+        empty_label=_("Elsewhere, not in the register (say where below)"),
+    )
+    stay = forms.CharField(
+        label=_("Elsewhere: where the client stays"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for a stay not in the register, e.g. with family."),
+    )
     return_plan = forms.CharField(label=_("Return plan"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, region_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = TimeOutPlace.objects.filter(  # type: ignore[attr-defined]
+            region_id=region_id, active=True
+        )
+        self.style_widgets()
+
+
+class TimeOutPlaceForm(NLDesignFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=TimeOutPlaceKind.choices)
+    provider = forms.ModelChoiceField(
+        label=_("Provider"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("(not an organisation of the region)"),
+    )
+    provider_text = forms.CharField(
+        label=_("Provider, if not an organisation of the region"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. “family of the client” or a provider outside the region."),
+    )
+    capacity = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=500)
+    conditions = forms.CharField(
+        label=_("Conditions"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, region_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            region_id=region_id, active=True
+        ).order_by("name")
+        self.fields["municipality"].queryset = Municipality.objects.filter(  # type: ignore[attr-defined]
+            region_id=region_id
+        ).order_by("name")
+        self.style_widgets()
+
+
+class TimeOutPlaceEditForm(TimeOutPlaceForm):
+    active = forms.BooleanField(
+        label=_("Active: can be booked"),
+        required=False,
+        help_text=_("Untick to take the place out of the register; its history stays."),
+    )
 
 
 class TimeOutEndForm(NLDesignFormMixin, forms.Form):

@@ -14,7 +14,7 @@ from instroom.applications.models import Application, Client
 from instroom.distribution.models import Placement
 from instroom.homes.models import Home
 from instroom.matching.models import Match
-from instroom.regions.models import Organisation, Region, RuleVersion
+from instroom.regions.models import Municipality, Organisation, Region, RuleVersion
 from instroom.regions.rules.support import MOMENTS
 
 from .constants import (
@@ -24,6 +24,7 @@ from .constants import (
     FinalOutcome,
     MeetingState,
     SignalState,
+    TimeOutPlaceKind,
     TimeOutState,
 )
 
@@ -403,6 +404,55 @@ class CaseTableItem(models.Model):
         return f"{self.signal} @ {self.session}"
 
 
+class TimeOutPlace(models.Model):
+    """A place of the region's register where a client can spend a time-out: a crisis bed, a
+    time-out home, a stay in the family or network. Never deleted once booked: deactivated."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="timeout_places", verbose_name=_("region")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=TimeOutPlaceKind.choices)
+    provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="timeout_places",
+        verbose_name=_("provider"),
+    )
+    # For a place outside the region's organisations, e.g. a family's home.
+    provider_text = models.CharField(_("provider (other)"), max_length=200, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("places"), default=1)
+    conditions = models.TextField(_("conditions"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("time-out place")
+        verbose_name_plural = _("time-out places")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="timeout_place_name_unique"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="timeout_place_capacity"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def provider_name(self) -> str:
+        return self.provider.name if self.provider_id else self.provider_text  # type: ignore[union-attr]
+
+
 class TimeOut(models.Model):
     """A temporary stay elsewhere, with a maximum length and a plan to return."""
 
@@ -412,9 +462,19 @@ class TimeOut(models.Model):
     signal = models.ForeignKey(
         Signal, on_delete=models.PROTECT, null=True, blank=True, related_name="timeouts"
     )
+    # A place of the register; None: a stay elsewhere, told in `stay` (and every time-out made
+    # before the register).
+    place = models.ForeignKey(
+        TimeOutPlace,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="timeouts",
+        verbose_name=_("time-out place"),
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until (at the latest)"))
-    stay = models.CharField(_("where the client stays"), max_length=200)
+    stay = models.CharField(_("where the client stays"), max_length=200, blank=True)
     return_plan = models.TextField(_("return plan"))
     state = models.CharField(
         _("state"), max_length=15, choices=TimeOutState.choices, default=TimeOutState.ACTIVE
@@ -424,6 +484,8 @@ class TimeOut(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     reminded_at = models.DateTimeField(_("service point alerted at"), null=True, blank=True)
+    # The day before the end: the service point was told to get the return ready.
+    ending_reminded_at = models.DateTimeField(_("end announced at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("time-out")
@@ -442,3 +504,8 @@ class TimeOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_on} – {self.ends_on}"
+
+    @property
+    def where(self) -> str:
+        """The place of the register, or the stay told in free text."""
+        return self.place.name if self.place_id else self.stay  # type: ignore[union-attr]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from instroom.accounts.models import User
@@ -14,8 +14,16 @@ from instroom.matching.models import Match
 from instroom.policy import rules
 from instroom.regions.models import Region
 
-from .constants import OPEN_MEETING_STATES, SUPPORT_STATES
-from .models import CaseTableItem, CaseTableSession, Contract, Meeting, OrientationActivity, Signal
+from .constants import OPEN_MEETING_STATES, SUPPORT_STATES, TimeOutState
+from .models import (
+    CaseTableItem,
+    CaseTableSession,
+    Contract,
+    Meeting,
+    OrientationActivity,
+    Signal,
+    TimeOutPlace,
+)
 from .services import meeting_attention, support_rules
 
 
@@ -147,6 +155,24 @@ def orientation(contract: Contract) -> Orientation:
 def coordinated_regions(*, actor: User) -> QuerySet[Region]:
     """The regions the actor coordinates: runs their case table, follows their contracts."""
     return Region.objects.filter(pk__in=rules.scope_for(actor).coordinated_regions)
+
+
+def timeout_places(*, actor: User, today: date | None = None) -> QuerySet[TimeOutPlace]:
+    """The registers of time-out places the actor may read, each place with `occupied` (the
+    time-outs it holds today: active ones that have started; one past its end date holds its
+    bed until the end is recorded) and `upcoming` (booked, not started yet). Counts only: who
+    is there is on the client's contract page."""
+    today = today or timezone.localdate()
+    active = Q(timeouts__state=TimeOutState.ACTIVE)
+    return (
+        TimeOutPlace.objects.filter(region_id__in=rules.timeout_place_regions(actor))
+        .select_related("region", "provider", "municipality")
+        .annotate(
+            occupied=Count("timeouts", filter=active & Q(timeouts__starts_on__lte=today)),
+            upcoming=Count("timeouts", filter=active & Q(timeouts__starts_on__gt=today)),
+        )
+        .order_by("region__name", "-active", "name", "pk")
+    )
 
 
 def case_table_item_get(*, actor: User, pk: int) -> CaseTableItem | None:

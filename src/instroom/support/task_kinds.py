@@ -21,6 +21,7 @@ from .labels import pick
 CONTRACT = "support.Contract"
 MEETING = "support.Meeting"
 SIGNAL = "support.Signal"
+TIMEOUT = "support.TimeOut"
 
 
 def _label(choices: Any, code: str) -> str:
@@ -45,6 +46,11 @@ def _meeting(params: Mapping[str, Any]) -> Mapping[str, Any]:
         "date": day(params.get("date", "")),
         "reminded": day(params.get("reminded", "")),
     }
+
+
+def _timeout(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Older reminders were stored without the place."""
+    return {**params, "place": params.get("place") or "—", "date": day(params.get("date", ""))}
 
 
 KINDS = declare(
@@ -87,10 +93,24 @@ KINDS = declare(
     ),
     TaskKind(
         "timeout.overdue",
-        _("The time-out of case %(case)s has passed its end date"),
+        _("The time-out of case %(case)s (%(place)s) has passed its end date"),
         _("Time-outs to follow up"),
-        model="support.TimeOut",
+        model=TIMEOUT,
         open_states=frozenset({TimeOutState.ACTIVE}),
+        display=_timeout,
+        body=_(
+            "It ended on %(date)s. Record the end on the contract page: the place stays taken "
+            "until then."
+        ),
+    ),
+    TaskKind(
+        "timeout.ends_tomorrow",
+        _("The time-out of case %(case)s (%(place)s) ends tomorrow: check the return plan"),
+        _("Time-outs to follow up"),
+        model=TIMEOUT,
+        open_states=frozenset({TimeOutState.ACTIVE}),
+        display=_timeout,
+        body=_("It ends on %(date)s. Record the end on the contract page when the client is back."),
     ),
     TaskKind(
         # The service point is told; the contract's next steps are already done or closed.

@@ -44,6 +44,7 @@ ALLOWED = {
     "ApportionmentMethod": "named apportionment methods",
     "CarryOver": "named carry-over rules",
     "NeighbourhoodLevel": "CBS district or neighbourhood",
+    "TimeOutPlaceKind": "kinds of time-out place (crisis bed, time-out home, network, other)",
 }
 REGIONAL = {
     "DeclineReason",

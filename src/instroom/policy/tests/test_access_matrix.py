@@ -177,12 +177,15 @@ def _build(cast: Cast) -> dict[str, Any]:
         severity="low",
         description="Huurachterstand",
     )
+    o["timeout_place"] = support.timeout_place_create(
+        actor=cast.coordinator, region=cast.region, name="Crisisbed", kind="crisis_bed", capacity=2
+    )
     o["timeout"] = support.timeout_start(
         actor=cast.support_worker,
         contract=housed_contract(cast, on=today),
         starts_on=today,
         ends_on=today + timedelta(days=30),
-        stay="Logeerhuis",
+        place=o["timeout_place"],
         return_plan="Terug na evaluatie",
     )
     o["calendar_token"] = support.calendar_feed_create(actor=cast.support_worker)
@@ -324,6 +327,7 @@ OBJECT_FOR: dict[str, str] = {
     "support:signal_report": "contract",
     "support:timeout_start": "contract",
     "support:timeout_end": "timeout",
+    "support:timeout_place_edit": "timeout_place",
     "support:meeting": "meeting",
     "support:meeting_plan": "meeting",
     "support:meeting_record": "meeting",
@@ -713,6 +717,11 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "support:signal_report": page(DENIED, **post_only(SIGNAL_REPORTERS)),
     "support:timeout_start": page(DENIED, **post_only(SUPPORTERS)),
     "support:timeout_end": page(DENIED, **post_only(SUPPORTERS)),
+    # The register of time-out places: the service point keeps it, support workers read it
+    # (places and occupancy, no clients); another region's service point finds no such place.
+    "support:timeout_places": page(DENIED, **SUPPORTERS),
+    "support:timeout_place_add": page(DENIED, **COORDINATORS),
+    "support:timeout_place_edit": page(DENIED, **THIS_COORDINATOR),
     "support:meetings": page(DENIED, **SUPPORTERS),
     "support:meeting": page(NOT_FOUND, **TENANCY),  # outsiders: not found (docs/security.md)
     "support:meeting_plan": page(DENIED, **post_only(SUPPORTERS)),

@@ -9,7 +9,7 @@ and writes the audit record in one transaction (the case's state moves with it).
 - `orientation.py`  the soft landing: orientation activities
 - `meetings.py`     support meetings and their checklist
 - `signals.py`      signals and the case table
-- `timeouts.py`     time-out
+- `timeouts.py`     time-out and the register of time-out places
 - `calendar.py`     the secret address of the calendar feed
 - `daily.py`        the daily job: reminders and escalations
 - `retention.py`    what goes when a client's file is anonymised
@@ -54,7 +54,15 @@ from .signals import (
     signal_plan,
     signal_report,
 )
-from .timeouts import timeout_end, timeout_start
+from .timeouts import (
+    first_full_day,
+    occupancy_on,
+    occupied_until,
+    timeout_end,
+    timeout_place_create,
+    timeout_place_update,
+    timeout_start,
+)
 
 __all__ = [
     "agreement_text",
@@ -80,9 +88,12 @@ __all__ = [
     "document_values",
     "earliest_held_on",
     "final_due_from",
+    "first_full_day",
     "meeting_attention",
     "meeting_plan",
     "meeting_record",
+    "occupancy_on",
+    "occupied_until",
     "order_refusals",
     "orientation_add",
     "orientation_remove",
@@ -93,5 +104,7 @@ __all__ = [
     "support_follow_up",
     "support_rules",
     "timeout_end",
+    "timeout_place_create",
+    "timeout_place_update",
     "timeout_start",
 ]

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -31,11 +32,17 @@ def _open_meetings() -> QuerySet[Meeting]:
 def support_follow_up(*, today: date | None = None) -> dict[str, int]:
     """For `instroom daily`: a meeting not planned in time, or overdue, reminds the support
     worker once; if it still needs attention some days later, the service point is alerted
-    once. Time-outs past their end alert the service point once. Safe to run twice a day: each
+    once. A time-out's end is announced to the service point the day before, and one past its
+    end alerts it; each once, naming the place. Safe to run twice a day: each
     message is sent only after the row is marked, under a row lock, in one transaction."""
     today = today or _today()
     now = timezone.now()
-    counts = {"meeting_reminders": 0, "meeting_escalations": 0, "timeout_alerts": 0}
+    counts = {
+        "meeting_reminders": 0,
+        "meeting_escalations": 0,
+        "timeout_alerts": 0,
+        "timeout_endings": 0,
+    }
     configs: dict[int, Support] = {}
     for candidate in _open_meetings().filter(escalated_at__isnull=True):
         region_id = candidate.contract.region_id
@@ -90,21 +97,44 @@ def support_follow_up(*, today: date | None = None) -> dict[str, int]:
                     url=url,
                 )
                 counts["meeting_escalations"] += 1
-    for late in TimeOut.objects.filter(
-        state=TimeOutState.ACTIVE, ends_on__lt=today, reminded_at__isnull=True
-    ).select_related("contract__client"):
-        with transaction.atomic():
-            timeout = TimeOut.objects.select_for_update().get(pk=late.pk)
-            if timeout.reminded_at is not None or timeout.state != TimeOutState.ACTIVE:
-                continue
-            timeout.reminded_at = now
-            timeout.save(update_fields=["reminded_at"])
-            notify(
-                users=_coordinators(late.contract.region_id),
-                kind="timeout.overdue",
-                params={"case": late.contract.client.case_number},
-                about=timeout,
-                url=_url(late.contract),
-            )
-            counts["timeout_alerts"] += 1
+    counts["timeout_endings"] = _timeouts_due(
+        TimeOut.objects.filter(ends_on=today + timedelta(days=1), ending_reminded_at__isnull=True),
+        "ending_reminded_at",
+        "timeout.ends_tomorrow",
+        now,
+    )
+    counts["timeout_alerts"] = _timeouts_due(
+        TimeOut.objects.filter(ends_on__lt=today, reminded_at__isnull=True),
+        "reminded_at",
+        "timeout.overdue",
+        now,
+    )
     return counts
+
+
+def _timeouts_due(candidates: QuerySet[TimeOut], mark: str, kind: str, now: Any) -> int:
+    """Tells the service point about each active time-out among the candidates, once: the row
+    is marked under its lock before the message goes."""
+    sent = 0
+    for candidate in candidates.filter(state=TimeOutState.ACTIVE).select_related(
+        "contract__client", "place"
+    ):
+        with transaction.atomic():
+            timeout = TimeOut.objects.select_for_update().get(pk=candidate.pk)
+            if getattr(timeout, mark) is not None or timeout.state != TimeOutState.ACTIVE:
+                continue
+            setattr(timeout, mark, now)
+            timeout.save(update_fields=[mark])
+            notify(
+                users=_coordinators(candidate.contract.region_id),
+                kind=kind,
+                params={
+                    "case": candidate.contract.client.case_number,
+                    "place": candidate.where,
+                    "date": candidate.ends_on.isoformat(),
+                },
+                about=timeout,
+                url=_url(candidate.contract),
+            )
+            sent += 1
+    return sent

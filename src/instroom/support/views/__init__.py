@@ -38,7 +38,13 @@ from .signals import (
     signal_plan,
     signal_report,
 )
-from .timeouts import timeout_end, timeout_start
+from .timeouts import (
+    timeout_end,
+    timeout_place_add,
+    timeout_place_edit,
+    timeout_places,
+    timeout_start,
+)
 
 __all__ = [
     "assign",
@@ -71,6 +77,9 @@ __all__ = [
     "signal_plan",
     "signal_report",
     "timeout_end",
+    "timeout_place_add",
+    "timeout_place_edit",
+    "timeout_places",
     "timeout_start",
     "withdraw",
 ]

@@ -133,7 +133,9 @@ def contract_detail(
     if contract.state in SUPPORT_STATES and rules.can_report_signal(user, contract):
         forms["signal"] = bound.get("signal") or SignalForm(prefix="signal", support=today_rules)
     if contract.state == ContractState.HOUSED and support:
-        forms["timeout"] = bound.get("timeout") or TimeOutForm(prefix="timeout")
+        forms["timeout"] = bound.get("timeout") or TimeOutForm(
+            prefix="timeout", region_id=contract.region_id
+        )
         forms["timeout_end"] = TimeOutEndForm(
             prefix="tend", initial={"ended_on": timezone.localdate()}
         )
@@ -159,7 +161,7 @@ def contract_detail(
             "attention": selectors.attention_for(meetings, timezone.localdate()),
             "signals": signals,
             "conversion": services.conversion_text(form_rule),
-            "timeouts": contract.timeouts.all(),
+            "timeouts": contract.timeouts.select_related("place"),
             "may_remove_orientation": active and rules.can_add_orientation(user, contract.client),
             # The final evaluation form opens by itself in the last three months of support.
             "final_soon": contract.support_ends_on is not None
