@@ -34,6 +34,7 @@ class Command(BaseCommand):
         meetings = support.support_follow_up(today=today)
         self.stdout.write(
             "meetings: {meeting_reminders} reminder(s), {meeting_escalations} escalation(s); "
+            "time-outs ending tomorrow: {timeout_endings}; "
             "time-outs past their end: {timeout_alerts}".format(**meetings)
         )
         done = privacy.retention_run(today=today)
