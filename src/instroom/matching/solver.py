@@ -17,6 +17,7 @@ Group keys are any hashable values (the product passes typed keys: a complex is 
 key of one level can never stand in for another (no string placeholders).
 """
 
+import math
 import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
@@ -231,6 +232,8 @@ class _Rows:
     value: list[float] = field(default_factory=list)
     upper: list[float] = field(default_factory=list)
     columns: int = 0
+    # Per cluster with an age window: (cluster index, age → window column, candidate → age).
+    windows: list[tuple[int, dict[int, int], dict[int, int]]] = field(default_factory=list)
 
     def new_row(self, upper: float) -> int:
         self.upper.append(float(upper))
@@ -288,7 +291,9 @@ def _cluster_rows(problem: Problem, rows: _Rows, forbidden: np.ndarray) -> None:
                 age = people[c].age
                 if age is not None:
                     ages[c] = age
-            _age_window(ages, config.max_age_gap, by_candidate, rows)
+            window = _age_window(ages, config.max_age_gap, by_candidate, rows, len(cluster.homes))
+            if window:
+                rows.windows.append((k, window, ages))
         if config.max_heavy:
             left = config.max_heavy - sum(1 for r in cluster.residents if r.heavy)
             heavy = [e for c, es in by_candidate.items() if people[c].heavy for e in es]
@@ -297,19 +302,57 @@ def _cluster_rows(problem: Problem, rows: _Rows, forbidden: np.ndarray) -> None:
 
 
 def _age_window(
-    ages: dict[int, int], gap: int, by_candidate: dict[int, list[int]], rows: _Rows
-) -> None:
-    """At most `gap` years between the candidates placed in one cluster. (Each of them is
-    already within `gap` of every resident.)"""
+    ages: dict[int, int],
+    gap: int,
+    by_candidate: dict[int, list[int]],
+    rows: _Rows,
+    places: int,
+) -> dict[int, int]:
+    """At most `gap` years between the candidates placed in one cluster (each of them is
+    already within `gap` of every resident): the window columns by their first age.
+
+    One row per distinct age rather than per candidate: those of age a placed in the cluster
+    number at most min(how many, free places) × [a window holding a is chosen]. Fewer rows
+    and far fewer coefficients for a big pool; the bound is small (a cluster has few places),
+    so the relaxation stays tight."""
     if not ages or max(ages.values()) - min(ages.values()) <= gap:
-        return
+        return {}
     # A window starts at the youngest age in the group, which is someone's age.
     window = {k: rows.new_col() for k in sorted(set(ages.values()))}
     rows.add(rows.new_row(1), list(window.values()))
+    of_age: dict[int, list[int]] = {}
     for c, age in ages.items():
+        of_age.setdefault(age, []).append(c)
+    for age, group in of_age.items():
         row = rows.new_row(0)
-        rows.add(row, by_candidate[c])
-        rows.add(row, [col for k, col in window.items() if k <= age <= k + gap], -1.0)
+        rows.add(row, [e for c in group for e in by_candidate[c]])
+        bound = float(min(len(group), places))
+        rows.add(row, [col for k, col in window.items() if k <= age <= k + gap], -bound)
+    return window
+
+
+def _start(problem: Problem, rows: _Rows, n_cols: int) -> np.ndarray:
+    """A feasible first solution for the MIP (the greedy baseline keeps every cap and rule),
+    so that a run stopped by its time limit still proposes something, with a finite gap."""
+    values = np.zeros(n_cols)
+    edge_of = {
+        pair: i
+        for i, pair in enumerate(
+            zip(problem.edge_candidate.tolist(), problem.edge_home.tolist(), strict=True)
+        )
+    }
+    placed = _greedy_pairs(problem)
+    for pair in placed:
+        values[edge_of[pair]] = 1.0
+    cluster_of = {h: k for k, cl in enumerate(problem.clusters) for h in cl.homes}
+    home_of = dict(placed)
+    for k, window, ages in rows.windows:
+        inside = [
+            age for c, age in ages.items() if c in home_of and cluster_of.get(home_of[c]) == k
+        ]
+        if inside:
+            values[window[min(inside)]] = 1.0
+    return values
 
 
 def solve_mip(problem: Problem, *, time_limit: float = 60.0) -> Solution:
@@ -364,8 +407,10 @@ def solve_mip(problem: Problem, *, time_limit: float = 60.0) -> Solution:
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n_cols
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("time_limit", float(time_limit))
     highs.passModel(lp)
+    if problem.clusters:
+        highs.setSolution(n_cols, np.arange(n_cols, dtype=np.int32), _start(problem, extra, n_cols))
+    highs.setOptionValue("time_limit", max(0.1, time_limit - (time.perf_counter() - start)))
     highs.run()
     status = highs.getModelStatus()
     values = np.asarray(highs.getSolution().col_value)[:e]
@@ -381,7 +426,8 @@ def solve_mip(problem: Problem, *, time_limit: float = 60.0) -> Solution:
         total=int(problem.edge_score[used].sum()),
         method=MIP,
         optimal=optimal,
-        gap=0.0 if optimal and gap < 1e-9 else gap,
+        # No bound yet (stopped early): the gap is unknown, not infinite (JSON has no inf).
+        gap=0.0 if optimal and gap < 1e-9 else (gap if math.isfinite(gap) else None),
         seconds=time.perf_counter() - start,
     )
 
@@ -534,12 +580,23 @@ def one_home_at_a_time(problem: Problem) -> int:
 def greedy_by_score(problem: Problem) -> int:
     """Baseline (b): all pairs, best score first, whenever both are free and the caps and the
     co-tenancy rules allow."""
+    score = dict(
+        zip(
+            zip(problem.edge_candidate.tolist(), problem.edge_home.tolist(), strict=True),
+            problem.edge_score.tolist(),
+            strict=True,
+        )
+    )
+    return sum(score[pair] for pair in _greedy_pairs(problem))
+
+
+def _greedy_pairs(problem: Problem) -> list[tuple[int, int]]:
     order = np.argsort(-problem.edge_score, kind="stable")
     caps = _CapCounter(problem)
     together = _Cotenants(problem)
     taken_c: set[int] = set()
     taken_h: set[int] = set()
-    total = 0
+    pairs = []
     for i in order:
         c, h = int(problem.edge_candidate[i]), int(problem.edge_home[i])
         if c in taken_c or h in taken_h or not caps.fits(h) or not together.fits(c, h):
@@ -548,5 +605,5 @@ def greedy_by_score(problem: Problem) -> int:
         taken_h.add(h)
         caps.take(h)
         together.take(c, h)
-        total += int(problem.edge_score[i])
-    return total
+        pairs.append((c, h))
+    return pairs

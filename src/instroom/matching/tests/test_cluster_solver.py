@@ -19,6 +19,7 @@ from instroom.matching.solver import (
     greedy_by_score,
     one_home_at_a_time,
     solve,
+    solve_mip,
     violations,
     without_caps,
 )
@@ -252,3 +253,15 @@ def test_the_price_of_fairness_keeps_the_cotenancy_rules() -> None:
     )
     assert solve(problem).total == 0
     assert solve(without_caps(problem)).total == 50
+
+
+def test_a_run_stopped_by_its_time_limit_still_proposes_pairs_that_keep_every_rule() -> None:
+    # The MIP starts from the greedy assignment (which keeps every cap and rule): stopped at
+    # once, it proposes at least that, and says whether it proved optimality.
+    problem = next(
+        p for p in map(random_instance, range(100)) if p.clusters and greedy_by_score(p) > 0
+    )
+    solution = solve_mip(problem, time_limit=1e-6)
+    assert violations(problem, solution.pairs) == []
+    assert solution.total >= greedy_by_score(problem)
+    assert solution.optimal or solution.gap is None or solution.gap >= 0
