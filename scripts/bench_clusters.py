@@ -96,7 +96,7 @@ def median_seconds(problem: Problem, time_limit: float, runs: int) -> tuple[floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--time-limit", type=float, default=60.0)
     args = parser.parse_args()
     print("batch matching with clusters (age gap 15 years, at most 1 heavy dossier per cluster,")
     print("marks respected; nested caps), median of 3 (the larger: one run; a run stopped at the")

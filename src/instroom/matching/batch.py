@@ -241,10 +241,12 @@ def _cluster_residents(
     cluster_ids: list[int], *, today: date, rules: Cotenancy
 ) -> dict[int, list[cotenancy.Person]]:
     """Per cluster, the clients of the active matches on its other places (proposed, agreed,
-    or living there under an accepted match)."""
+    or living there under an accepted match); a place offered again is nobody's any more."""
     out: dict[int, list[cotenancy.Person]] = {}
     rows = Match.objects.filter(
-        home__cluster_id__in=cluster_ids, state__in=sorted(ACTIVE_MATCH_STATES)
+        home__cluster_id__in=cluster_ids,
+        home__state__in=[HomeState.PROPOSED, HomeState.LET],
+        state__in=sorted(ACTIVE_MATCH_STATES),
     ).values_list(
         "home__cluster_id",
         "client_id",
