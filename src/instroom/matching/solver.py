@@ -433,12 +433,25 @@ def solve_mip(problem: Problem, *, time_limit: float = 60.0) -> Solution:
 
 
 def solve(problem: Problem, *, time_limit: float = 60.0) -> Solution:
-    """The exact flow when the caps nest, otherwise the MIP (stopped after `time_limit`
-    seconds, with the gap it reached)."""
+    """The exact flow when the caps nest (and no co-tenancy rule binds a cluster), otherwise
+    the MIP (stopped after `time_limit` seconds, with the gap it reached)."""
+    if problem.clusters and not _rules_bind(problem):
+        problem = without_clusters(problem)
     try:
         return solve_flow(problem)
     except NotNested:
         return solve_mip(problem, time_limit=time_limit)
+
+
+def _rules_bind(problem: Problem) -> bool:
+    """Whether any co-tenancy rule can keep someone out of a cluster: with all of them off,
+    the places of a cluster are ordinary homes to the solver."""
+    config = problem.cotenant_rules
+    marks = config.respect_marks and any(p.avoid for p in problem.people)
+    resident_marks = config.respect_marks and any(
+        r.avoid for cluster in problem.clusters for r in cluster.residents
+    )
+    return bool(config.max_age_gap or config.max_heavy or marks or resident_marks)
 
 
 def without_caps(problem: Problem) -> Problem:

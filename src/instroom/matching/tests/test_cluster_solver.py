@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from instroom.matching import cotenancy
 from instroom.matching.cotenancy import Config, Person
 from instroom.matching.solver import (
+    FLOW,
     MIP,
     Caps,
     ClusterPlaces,
@@ -265,3 +266,13 @@ def test_a_run_stopped_by_its_time_limit_still_proposes_pairs_that_keep_every_ru
     assert violations(problem, solution.pairs) == []
     assert solution.total >= greedy_by_score(problem)
     assert solution.optimal or solution.gap is None or solution.gap >= 0
+
+
+def test_with_every_cotenancy_rule_off_a_cluster_is_ordinary_homes_to_the_exact_flow() -> None:
+    people = [Person(1, "K1", age=20, heavy=True), Person(2, "K2", age=60, heavy=True)]
+    cluster = ClusterPlaces("hofje", [0, 1], [Person(100, "R1", age=40, heavy=True)])
+    edges = [(0, 0, 10), (1, 1, 20)]
+    off = Config(max_age_gap=0, max_heavy=0)
+    solution = solve(_problem(people, [cluster], edges, off))
+    assert solution.method == FLOW and solution.total == 30
+    assert solve(_problem(people, [cluster], edges, Config(max_heavy=2))).method == MIP
