@@ -256,8 +256,8 @@ def _cluster_rows(problem: Problem, rows: _Rows, forbidden: np.ndarray) -> None:
       same test as the ranking's `fit`);
     - two candidates marked "not together": at most one of them in the cluster;
     - the age gap between candidates: the cluster chooses one window [k, k + gap] of ages and
-      each candidate with a known age outside it stays out (a row per candidate, where a row
-      per conflicting pair would grow with the square of the pool);
+      each candidate with a known age outside it stays out (a row per age, where a row per
+      conflicting pair would grow with the square of the pool);
     - heavy dossiers: at most the places `max_heavy` leaves after the residents'."""
     config, people = problem.cotenant_rules, problem.people
     index_of_client = {p.client_id: i for i, p in enumerate(people)}
