@@ -76,6 +76,7 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/instroom bench_ranking
 	$(BIN)/python scripts/bench_core.py
 	$(BIN)/python scripts/bench_solver.py
+	$(BIN)/python scripts/bench_clusters.py
 	$(BIN)/python scripts/bench_forecast.py
 	$(BIN)/python scripts/bench_reports.py
 	$(BIN)/python scripts/bench_clients.py

@@ -1,6 +1,8 @@
 """From the database to the batch solver and back: all open homes of a region against its pool,
-the caps as places left, municipalities behind on their quota preferred, and the report that goes
-with every run (total, price of fairness, per municipality against quota, time, optimality)."""
+the caps as places left, municipalities behind on their quota preferred, the free places of
+clusters with the people already living there (who may live together: `cotenancy`), and the
+report that goes with every run (total, price of fairness, per municipality against quota, time,
+optimality or gap)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,12 +13,17 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instroom.applications.models import Application
 from instroom.distribution import selectors as distribution
 from instroom.homes.constants import HomeState
-from instroom.homes.models import Home
+from instroom.homes.models import Cluster, Home
 from instroom.regions.models import Region
+from instroom.regions.rules.matching import Cotenancy
+from instroom.validation import age_on
 
-from . import core, ranking, solver
+from . import core, cotenancy, ranking, solver
+from .constants import ACTIVE_MATCH_STATES
+from .models import Match
 
 # Points added to every pair whose home lies in a municipality behind its pro-rata quota.
 BEHIND_BONUS = 10
@@ -52,6 +59,11 @@ class Pair:
     points_by_criterion: dict[str, int]
 
     @property
+    def cluster(self) -> Cluster | None:
+        """The cluster this home is a place of (None: an ordinary home)."""
+        return self.home.cluster
+
+    @property
     def score(self) -> int:
         """What the solver maximised for this pair: the sum over pairs is the total score."""
         return self.points + self.bonus
@@ -69,6 +81,8 @@ class Report:
     quota: dict[str, tuple[str, int, int, int]]  # code → (name, quota, realised, assigned now)
     run_caps: RunCaps = field(default_factory=RunCaps)
     time_limit: float = MIP_TIME_LIMIT  # seconds the MIP was given
+    clusters: int = 0  # clusters with a free place in this run
+    cluster_places: int = 0  # their free places
 
     @property
     def price_of_fairness(self) -> int:
@@ -95,7 +109,7 @@ def run(
     tell(5, _("Reading the open homes and the pool"))
     homes = list(
         Home.objects.filter(region=region, state=HomeState.OPEN)
-        .select_related("municipality", "neighbourhood", "corporation")
+        .select_related("municipality", "neighbourhood", "corporation", "cluster")
         .order_by("pk")
     )
     pool, app_ids = ranking.load_pool(region.pk, today=today)
@@ -149,6 +163,17 @@ def run(
             caps.complex[complex_] = status.complex_left
         if home.neighbourhood_id is not None and status.neighbourhood_left is not None:
             caps.neighbourhood[home.neighbourhood_id] = status.neighbourhood_left
+    places: dict[int, list[int]] = {}  # cluster id → indices of its free places
+    for h, home in enumerate(homes):
+        if home.cluster_id is not None:
+            places.setdefault(home.cluster_id, []).append(h)
+    clusters: list[solver.ClusterPlaces] = []
+    people: list[cotenancy.Person] = []
+    together = rules.cotenancy
+    if places:
+        residents = _cluster_residents(list(places), today=today, rules=together)
+        clusters = [solver.ClusterPlaces(k, hs, residents.get(k, [])) for k, hs in places.items()]
+        people = _pool_people(region, pool, app_ids, today=today, rules=together)
     problem = solver.Problem(
         len(pool),
         slots,
@@ -156,10 +181,13 @@ def run(
         np.concatenate(home_index) if home_index else np.zeros(0, np.int64),
         np.concatenate(score).astype(np.int64) if score else np.zeros(0, np.int64),
         caps,
+        clusters=clusters,
+        people=people,
+        cotenant_rules=_cotenancy_config(together),
     )
     tell(80, _("Finding the best assignment"))
     solution = solver.solve(problem, time_limit=time_limit)
-    unconstrained = solver.solve(solver.without_caps(problem)).total
+    unconstrained = solver.solve(solver.without_caps(problem), time_limit=time_limit).total
     problems = solver.violations(problem, solution.pairs)
     if problems:  # the independent checker: never hand people a proposal that breaks a rule
         raise RuntimeError("; ".join(problems))
@@ -190,7 +218,76 @@ def run(
         quota,
         run_caps,
         time_limit,
+        clusters=len(clusters),
+        cluster_places=sum(len(hs) for hs in places.values()),
     )
+
+
+# The glue between the database and `cotenancy.Person`/`Config`. Swap these for the matching
+# selectors' `cotenancy_config`, `cluster_residents` and `person_for` once they exist, so
+# that the ranking and the batch read people the same way. Until the care providers' marks
+# ("not together") are stored, nobody avoids anybody.
+
+
+def _cotenancy_config(rules: Cotenancy) -> cotenancy.Config:
+    return cotenancy.Config(
+        max_age_gap=rules.max_age_gap,
+        max_heavy=rules.max_heavy,
+        respect_marks=rules.respect_marks,
+    )
+
+
+def _cluster_residents(
+    cluster_ids: list[int], *, today: date, rules: Cotenancy
+) -> dict[int, list[cotenancy.Person]]:
+    """Per cluster, the clients of the active matches on its other places (proposed, agreed,
+    or living there under an accepted match); a place offered again is nobody's any more."""
+    out: dict[int, list[cotenancy.Person]] = {}
+    rows = Match.objects.filter(
+        home__cluster_id__in=cluster_ids,
+        home__state__in=[HomeState.PROPOSED, HomeState.LET],
+        state__in=sorted(ACTIVE_MATCH_STATES),
+    ).values_list(
+        "home__cluster_id",
+        "client_id",
+        "client__candidate_number",
+        "client__date_of_birth",
+        "application__dossier_weight",
+    )
+    for cluster_id, client_id, number, born, weight in rows.order_by("pk"):
+        out.setdefault(cluster_id, []).append(
+            cotenancy.Person(
+                client_id,
+                number,
+                age=age_on(born, today) if born else None,
+                heavy=weight in rules.heavy_weights,
+            )
+        )
+    return out
+
+
+def _pool_people(
+    region: Region, pool: core.Pool, app_ids: np.ndarray, *, today: date, rules: Cotenancy
+) -> list[cotenancy.Person]:
+    """Every candidate of the pool as a `cotenancy.Person` (by pool index): age on the day,
+    heavy when the application's dossier weight is one of the region's heavy weights."""
+    heavy = set(
+        Application.objects.filter(
+            client__region=region, dossier_weight__in=rules.heavy_weights
+        ).values_list("pk", flat=True)
+    )
+    people = []
+    for i in range(len(pool)):
+        born = int(pool.born[i])
+        people.append(
+            cotenancy.Person(
+                int(pool.client_id[i]),
+                pool.candidate_numbers[i],
+                age=None if born == core.NO_DATE else age_on(date.fromordinal(born), today),
+                heavy=int(app_ids[i]) in heavy,
+            )
+        )
+    return people
 
 
 def as_record(report: Report) -> tuple[dict[str, object], list[dict[str, object]]]:
@@ -210,6 +307,8 @@ def as_record(report: Report) -> tuple[dict[str, object], list[dict[str, object]
         "seconds": round(s.seconds, 4),
         "time_limit": report.time_limit if s.method == solver.MIP else None,
         "caps": report.run_caps.as_dict(),
+        "clusters": report.clusters,
+        "cluster_places": report.cluster_places,
         "municipalities": [
             {"cbs_code": code, "name": name, "quota": q, "realised": r, "assigned": a}
             for code, (name, q, r, a) in sorted(report.quota.items(), key=lambda kv: kv[1][0])
@@ -231,8 +330,13 @@ def as_record(report: Report) -> tuple[dict[str, object], list[dict[str, object]
 
 def pair_record(pair: Pair) -> dict[str, object]:
     """A pair's numbers: its points, its behind-quota bonus and their sum (the score the
-    solver maximised), with the points per criterion."""
+    solver maximised), with the points per criterion; and the cluster whose place it fills
+    (None for an ordinary home)."""
+    cluster = pair.cluster
     return {
+        "cluster": None
+        if cluster is None
+        else {"id": cluster.pk, "name": cluster.name, "place": pair.home.place},
         "points": pair.points,
         "bonus": pair.bonus,
         "score": pair.score,

@@ -121,6 +121,8 @@ class Command(BaseCommand):
             "seconds": round(s.seconds, 4),
             "time_limit": report.time_limit if s.method == solver.MIP else None,
             "caps": run_caps.as_dict(),
+            "clusters": report.clusters,
+            "cluster_places": report.cluster_places,
             "pairs": [
                 {
                     "home": p.home.pk,
@@ -155,15 +157,22 @@ class Command(BaseCommand):
             caps = {**run_caps.municipality, **run_caps.corporation}
             listed = ", ".join(f"{k}={v}" for k, v in caps.items())
             self.stdout.write(f"caps for this run: {listed}")
+        if report.clusters:
+            self.stdout.write(
+                f"{report.cluster_places} free places in {report.clusters} clusters, filled "
+                "under the co-tenancy rules"
+            )
         self.stdout.write(
-            f"  {'home':<40} {'candidate':<10} {'points':>6} {'bonus':>5} {'score':>5}"
+            f"  {'home':<40} {'cluster':<24} {'candidate':<10} {'points':>6} {'bonus':>5} "
+            f"{'score':>5}"
         )
         for p in report.pairs:
+            cluster = f"{p.cluster.name}, {p.home.place}" if p.cluster else "–"
             self.stdout.write(
-                f"  {p.home.address:<40} {p.candidate_number:<10} {p.points:>6} {p.bonus:>5} "
-                f"{p.score:>5}"
+                f"  {p.home.address:<40} {cluster[:24]:<24} {p.candidate_number:<10} "
+                f"{p.points:>6} {p.bonus:>5} {p.score:>5}"
             )
-        self.stdout.write(f"  {'total':<51} {s.total:>12}")
+        self.stdout.write(f"  {'total':<76} {s.total:>12}")
         for _code, (name, q, r, a) in sorted(report.quota.items()):
             self.stdout.write(f"  {name:<16} quota {q:>4}  realised {r:>4}  proposed now {a:>3}")
         if stored is not None:
