@@ -107,6 +107,8 @@ URL_RULES: dict[str, Rule] = {
     "homes:withdraw": CORPORATION,
     "homes:reopen": CORPORATION,
     "homes:import": CORPORATION,
+    "homes:cluster_create": CORPORATION,
+    "homes:cluster": HOME_READER,
     "homes:import_template": CORPORATION,
     "takeover:index": COORDINATOR,
     "takeover:template": COORDINATOR,
