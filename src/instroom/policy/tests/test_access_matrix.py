@@ -27,7 +27,7 @@ from instroom.applications.tests.factories import make_application
 from instroom.assessment import services as assessment_services
 from instroom.conftest import PERSONAS as SIGNED_IN
 from instroom.conftest import Cast, build_cast
-from instroom.homes.tests.factories import make_home
+from instroom.homes.tests.factories import make_cluster, make_home
 from instroom.matching import services as matching
 from instroom.matching.tests.factories import make_approved
 from instroom.policy.urlwalk import Route, walk
@@ -88,6 +88,9 @@ def _build(cast: Cast) -> dict[str, Any]:
 
     # Homes and offers: an open home, a proposed offer, one the care provider accepted.
     o["home"] = make_home(cast.corporation_user, cast.corporation, rooms=2)
+    o["cluster"] = make_cluster(
+        cast.corporation_user, cast.corporation, places=2, postcode="2033 AB"
+    )
     o["proposed"] = matching.match_propose(
         actor=cast.corporation_user,
         home=make_home(cast.corporation_user, cast.corporation, rooms=2),
@@ -286,6 +289,7 @@ OBJECT_FOR: dict[str, str] = {
     "assessment:decide_case": "submitted",
     "distribution:placement_undo": "placement",
     "homes:detail": "home",
+    "homes:cluster": "cluster",
     "homes:edit": "home",
     "homes:withdraw": "home",
     "homes:reopen": "home",
@@ -634,6 +638,8 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "homes:list": page(DENIED, corporation_user=OK, **COORDINATORS),
     "homes:create": page(DENIED, corporation_user=OK),
     "homes:import": page(DENIED, corporation_user=OK),
+    "homes:cluster_create": page(DENIED, corporation_user=OK),
+    "homes:cluster": page(DENIED, **HOME_PAGE),
     "homes:import_template": page(DENIED, corporation_user=OK),
     # --- taking over running cases (the service point of a region moving onto Instroom) ---
     "takeover:index": page(DENIED, **COORDINATORS),
