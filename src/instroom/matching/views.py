@@ -30,6 +30,7 @@ from .constants import (
     Party,
     SnapshotPurpose,
     StatusAnswer,
+    fit_text,
     reason_text,
 )
 from .forms import (
@@ -80,6 +81,9 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "candidate": ranked.candidate(row.index),
             "application_id": ranked.application_ids[row.index],
             "provider": providers.get(int(ranked.pool.support_provider_id[row.index]), "—"),
+            "fit": [fit_text(n) for n in fit.notes]
+            if (fit := ranked.fits.get(row.index))
+            else [],
         }
         for row in rows
     ]
@@ -119,6 +123,7 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_propose": rules.may_propose_for_home(request.user, home)
             and home.state == HomeState.OPEN,
             "earlier": selectors.snapshots_of(home),
+            "in_cluster": home.cluster_id is not None,
             "distribution": distribution,
             "matches": Match.objects.filter(home=home)
             .select_related("client")
