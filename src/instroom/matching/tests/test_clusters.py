@@ -178,3 +178,27 @@ def test_a_cluster_is_its_own_complex_for_the_cap(cast) -> None:
     assert status.complex_left == 2 and status.may_place
     assert distribution.home_cap_status(home=outside, today=today).complex_left == 2
     assert distribution.complex_key(third) != distribution.complex_key(outside)
+
+
+def test_the_administrator_edits_the_cotenancy_rules_and_the_next_ranking_follows(
+    client, cast
+) -> None:
+    from instroom.configuration.tests.helpers import form_data
+
+    admin_client = client
+    admin_client.force_login(cast.administrator)
+
+    cluster = make_cluster(cast.corporation_user, cast.corporation, places=2)
+    one, two = cluster.homes.order_by("place")
+    services.match_propose(
+        actor=cast.corporation_user, home=one, application=make_approved(cast, date_of_birth=born(25))
+    )
+    old = make_approved(cast, date_of_birth=born(60))
+    url = reverse("configuration:edit_matching", args=[cast.region.slug])
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Samenwonen in een woonvorm" in page
+    data = form_data(cast.region.pk, "matching", **{"matching-cotenancy-max_age_gap": "20"})
+    assert admin_client.post(url, data).status_code == 302
+    assert [r.code for r in ranking.why_not(two, old, today=timezone.localdate())] == [
+        "cotenant_age_gap"
+    ]
