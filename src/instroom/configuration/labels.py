@@ -70,7 +70,9 @@ FIELDS: dict[str, Promise] = {
     "Filters.overhousing_margin": _("Rooms above the need at most"),
     "Cotenancy.max_age_gap": _("Years between the youngest and the oldest at most (0: off)"),
     "Cotenancy.max_heavy": _("Clients with a heavy dossier per cluster at most (0: off)"),
-    "Cotenancy.heavy_weights": _("Dossier weights that count as heavy (codes, separated by commas)"),
+    "Cotenancy.heavy_weights": _(
+        "Dossier weights that count as heavy (codes, separated by commas)"
+    ),
     "Cotenancy.respect_marks": _("Respect the care provider's “not together” marks"),
     "AgeBand.enabled": _("Only clients within an age band"),
     "AgeBand.min_age": _("Lowest age"),

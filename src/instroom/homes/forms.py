@@ -129,4 +129,6 @@ class PlaceForm(NLDesignFormMixin, forms.ModelForm):
         pass
 
 
-PlaceFormSet = forms.formset_factory(PlaceForm, extra=0, min_num=2, max_num=24, validate_min=True, validate_max=True, absolute_max=24)
+PlaceFormSet = forms.formset_factory(
+    PlaceForm, extra=0, min_num=2, max_num=24, validate_min=True, validate_max=True, absolute_max=24
+)

@@ -198,7 +198,9 @@ def cluster_create(
         changes={
             **{name: _audit_value(getattr(cluster, name)) for name in CLUSTER_FIELDS},
             **{name: _audit_value(value) for name, value in shared.items()},
-            "places": [{"home": h.pk, "place": h.place, "rent_eur": str(h.rent_eur)} for h in homes],
+            "places": [
+                {"home": h.pk, "place": h.place, "rent_eur": str(h.rent_eur)} for h in homes
+            ],
         },
     )
     return cluster

@@ -216,9 +216,7 @@ def cluster_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             for n in range(1, count + 1)
         ],
     )
-    if request.method == "POST" and all(
-        [form.is_valid(), address.is_valid(), places.is_valid()]
-    ):
+    if request.method == "POST" and all([form.is_valid(), address.is_valid(), places.is_valid()]):
         try:
             cluster = services.cluster_create(
                 actor=request.user,

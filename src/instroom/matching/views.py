@@ -81,9 +81,7 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "candidate": ranked.candidate(row.index),
             "application_id": ranked.application_ids[row.index],
             "provider": providers.get(int(ranked.pool.support_provider_id[row.index]), "—"),
-            "fit": [fit_text(n) for n in fit.notes]
-            if (fit := ranked.fits.get(row.index))
-            else [],
+            "fit": [fit_text(n) for n in fit.notes] if (fit := ranked.fits.get(row.index)) else [],
         }
         for row in rows
     ]

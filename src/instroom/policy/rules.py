@@ -645,6 +645,15 @@ def can_decide_for_client(user: User, match: Any) -> bool:
     return match.client.care_provider_id in scope_for(user).writing_organisations
 
 
+def may_mark_cotenants(user: User, client: Any) -> bool:
+    """Who records (and withdraws) that a client should not live together with another in a
+    cluster: the client's own care provider (its applicant workers) and the service point of
+    the client's region. The corporation only ever learns that a mark applies."""
+    return client.care_provider_id in scope_for(user).writing_organisations or (
+        may_coordinate_region(user, client.region_id)
+    )
+
+
 def can_cancel_match(user: User, match: Any) -> bool:
     return can_manage_home(user, match.home) or may_coordinate_region(user, match.region_id)
 

@@ -105,7 +105,7 @@ def test_a_cluster_of_four_offered_ranked_filled_and_counted(client, cast) -> No
 def test_marks_and_heavy_dossiers_exclude_with_their_reason(cast) -> None:
     set_matching_rules(cast.region, cotenancy=Cotenancy(max_heavy=1))
     cluster = make_cluster(cast.corporation_user, cast.corporation, places=3)
-    one, two, three = cluster.homes.order_by("place")
+    one, two, _three = cluster.homes.order_by("place")
     resident = make_approved(cast)
     resident.dossier_weight = "heavy"
     resident.save(update_fields=["dossier_weight"])
@@ -120,8 +120,7 @@ def test_marks_and_heavy_dossiers_exclude_with_their_reason(cast) -> None:
     light = make_approved(cast)
     today = timezone.localdate()
     codes = {
-        a.pk: [r.code for r in ranking.why_not(two, a, today=today)]
-        for a in (heavy, marked, light)
+        a.pk: [r.code for r in ranking.why_not(two, a, today=today)] for a in (heavy, marked, light)
     }
     assert codes == {
         heavy.pk: ["cotenant_heavy"],
@@ -140,7 +139,9 @@ def test_a_change_of_the_rules_applies_to_the_next_ranking(cast) -> None:
     cluster = make_cluster(cast.corporation_user, cast.corporation, places=2)
     one, two = cluster.homes.order_by("place")
     services.match_propose(
-        actor=cast.corporation_user, home=one, application=make_approved(cast, date_of_birth=born(25))
+        actor=cast.corporation_user,
+        home=one,
+        application=make_approved(cast, date_of_birth=born(25)),
     )
     old = make_approved(cast, date_of_birth=born(60))
     assert ranking.why_not(two, old, today=timezone.localdate()) == []
@@ -191,7 +192,9 @@ def test_the_administrator_edits_the_cotenancy_rules_and_the_next_ranking_follow
     cluster = make_cluster(cast.corporation_user, cast.corporation, places=2)
     one, two = cluster.homes.order_by("place")
     services.match_propose(
-        actor=cast.corporation_user, home=one, application=make_approved(cast, date_of_birth=born(25))
+        actor=cast.corporation_user,
+        home=one,
+        application=make_approved(cast, date_of_birth=born(25)),
     )
     old = make_approved(cast, date_of_birth=born(60))
     url = reverse("configuration:edit_matching", args=[cast.region.slug])
