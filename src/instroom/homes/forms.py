@@ -101,7 +101,7 @@ class ClusterHomeForm(HomeForm):
     """What all places of a cluster share: the address, complex, type and date."""
 
     class Meta(HomeForm.Meta):
-        fields = CLUSTER_HOME_FIELDS
+        fields = CLUSTER_HOME_FIELDS  # type: ignore[assignment]
 
 
 class PlaceForm(NLDesignFormMixin, forms.ModelForm):

@@ -301,6 +301,8 @@ MENU: dict[str, frozenset[str]] = {
         }
     ),
     "meetings": frozenset({Role.COORDINATOR, Role.SUPPORT_WORKER}),
+    # the care provider's "not together" marks for clusters
+    "marks": frozenset({Role.COORDINATOR, Role.APPLICANT_WORKER}),
     # case table, refusals, batch matching, the pool, the check queue and the access log
     "service_point": frozenset({Role.COORDINATOR}),
     # the rules of the regeling (`/beheer/`)
@@ -652,6 +654,18 @@ def may_mark_cotenants(user: User, client: Any) -> bool:
     return client.care_provider_id in scope_for(user).writing_organisations or (
         may_coordinate_region(user, client.region_id)
     )
+
+
+def cotenant_mark_scope(user: User) -> Q:
+    """A filter on CotenantMark: the marks of the care provider's own clients, and every mark
+    in a coordinator's region (never the corporation's)."""
+    mine = scope_for(user)
+    scope = Q(pk__in=[])
+    if orgs := mine.writing_organisations:
+        scope |= Q(client__care_provider_id__in=orgs)
+    if regions := mine.coordinated_regions:
+        scope |= Q(region_id__in=regions)
+    return scope
 
 
 def can_cancel_match(user: User, match: Any) -> bool:

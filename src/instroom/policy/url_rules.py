@@ -134,6 +134,8 @@ URL_RULES: dict[str, Rule] = {
         Role.CORPORATION_STAFF, Role.APPLICANT_WORKER, Role.COORDINATOR
     ),
     "matching:pool": COORDINATOR,
+    "matching:marks": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
+    "matching:mark_withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
     "matching:refusals": COORDINATOR,
     "matching:review": COORDINATOR,
     "matching:parking_end": COORDINATOR,

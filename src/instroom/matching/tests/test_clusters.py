@@ -205,3 +205,45 @@ def test_the_administrator_edits_the_cotenancy_rules_and_the_next_ranking_follow
     assert [r.code for r in ranking.why_not(two, old, today=timezone.localdate())] == [
         "cotenant_age_gap"
     ]
+
+
+def test_the_care_provider_marks_two_clients_and_the_corporation_never_sees_why(
+    client, cast
+) -> None:
+    cluster = make_cluster(cast.corporation_user, cast.corporation, places=2)
+    one, two = cluster.homes.order_by("place")
+    resident = make_approved(cast)
+    services.match_propose(actor=cast.corporation_user, home=one, application=resident)
+    candidate = make_approved(cast)
+    client.force_login(cast.care_worker_a)
+    response = client.post(
+        reverse("matching:marks"),
+        {
+            "client": candidate.client.case_number,
+            "other": resident.client.candidate_number,
+            "reason": "Eerder conflict in de opvang",
+        },
+    )
+    assert response.status_code == 302
+    mark = CotenantMark.objects.get()
+    assert (mark.client, mark.other) == (candidate.client, resident.client)
+    # A client of someone else, or a number nobody has: the same Dutch answer, nothing saved.
+    response = client.post(
+        reverse("matching:marks"),
+        {"client": "Z-000", "other": resident.client.candidate_number, "reason": "x"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 200 and CotenantMark.objects.count() == 1
+    assert "Eerder conflict in de opvang" in client.get(reverse("matching:marks")).content.decode()
+
+    client.force_login(cast.corporation_user)
+    assert client.get(reverse("matching:marks")).status_code == 403
+    page = client.get(reverse("matching:ranking", args=[two.pk]), HTTP_ACCEPT_LANGUAGE="nl")
+    html = page.content.decode()
+    assert "niet samen moeten wonen" in html and "Eerder conflict" not in html
+
+    client.force_login(cast.care_worker_a)
+    client.post(reverse("matching:mark_withdraw", args=[mark.pk]))
+    mark.refresh_from_db()
+    assert mark.withdrawn_at is not None
+    assert ranking.why_not(two, candidate, today=timezone.localdate()) == []

@@ -257,6 +257,11 @@ def _build_configuration(cast: Cast, o: dict[str, Any]) -> None:
     o["api_token"] = ApiToken.objects.get(user=user)
     o["totp_device"] = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
     o["static_device"] = StaticDevice.objects.create(user=user, name="Herstelcodes")
+    from instroom.matching.models import CotenantMark
+
+    o["mark"] = CotenantMark.objects.create(
+        region=region, client=o["submitted"].client, other=o["agenda"].client, reason="Test"
+    )
 
 
 # The object behind each URL's id: "key" of the world, or "key.attribute" (a client's id).
@@ -314,6 +319,7 @@ OBJECT_FOR: dict[str, str] = {
     "matching:batch_confirm": "batch",
     "matching:review": "refusal",
     "matching:parking_end": "parking",
+    "matching:mark_withdraw": "mark",
     "support:prepare": "accepted",
     "support:contract": "contract",
     "support:document": "contract",
@@ -700,6 +706,8 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "matching:batch_run": page(DENIED, **THIS_COORDINATOR),
     "matching:batch_confirm": page(DENIED, **post_only(COORDINATORS)),
     "matching:pool": page(DENIED, **COORDINATORS),
+    "matching:marks": page(DENIED, **COORDINATORS, **APPLICANTS),
+    "matching:mark_withdraw": page(DENIED, **post_only({**COORDINATORS, **APPLICANTS})),
     "matching:refusals": page(DENIED, **COORDINATORS),
     "matching:review": page(DENIED, **post_only(COORDINATORS)),
     "matching:parking_end": page(DENIED, **post_only(COORDINATORS)),
@@ -1044,6 +1052,7 @@ POST_OUTSIDERS: dict[str, dict[str, Expected]] = {
     "matching:batch_confirm": OTHER_REGION,
     "matching:review": OTHER_REGION,
     "matching:parking_end": OTHER_REGION,
+    "matching:mark_withdraw": OTHER_PROVIDER,
     "support:prepare": OTHER_REGION,
     "support:sign": OTHER_REGION,
     "support:sign_undo": OTHER_REGION,
