@@ -55,6 +55,7 @@ GROUPS: tuple[Group, ...] = (
             Entry("matching:pool", _("Pool"), "service_point"),
             Entry("matching:batch", _("Batch matching"), "service_point"),
             Entry("matching:refusals", _("Refusals"), "service_point"),
+            Entry("matching:marks", _("Not together"), "marks"),
         ),
     ),
     Group(

@@ -34,9 +34,22 @@ class HomeSerializer(serializers.ModelSerializer):
         slug_field="cbs_code", read_only=True, allow_null=True
     )
 
+    cluster: Any = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The cluster (woonvorm) this home is a place of"
+    )
+
     class Meta:
         model = Home
-        fields = ["id", "corporation", "state", *services.HOME_FIELDS, "created_at"]
+        fields = [
+            "id",
+            "corporation",
+            "state",
+            *services.HOME_FIELDS,
+            "cluster",
+            "place",
+            "created_at",
+        ]
+        read_only_fields = ["place"]
 
 
 class HomeWriteSerializer(serializers.Serializer):

@@ -342,6 +342,7 @@ PAGES: tuple[Page, ...] = (
             Part("matching.filters.age_band", False),
             Part("matching.score", False),
             Part("matching.criterion", True),
+            Part("matching.cotenancy", False),
         ),
     ),
     Page("refusals", "weigeringen", _("Refusal reasons"), (Part("matching.refusal_reason", True),)),

@@ -19,6 +19,7 @@ PARTS: dict[str, Promise] = {
     "matching.filters.age_band": _("Age band"),
     "matching.score": _("Score points"),
     "matching.criterion": _("Explanation of each criterion on the ranking"),
+    "matching.cotenancy": _("Living together in a cluster (woonvorm)"),
     "matching.refusal_reason": _("Refusal reasons"),
     "support": _("Support: deadlines and time-out"),
     "support.meeting_kind": _("Meeting kinds"),
@@ -67,6 +68,12 @@ FIELDS: dict[str, Promise] = {
     "Filters.local_tie": _("The home must lie in the municipality of origin"),
     "Filters.overhousing": _("Limit the rooms above the client's need"),
     "Filters.overhousing_margin": _("Rooms above the need at most"),
+    "Cotenancy.max_age_gap": _("Years between the youngest and the oldest at most (0: off)"),
+    "Cotenancy.max_heavy": _("Clients with a heavy dossier per cluster at most (0: off)"),
+    "Cotenancy.heavy_weights": _(
+        "Dossier weights that count as heavy (codes, separated by commas)"
+    ),
+    "Cotenancy.respect_marks": _("Respect the care provider's “not together” marks"),
     "AgeBand.enabled": _("Only clients within an age band"),
     "AgeBand.min_age": _("Lowest age"),
     "AgeBand.max_age": _("Highest age"),

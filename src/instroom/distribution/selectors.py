@@ -594,24 +594,53 @@ class ComplexKey:
     """One complex: a corporation's complex code in one neighbourhood or, for homes and
     placements without a neighbourhood, in one municipality. The same code at another
     corporation or in another place is another complex. Filters, ranking, why-not, the batch
-    and monitoring all count placements per complex through this key (`complex_key`)."""
+    and monitoring all count placements per complex through this key (`complex_key`).
+
+    A cluster (`homes.Cluster`, a woonvorm of several places) is a complex of its own
+    (`cluster_id` set): its places do not block each other through the complex cap, whose cap is
+    the cluster's number of places (`places`); they count for the neighbourhood cap as any home
+    does, and not for the complex cap of the homes outside the cluster with the same code."""
 
     corporation_id: int
     municipality_id: int
     neighbourhood_id: int | None
     code: str
+    cluster_id: int | None = None
+    places: int | None = None
 
     def placements(self) -> Q:
-        """The placements in this complex (a filter on Placement)."""
-        where = Q(corporation_id=self.corporation_id, complex_code=self.code)
+        """The placements in this complex (a filter on Placement; a cluster's: through the
+        contract of each of its places)."""
+        if self.cluster_id is not None:
+            return Q(contract__home__cluster_id=self.cluster_id)
+        where = Q(corporation_id=self.corporation_id, complex_code=self.code) & ~Q(
+            contract__home__cluster__isnull=False
+        )
         if self.neighbourhood_id is not None:
             return where & Q(neighbourhood_id=self.neighbourhood_id)
         return where & Q(municipality_id=self.municipality_id, neighbourhood__isnull=True)
 
+    def cap(self, region: Region) -> int:
+        """At most this many placements in the window: the region's cap per complex, or the
+        number of places of a cluster."""
+        return self.places if self.places is not None else region.cap_per_complex
+
 
 def complex_key(item: Any) -> ComplexKey | None:
     """The complex of a home or a placement (anything with `corporation_id`,
-    `municipality_id`, `neighbourhood_id` and `complex_code`); None without a complex code."""
+    `municipality_id`, `neighbourhood_id` and `complex_code`); None without a complex code.
+    A place of a cluster (a home with `cluster_id`) has its cluster as its complex, with or
+    without a code (see `ComplexKey`)."""
+    cluster_id = getattr(item, "cluster_id", None)
+    if cluster_id is not None:
+        return ComplexKey(
+            item.corporation_id,
+            item.municipality_id,
+            item.neighbourhood_id,
+            f"cluster:{cluster_id}",
+            cluster_id=cluster_id,
+            places=item.cluster.places,
+        )
     code = (item.complex_code or "").strip()
     if not code:
         return None
@@ -657,7 +686,7 @@ def cap_status(
         in_neighbourhood=Count("pk", filter=Q(neighbourhood_id=neighbourhood_id)),
     )
     return CapStatus(
-        complex_left=max(region.cap_per_complex - counts["in_complex"], 0)
+        complex_left=max(complex.cap(region) - counts["in_complex"], 0)
         if complex is not None
         else None,
         neighbourhood_left=max(region.cap_per_neighbourhood - counts["in_neighbourhood"], 0)

@@ -6,6 +6,7 @@ ACTIONS = declare(
     "homes",
     {
         "home.offer": _("Home offered"),
+        "cluster.offer": _("Cluster offered with its places"),
         "home.update": _("Home changed"),
         "home.withdraw": _("Home withdrawn"),
         "home.reopen": _("Home back on offer"),

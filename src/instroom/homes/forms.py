@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from instroom.forms import DateInput, NLDesignFormMixin
-from instroom.regions.models import Municipality, Neighbourhood, Region
+from instroom.regions.constants import OrganisationType
+from instroom.regions.models import Municipality, Neighbourhood, Organisation, Region
 from instroom.validation import AmountFormField, AvailableFromFormField, WholeNumberFormField
 
-from .models import Home
-from .services import HOME_FIELDS
+from .models import Cluster, Home
+from .services import CLUSTER_FIELDS, CLUSTER_HOME_FIELDS, HOME_FIELDS, PLACE_FIELDS
 from .validators import NUMBER_RANGES, normalise_postcode
 
 
@@ -40,6 +41,8 @@ class HomeForm(NLDesignFormMixin, forms.ModelForm):
         ).select_related("municipality")
         neighbourhood.label_from_instance = lambda n: f"{n.municipality} – {n}"  # type: ignore[method-assign,assignment]
         for name, (low, high) in NUMBER_RANGES.items():
+            if name not in self.fields:
+                continue
             field: Any = self.fields[name]
             field.min_value, field.max_value = low, high
         self.style_widgets()
@@ -73,3 +76,59 @@ class ImportForm(NLDesignFormMixin, forms.Form):
         label=_("List of homes"),
         help_text=_("CSV (separated by ; or ,) or Excel (.xlsx), at most 2 MB and 2000 rows."),
     )
+
+
+class ClusterForm(NLDesignFormMixin, forms.ModelForm):
+    """The cluster's own fields (the woonvorm); the address and each place come beside it."""
+
+    class Meta:
+        model = Cluster
+        fields = CLUSTER_FIELDS
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provider = cast(forms.ModelChoiceField, self.fields["support_provider"])
+        provider.queryset = Organisation.objects.filter(
+            region=region, type=OrganisationType.CARE_PROVIDER, active=True
+        )
+        self.style_widgets()
+
+    def _post_clean(self) -> None:
+        pass  # the service validates the cluster with its region and corporation
+
+
+class ClusterHomeForm(HomeForm):
+    """What all places of a cluster share: the address, complex, type and date."""
+
+    class Meta(HomeForm.Meta):
+        fields = CLUSTER_HOME_FIELDS  # type: ignore[assignment]
+
+
+class PlaceForm(NLDesignFormMixin, forms.ModelForm):
+    """One place of a cluster: its own name, rent, rooms, floor and features."""
+
+    class Meta:
+        model = Home
+        fields = PLACE_FIELDS
+        field_classes = {
+            "rooms": WholeNumberFormField,
+            "floor": WholeNumberFormField,
+            "rent_eur": AmountFormField,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].required = True
+        for name, (low, high) in NUMBER_RANGES.items():
+            if name in self.fields:
+                field: Any = self.fields[name]
+                field.min_value, field.max_value = low, high
+        self.style_widgets()
+
+    def _post_clean(self) -> None:
+        pass
+
+
+PlaceFormSet = forms.formset_factory(
+    PlaceForm, extra=0, min_num=2, max_num=24, validate_min=True, validate_max=True, absolute_max=24
+)

@@ -1,6 +1,7 @@
 """Writes on homes: offer, change, withdraw (and undo), import. Each checks the policy, keeps
 the home's state table and writes the audit record in the same transaction."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +19,7 @@ from instroom.regions.models import Organisation
 from instroom.statemachine import transition
 
 from .constants import HOME_MACHINE, HomeState
-from .models import Home
+from .models import Cluster, Home
 
 # The fields a corporation fills in; the form, the import and the API all use these.
 HOME_FIELDS = (
@@ -113,6 +114,96 @@ def home_create(*, actor: User, corporation: Organisation, **fields: Any) -> Hom
         changes={name: _audit_value(getattr(home, name)) for name in HOME_FIELDS},
     )
     return home
+
+
+# A cluster (a woonvorm with several places): its own fields, the fields each place fills in
+# for itself, and the fields all places share (the address, the complex, the date).
+CLUSTER_FIELDS = ("name", "shared_facilities", "support", "support_provider")
+PLACE_FIELDS = (
+    "place",
+    "reference",
+    "rent_eur",
+    "rooms",
+    "floor",
+    "has_lift",
+    "wheelchair_accessible",
+    "pets_allowed",
+)
+CLUSTER_HOME_FIELDS = tuple(f for f in HOME_FIELDS if f not in PLACE_FIELDS)
+
+
+@transaction.atomic
+def cluster_create(
+    *,
+    actor: User,
+    corporation: Organisation,
+    places: Sequence[Mapping[str, Any]],
+    **fields: Any,
+) -> Cluster:
+    """Offer a cluster and its places in one go: the `Cluster` and one open `Home` per place
+    (its own rent, rooms, floor and features; the address, complex and date shared). The same
+    checks as one home, per place; place names differ within the cluster. Audited."""
+    _corporation(actor, corporation)
+    unknown = set(fields) - set(CLUSTER_FIELDS) - set(CLUSTER_HOME_FIELDS)
+    unknown |= {k for p in places for k in p if k not in PLACE_FIELDS}
+    if unknown:
+        raise TypeError(f"unknown cluster fields: {sorted(unknown)}")
+    if not 2 <= len(places) <= 24:
+        raise ValidationError(_("A cluster has 2 to 24 places; fill in each place."))
+    names = [str(p.get("place") or "").strip() for p in places]
+    if not all(names):
+        raise ValidationError(_("Give each place a name, e.g. “Kamer 2”."))
+    if len(set(names)) != len(names):
+        raise ValidationError(_("Two places have the same name; give each place its own."))
+    provider = fields.get("support_provider")
+    if provider is not None and (
+        provider.region_id != corporation.region_id
+        or provider.type != OrganisationType.CARE_PROVIDER
+    ):
+        raise ValidationError(
+            {"support_provider": _("Choose a care provider of the corporation's region.")}
+        )
+    cluster = Cluster(
+        region_id=corporation.region_id,
+        corporation=corporation,
+        created_by=actor,
+        places=len(places),
+        **{k: fields.get(k) or ("" if k != "support_provider" else None) for k in CLUSTER_FIELDS},
+    )
+    cluster.full_clean()
+    cluster.save()
+    shared = {k: v for k, v in fields.items() if k in CLUSTER_HOME_FIELDS}
+    homes = []
+    for name, place in zip(names, places, strict=True):
+        home = Home(
+            region_id=corporation.region_id,
+            corporation=corporation,
+            created_by=actor,
+            cluster=cluster,
+            **shared,
+            **{**place, "place": name},
+        )
+        try:
+            _save_new(home)
+        except ValidationError as exc:
+            raise ValidationError(
+                [_("%(place)s: %(error)s") % {"place": name, "error": m} for m in exc.messages]
+            ) from None
+        homes.append(home)
+    audit.record_change(
+        actor=actor,
+        action="cluster.offer",
+        obj=cluster,
+        region_id=cluster.region_id,
+        changes={
+            **{name: _audit_value(getattr(cluster, name)) for name in CLUSTER_FIELDS},
+            **{name: _audit_value(value) for name, value in shared.items()},
+            "places": [
+                {"home": h.pk, "place": h.place, "rent_eur": str(h.rent_eur)} for h in homes
+            ],
+        },
+    )
+    return cluster
 
 
 @transaction.atomic

@@ -14,8 +14,15 @@ from instroom.statemachine import allowed
 
 from . import imports, selectors, services
 from .constants import HOME_MACHINE, HomeState
-from .forms import HomeForm, ImportForm, WithdrawForm
-from .models import Home
+from .forms import (
+    ClusterForm,
+    ClusterHomeForm,
+    HomeForm,
+    ImportForm,
+    PlaceFormSet,
+    WithdrawForm,
+)
+from .models import Cluster, Home
 
 
 def _corporations(request: AuthenticatedHttpRequest) -> list[Organisation]:
@@ -92,6 +99,7 @@ def home_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_manage": rules.can_manage_home(request.user, home),
             "next_states": allowed(home, HOME_MACHINE),
             "withdraw_form": WithdrawForm(),
+            "cluster_places": selectors.cluster_places(home.cluster) if home.cluster else [],
         },
     )
 
@@ -185,3 +193,63 @@ def home_import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="woningen-voorbeeld.csv"'
     return response
+
+
+def _place_count(request: AuthenticatedHttpRequest) -> int:
+    try:
+        return min(24, max(2, int(request.GET.get("places") or 4)))
+    except ValueError:
+        return 4
+
+
+def cluster_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    corporation = _corporation(request)
+    data = request.POST or None
+    form = ClusterForm(data, region=corporation.region, prefix="cluster")
+    address = ClusterHomeForm(data, region=corporation.region, prefix="home")
+    count = _place_count(request)
+    places = PlaceFormSet(
+        data,
+        prefix="place",
+        initial=[
+            {"place": _("Room %(n)d") % {"n": n}, "rooms": 1, "floor": 0}
+            for n in range(1, count + 1)
+        ],
+    )
+    if request.method == "POST" and all([form.is_valid(), address.is_valid(), places.is_valid()]):
+        try:
+            cluster = services.cluster_create(
+                actor=request.user,
+                corporation=corporation,
+                places=[p.cleaned_data for p in places.forms],
+                **form.cleaned_data,
+                **address.cleaned_data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The cluster and its places are on offer."))
+            return redirect("homes:cluster", pk=cluster.pk)
+    return render(
+        request,
+        "homes/cluster_form.html",
+        {
+            "form": form,
+            "address": address,
+            "places": places,
+            "count": count,
+            "corporation": corporation,
+        },
+    )
+
+
+def cluster_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        cluster = selectors.cluster_get(actor=request.user, pk=pk)
+    except Cluster.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "homes/cluster.html",
+        {"cluster": cluster, "places": selectors.cluster_places(cluster)},
+    )

@@ -12,6 +12,8 @@ ACTIONS = declare(
         "match.client_decline": _("Client declined the home"),
         "match.cancel": _("Offer cancelled"),
         "match.reopen": _("Offer reopened by the service point"),
+        "cotenant_mark.add": _("Marked “not together” with another client"),
+        "cotenant_mark.withdraw": _("“Not together” mark withdrawn"),
         # One action per outcome, so the timeline tells it in the reader's language.
         "viewing.positive": _("Viewing took place: positive"),
         "viewing.doubts": _("Viewing took place: doubts"),

@@ -131,6 +131,10 @@ REASON_LABELS = {
     "cap_reached": _("concentration cap reached"),
     "parked": _("client parked"),
     "support_provider_inactive": _("support provider not active in the municipality"),
+    # A cluster's co-tenancy rules (`matching.cotenancy`), after the core's filters.
+    "cotenant_age_gap": _("age gap with the residents too large"),
+    "cotenant_marked": _("marked “not together” with a resident"),
+    "cotenant_heavy": _("too many heavy dossiers in the cluster"),
 }
 
 # The same reasons as a sentence with the figures that decide them (why-not, ranking page).
@@ -160,7 +164,27 @@ REASON_MESSAGES = {
     "support_provider_inactive": _(
         "The client's support provider does not work in this municipality."
     ),
+    "cotenant_age_gap": _(
+        "The age gap with resident %(with)s is %(gap)d years; this regeling allows at most "
+        "%(max)d in one cluster."
+    ),
+    "cotenant_marked": _(
+        "The care provider marked this client and resident %(with)s as not to live together."
+    ),
+    "cotenant_heavy": _(
+        "With this client the cluster would have %(count)d heavy dossiers; at most %(max)d."
+    ),
 }
+
+# How a candidate who keeps to a cluster's co-tenancy rules fits (`cotenancy.Fit.notes`).
+FIT_MESSAGES = {
+    "cotenant_age_gap": _("age gap with the residents %(gap)d years (max %(max)d)"),
+    "cotenant_heavy": _("heavy dossiers in the cluster %(count)d of max %(max)d"),
+}
+
+
+def fit_text(note: "Reason") -> str:
+    return str(FIT_MESSAGES[note.code]) % dict(note.figures)
 
 
 def reason_text(reason: "Reason") -> str:

@@ -534,6 +534,23 @@ class Evaluation:
             total += values
         self.totals = total
         self._order: np.ndarray | None = None
+        self._added: dict[int, list[Reason]] = {}
+
+    def add_reasons(self, found: dict[int, list[Reason]]) -> None:
+        """Exclude candidates for rules checked outside the core (a cluster's co-tenancy
+        rules, `matching.cotenancy`): `found` maps a pool index to its reasons, listed after
+        the core's own; each code gets a mask (so `reason_counts` counts it)."""
+        for i, reasons in found.items():
+            i = self._index(i)
+            for reason in reasons:
+                mask = self.masks.get(reason.code)
+                if mask is None:
+                    mask = self.masks[reason.code] = np.zeros(len(self.pool), dtype=bool)
+                mask[i] = True
+            if reasons:
+                self.excluded[i] = True
+                self._added.setdefault(i, []).extend(reasons)
+        self._order = None
 
     def _index(self, i: int) -> int:
         i = int(i)
@@ -601,7 +618,7 @@ class Evaluation:
                 }
             reason = Reason(code, figures)
             found.append(reason)
-        return found
+        return found + self._added.get(i, [])
 
     def rows(self, limit: int | None = None) -> list[RankedCandidate]:
         """The eligible, best first (the first `limit` of them)."""

@@ -146,3 +146,19 @@ class ContactForm(NLDesignFormMixin, forms.Form):
         field = self.fields["contact"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = candidates.order_by("last_name", "first_name", "username")
+
+
+class CotenantMarkForm(NLDesignFormMixin, forms.Form):
+    client = forms.CharField(
+        label=_("Client (case or candidate number)"), max_length=20, strip=True
+    )
+    other = forms.CharField(
+        label=_("Should not live together with (case or candidate number)"),
+        max_length=20,
+        strip=True,
+    )
+    reason = forms.CharField(
+        label=_("Reason (short; never shown to the corporation)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

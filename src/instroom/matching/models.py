@@ -338,3 +338,49 @@ class BatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class CotenantMark(models.Model):
+    """The care provider's word that two clients should not live together in one cluster
+    (`matching.cotenancy`, when the region's rules respect marks). Recorded by the client's
+    applicant worker or the coordinator, withdrawable; the corporation only ever learns that a
+    mark applies, never the reason."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="cotenant_marks", verbose_name=_("client")
+    )
+    other = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("not together with")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("“not together” mark")
+        verbose_name_plural = _("“not together” marks")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(client=models.F("other")), name="cotenant_mark_two_clients"
+            ),
+            models.UniqueConstraint(
+                fields=["client", "other"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="cotenant_mark_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client.candidate_number} ≠ {self.other.candidate_number}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

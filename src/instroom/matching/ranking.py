@@ -7,7 +7,7 @@ costs the same number of queries for 100 candidates as for 50,000 (see `make ben
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from instroom.regions.models import Organisation
 from instroom.regions.rules.matching import Matching
 from instroom.regions.selectors import EffectiveRules, affordability_limits, rules_for
 
-from . import core
+from . import clusters, core, cotenancy
 from .models import Parking, RankingSnapshot
 
 # Clients a home may be offered to, and parked ones (shown with their reason).
@@ -45,6 +45,8 @@ class Ranked:
     pool: core.Pool
     application_ids: np.ndarray
     evaluation: core.Evaluation
+    # In a cluster: how each candidate (pool index) fits the people already there.
+    fits: dict[int, cotenancy.Fit] = field(default_factory=dict)
 
     def candidate(self, i: int) -> core.Candidate:
         return self.pool.candidate(i)
@@ -379,6 +381,47 @@ def load_pool(
     return pool, app_ids
 
 
+def cotenancy_fits(
+    home: Home, pool: core.Pool, app_ids: np.ndarray, *, today: date
+) -> dict[int, cotenancy.Fit]:
+    """For a place of a cluster: how each candidate of the pool (by index) fits the people
+    already in the cluster's other places, by the region's co-tenancy rules
+    (`matching.cotenancy`, the same rule as the proposal and batch matching). Empty for a
+    home outside a cluster or when the region switched every rule off."""
+    if home.cluster_id is None or not len(pool):
+        return {}
+    config = clusters.cotenancy_config(home.region_id, on=today)
+    if not (config.max_age_gap or config.max_heavy or config.respect_marks):
+        return {}
+    residents = clusters.cluster_residents(home.cluster_id, today=today, exclude_home_id=home.pk)
+    heavy = clusters.heavy_weights(home.region_id, on=today)
+    heavy_apps = set(
+        Application.objects.filter(
+            client__region_id=home.region_id, state__in=POOL_STATES, dossier_weight__in=heavy
+        ).values_list("pk", flat=True)
+    )
+    ages = pool.ages(today)
+    fits = {}
+    for i in range(len(pool)):
+        candidate = cotenancy.Person(
+            client_id=int(pool.client_id[i]),
+            label=str(pool.candidate_numbers[i]),
+            age=int(ages[i]) if ages[i] >= 0 else None,
+            heavy=int(app_ids[i]) in heavy_apps,
+        )
+        # The residents' marks name the candidate (both ways: `clusters.marks_of`).
+        fits[i] = cotenancy.fit(candidate, residents, config)
+    return fits
+
+
+def _with_cotenancy(
+    home: Home, pool: core.Pool, app_ids: np.ndarray, evaluation: core.Evaluation, today: date
+) -> dict[int, cotenancy.Fit]:
+    fits = cotenancy_fits(home, pool, app_ids, today=today)
+    evaluation.add_reasons({i: f.reasons for i, f in fits.items() if f.reasons})
+    return fits
+
+
 def rank_home(home: Home, *, today: date | None = None) -> Ranked:
     today = today or timezone.localdate()
     pool, app_ids = load_pool(home.region_id, today=today)
@@ -387,17 +430,20 @@ def rank_home(home: Home, *, today: date | None = None) -> Ranked:
     config = score_config(rules.rules.matching)
     filters = filter_config(rules.rules.matching)
     evaluation = core.evaluate(offer, pool, config, today, filters)
-    return Ranked(home, offer, config, filters, rules, pool, app_ids, evaluation)
+    fits = _with_cotenancy(home, pool, app_ids, evaluation, today)
+    return Ranked(home, offer, config, filters, rules, pool, app_ids, evaluation, fits)
 
 
 def why_not(home: Home, application: Application, *, today: date) -> list[core.Reason]:
-    """The hard filters that exclude this one pair now (empty: the pair may be matched)."""
-    pool, _ids = load_pool(home.region_id, today=today, application_ids=[application.pk])
+    """The hard filters that exclude this one pair now, a cluster's co-tenancy rules included
+    (empty: the pair may be matched)."""
+    pool, ids = load_pool(home.region_id, today=today, application_ids=[application.pk])
     if not len(pool):
         return []
     offer = home_offer(home, today=today)
     rules = matching_rules(home.region_id, on=today)
     evaluation = core.evaluate(offer, pool, score_config(rules), today, filter_config(rules))
+    _with_cotenancy(home, pool, ids, evaluation, today)
     return list(evaluation.reasons(0))
 
 
@@ -416,8 +462,8 @@ def snapshot_store(ranked: Ranked, *, actor: User | None, purpose: str) -> Ranki
     ]
     # Codes only per excluded candidate (the pages word them); built per filter, not per person.
     codes: dict[int, list[str]] = defaultdict(list)
-    for code in core.REASON_CODES:
-        for i in np.flatnonzero(evaluation.masks[code]):
+    for code in (*core.REASON_CODES, *cotenancy.CODES):
+        for i in np.flatnonzero(evaluation.masks.get(code, ())):
             codes[int(i)].append(code)
     pool = ranked.pool
     excluded = [

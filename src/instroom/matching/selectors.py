@@ -2,16 +2,16 @@
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from instroom.accounts.models import User
-from instroom.applications.models import Application
+from instroom.applications.models import Application, Client
 from instroom.homes.models import Home
 from instroom.policy import rules
 from instroom.regions.models import Region
 
 from .constants import ACTIVE_MATCH_STATES, MatchState
-from .models import BatchRun, Match, Parking, RankingSnapshot, Refusal
+from .models import BatchRun, CotenantMark, Match, Parking, RankingSnapshot, Refusal
 from .ranking import POOL_STATES
 
 
@@ -113,3 +113,27 @@ def pool(*, actor: User, today: date) -> QuerySet[Application]:
         .prefetch_related(Prefetch("parkings", queryset=running, to_attr="running_parkings"))
         .order_by("-urgency", "decided_at", "pk")
     )
+
+
+def cotenant_marks(*, actor: User, active: bool = True) -> QuerySet[CotenantMark]:
+    """The "not together" marks the actor may see and withdraw (`rules.cotenant_mark_scope`)."""
+    qs = CotenantMark.objects.filter(rules.cotenant_mark_scope(actor)).select_related(
+        "client", "other"
+    )
+    if active:
+        qs = qs.filter(withdrawn_at__isnull=True)
+    return qs.order_by("-created_at", "-pk")
+
+
+def client_to_mark(*, actor: User, number: str) -> Client | None:
+    """The client of this case or candidate number whom the actor may mark, else None (the
+    same answer for a client of someone else as for no client at all)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    client = Client.objects.filter(
+        Q(case_number__iexact=number) | Q(candidate_number__iexact=number)
+    ).first()
+    if client is None or not rules.may_mark_cotenants(actor, client):
+        return None
+    return client

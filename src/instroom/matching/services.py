@@ -19,7 +19,7 @@ from instroom.accounts import tasks as account_tasks
 from instroom.accounts.models import User
 from instroom.accounts.notifications import notify, send_notice
 from instroom.applications.constants import CaseState
-from instroom.applications.models import Application
+from instroom.applications.models import Application, Client
 from instroom.applications.services import transition_case
 from instroom.audit import services as audit
 from instroom.audit.models import AuditEvent
@@ -51,6 +51,7 @@ from .constants import (
 from .models import (
     CONTACT_FIELDS,
     BatchRun,
+    CotenantMark,
     Match,
     Parking,
     RankingSnapshot,
@@ -1161,3 +1162,71 @@ def _status_requests_escalate_due(today: date) -> int:
             )
             escalated += 1
     return escalated
+
+
+# -- "not together" marks (clusters) ------------------------------------------------------------
+
+
+def _client_by_number(region_id: int, number: str) -> Client:
+    number = (number or "").strip()
+    found = Client.objects.filter(
+        Q(case_number__iexact=number) | Q(candidate_number__iexact=number), region_id=region_id
+    ).first()
+    if not number or found is None:
+        raise ValidationError(
+            {"other": _("No client of this region has that case or candidate number.")}
+        )
+    return found
+
+
+@transaction.atomic
+def cotenant_mark_add(
+    *, actor: User, client: Client, other_number: str, reason: str
+) -> CotenantMark:
+    """Record that `client` should not live together in one cluster with the client of
+    `other_number` (a case or candidate number of the same region). Audited on the client's
+    timeline; the reason stays with the care provider and the service point."""
+    if not rules.may_mark_cotenants(actor, client):
+        raise PermissionDenied(_("Only the client's care provider or the service point marks."))
+    other = _client_by_number(client.region_id, other_number)
+    reason = (reason or "").strip()
+    errors = {}
+    if other.pk == client.pk:
+        errors["other"] = _("Choose another client than this one.")
+    if not reason:
+        errors["reason"] = _("Say briefly why these two should not live together.")
+    elif len(reason) > 300:
+        errors["reason"] = _("Keep the reason under 300 characters.")
+    if errors:
+        raise ValidationError(errors)
+    if CotenantMark.objects.filter(
+        Q(client=client, other=other) | Q(client=other, other=client), withdrawn_at__isnull=True
+    ).exists():
+        raise ValidationError({"other": _("These two are already marked “not together”.")})
+    mark = CotenantMark.objects.create(
+        region_id=client.region_id, client=client, other=other, reason=reason, created_by=actor
+    )
+    audit.record_change(
+        actor=actor,
+        action="cotenant_mark.add",
+        obj=mark,
+        client=client,
+        changes={"other": other.candidate_number},
+        note=reason,
+    )
+    return mark
+
+
+@transaction.atomic
+def cotenant_mark_withdraw(*, actor: User, mark: CotenantMark) -> CotenantMark:
+    mark = CotenantMark.objects.select_for_update().select_related("client").get(pk=mark.pk)
+    if not rules.may_mark_cotenants(actor, mark.client):
+        raise PermissionDenied(_("Only the client's care provider or the service point marks."))
+    if mark.withdrawn_at is not None:
+        raise ValidationError(_("This mark was already withdrawn."))
+    mark.withdrawn_at, mark.withdrawn_by = timezone.now(), actor
+    mark.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit.record_change(
+        actor=actor, action="cotenant_mark.withdraw", obj=mark, client=mark.client, changes={}
+    )
+    return mark

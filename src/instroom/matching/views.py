@@ -30,18 +30,20 @@ from .constants import (
     Party,
     SnapshotPurpose,
     StatusAnswer,
+    fit_text,
     reason_text,
 )
 from .forms import (
     BatchCapsForm,
     ContactForm,
+    CotenantMarkForm,
     DecideForm,
     NoteForm,
     ReopenForm,
     ReviewForm,
     ViewingForm,
 )
-from .models import CONTACT_FIELDS, BatchRun, Match, RankingSnapshot
+from .models import CONTACT_FIELDS, BatchRun, CotenantMark, Match, RankingSnapshot
 
 COMPONENT_LABELS = ranking.COMPONENT_LABELS
 SHOWN = 50
@@ -80,6 +82,7 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "candidate": ranked.candidate(row.index),
             "application_id": ranked.application_ids[row.index],
             "provider": providers.get(int(ranked.pool.support_provider_id[row.index]), "—"),
+            "fit": [fit_text(n) for n in fit.notes] if (fit := ranked.fits.get(row.index)) else [],
         }
         for row in rows
     ]
@@ -119,6 +122,7 @@ def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_propose": rules.may_propose_for_home(request.user, home)
             and home.state == HomeState.OPEN,
             "earlier": selectors.snapshots_of(home),
+            "in_cluster": home.cluster_id is not None,
             "distribution": distribution,
             "matches": Match.objects.filter(home=home)
             .select_related("client")
@@ -682,3 +686,44 @@ def batch_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     for line in refused:
         messages.warning(request, line)
     return redirect("matching:list")
+
+
+def marks(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The care provider's "not together" marks for clusters: record one (own client, or any in
+    the coordinator's region) and withdraw one."""
+    form = CotenantMarkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = selectors.client_to_mark(actor=request.user, number=form.cleaned_data["client"])
+        if client is None:
+            form.add_error("client", _("None of your clients has that case or candidate number."))
+        else:
+            try:
+                services.cotenant_mark_add(
+                    actor=request.user,
+                    client=client,
+                    other_number=form.cleaned_data["other"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, _("The mark is recorded."))
+                return redirect("matching:marks")
+    return render(
+        request,
+        "matching/marks.html",
+        {"form": form, "marks": selectors.cotenant_marks(actor=request.user)[:200]},
+    )
+
+
+@require_POST
+def mark_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        mark = selectors.cotenant_marks(actor=request.user).get(pk=pk)
+    except CotenantMark.DoesNotExist:
+        raise Http404 from None
+    services.cotenant_mark_withdraw(actor=request.user, mark=mark)
+    messages.success(request, _("The mark is withdrawn."))
+    return redirect("matching:marks")

@@ -301,6 +301,8 @@ MENU: dict[str, frozenset[str]] = {
         }
     ),
     "meetings": frozenset({Role.COORDINATOR, Role.SUPPORT_WORKER}),
+    # the care provider's "not together" marks for clusters
+    "marks": frozenset({Role.COORDINATOR, Role.APPLICANT_WORKER}),
     # case table, refusals, batch matching, the pool, the check queue and the access log
     "service_point": frozenset({Role.COORDINATOR}),
     # the rules of the regeling (`/beheer/`)
@@ -643,6 +645,27 @@ def may_propose_for_home(user: User, home: Any) -> bool:
 def can_decide_for_client(user: User, match: Any) -> bool:
     """The client's own care provider answers the offer, and records the client's answer."""
     return match.client.care_provider_id in scope_for(user).writing_organisations
+
+
+def may_mark_cotenants(user: User, client: Any) -> bool:
+    """Who records (and withdraws) that a client should not live together with another in a
+    cluster: the client's own care provider (its applicant workers) and the service point of
+    the client's region. The corporation only ever learns that a mark applies."""
+    return client.care_provider_id in scope_for(user).writing_organisations or (
+        may_coordinate_region(user, client.region_id)
+    )
+
+
+def cotenant_mark_scope(user: User) -> Q:
+    """A filter on CotenantMark: the marks of the care provider's own clients, and every mark
+    in a coordinator's region (never the corporation's)."""
+    mine = scope_for(user)
+    scope = Q(pk__in=[])
+    if orgs := mine.writing_organisations:
+        scope |= Q(client__care_provider_id__in=orgs)
+    if regions := mine.coordinated_regions:
+        scope |= Q(region_id__in=regions)
+    return scope
 
 
 def can_cancel_match(user: User, match: Any) -> bool:

@@ -107,6 +107,8 @@ URL_RULES: dict[str, Rule] = {
     "homes:withdraw": CORPORATION,
     "homes:reopen": CORPORATION,
     "homes:import": CORPORATION,
+    "homes:cluster_create": CORPORATION,
+    "homes:cluster": HOME_READER,
     "homes:import_template": CORPORATION,
     "takeover:index": COORDINATOR,
     "takeover:template": COORDINATOR,
@@ -132,6 +134,8 @@ URL_RULES: dict[str, Rule] = {
         Role.CORPORATION_STAFF, Role.APPLICANT_WORKER, Role.COORDINATOR
     ),
     "matching:pool": COORDINATOR,
+    "matching:marks": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
+    "matching:mark_withdraw": has_role(Role.APPLICANT_WORKER, Role.COORDINATOR),
     "matching:refusals": COORDINATOR,
     "matching:review": COORDINATOR,
     "matching:parking_end": COORDINATOR,

@@ -26,9 +26,10 @@ def test_demo_prepares_region_users_and_clients_and_each_user_gets_a_home_page(
     # The reference region's plan (Lindewaard's clients: demo/tests for lindewaard).
     applications = Application.objects.filter(client__region__slug="zk-ijmond")
     counts = {s: applications.filter(state=s).count() for s in STATE_PLAN}
-    # Approved clients with a home offer running are "matching"; one refused and is back.
+    # Approved clients with a home offer running are "matching" (three of them in the demo
+    # clusters: demo/clusters.py); one refused and is back.
     matching = applications.filter(state="matching").count()
-    assert matching == 3
+    assert matching == 6
     # Five tenancies at several points of their two years: one signed, four living there.
     tenancies = {s: applications.filter(state=s).count() for s in ("contracted", "housed")}
     assert tenancies == {"contracted": 1, "housed": 4}
@@ -40,6 +41,7 @@ def test_demo_prepares_region_users_and_clients_and_each_user_gets_a_home_page(
     assert CaseTableItem.objects.filter(session__isnull=False).count() == 1
     assert Match.objects.filter(state="client_no").count() == 1
     assert Home.objects.filter(state="open").exists()
+    _the_demo_clusters_show_a_fit_and_an_exclusion()
     # Tasks carry the moments of their cases, not one creation time for all.
     from instroom.accounts.models import Notification
 
@@ -59,3 +61,22 @@ def test_demo_prepares_region_users_and_clients_and_each_user_gets_a_home_page(
 def test_demo_bsns_are_fictional_test_numbers() -> None:
     call_command("demo", "--no-serve")
     assert all(bsn.startswith("9999") for bsn in Application.objects.values_list("bsn", flat=True))
+
+
+def _the_demo_clusters_show_a_fit_and_an_exclusion() -> None:
+    from instroom.homes.models import Cluster
+    from instroom.matching import ranking
+
+    hofje = Cluster.objects.get(name="Hofje Zuiderpark")
+    assert hofje.places == 4 and hofje.homes.filter(state="let").count() == 2
+    oost = Cluster.objects.get(name="Kamerwoning Oost")
+    assert oost.homes.filter(state="let").count() == 1
+    free = hofje.homes.filter(state="open").first()
+    ranked = ranking.rank_home(free)
+    assert any(fit.notes for fit in ranked.fits.values())
+    codes = {
+        r.code
+        for i in ranked.evaluation.excluded_indices()
+        for r in ranked.evaluation.reasons(int(i))
+    }
+    assert codes & {"cotenant_marked", "cotenant_age_gap", "cotenant_heavy"}

@@ -74,3 +74,12 @@ def test_withdraw_through_the_api(client, cast) -> None:
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["state"] == "withdrawn"
+
+
+def test_a_place_of_a_cluster_names_its_cluster_and_place(client, cast) -> None:
+    from instroom.homes.tests.factories import make_cluster
+
+    cluster = make_cluster(cast.corporation_user, cast.corporation, places=2)
+    place = cluster.homes.order_by("place").first()
+    answer = api(client, cast.corporation_user).get(f"/api/v1/homes/{place.pk}/").json()
+    assert (answer["cluster"], answer["place"]) == (cluster.pk, "Kamer 1")

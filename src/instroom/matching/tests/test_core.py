@@ -16,6 +16,7 @@ from django.utils import translation
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from instroom.matching import cotenancy
 from instroom.matching.constants import reason_text
 from instroom.matching.core import (
     COMPONENTS,
@@ -753,4 +754,4 @@ def test_urgency_has_one_range_everywhere() -> None:
 def test_every_reason_code_has_its_wording() -> None:
     from instroom.matching.constants import REASON_LABELS, REASON_MESSAGES
 
-    assert set(REASON_LABELS) == set(REASON_MESSAGES) == set(REASON_CODES)
+    assert set(REASON_LABELS) == set(REASON_MESSAGES) == set(REASON_CODES) | set(cotenancy.CODES)

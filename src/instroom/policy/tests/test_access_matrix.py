@@ -27,7 +27,7 @@ from instroom.applications.tests.factories import make_application
 from instroom.assessment import services as assessment_services
 from instroom.conftest import PERSONAS as SIGNED_IN
 from instroom.conftest import Cast, build_cast
-from instroom.homes.tests.factories import make_home
+from instroom.homes.tests.factories import make_cluster, make_home
 from instroom.matching import services as matching
 from instroom.matching.tests.factories import make_approved
 from instroom.policy.urlwalk import Route, walk
@@ -88,6 +88,9 @@ def _build(cast: Cast) -> dict[str, Any]:
 
     # Homes and offers: an open home, a proposed offer, one the care provider accepted.
     o["home"] = make_home(cast.corporation_user, cast.corporation, rooms=2)
+    o["cluster"] = make_cluster(
+        cast.corporation_user, cast.corporation, places=2, postcode="2033 AB"
+    )
     o["proposed"] = matching.match_propose(
         actor=cast.corporation_user,
         home=make_home(cast.corporation_user, cast.corporation, rooms=2),
@@ -257,6 +260,11 @@ def _build_configuration(cast: Cast, o: dict[str, Any]) -> None:
     o["api_token"] = ApiToken.objects.get(user=user)
     o["totp_device"] = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
     o["static_device"] = StaticDevice.objects.create(user=user, name="Herstelcodes")
+    from instroom.matching.models import CotenantMark
+
+    o["mark"] = CotenantMark.objects.create(
+        region=region, client=o["submitted"].client, other=o["agenda"].client, reason="Test"
+    )
 
 
 # The object behind each URL's id: "key" of the world, or "key.attribute" (a client's id).
@@ -289,6 +297,7 @@ OBJECT_FOR: dict[str, str] = {
     "assessment:decide_case": "submitted",
     "distribution:placement_undo": "placement",
     "homes:detail": "home",
+    "homes:cluster": "cluster",
     "homes:edit": "home",
     "homes:withdraw": "home",
     "homes:reopen": "home",
@@ -313,6 +322,7 @@ OBJECT_FOR: dict[str, str] = {
     "matching:batch_confirm": "batch",
     "matching:review": "refusal",
     "matching:parking_end": "parking",
+    "matching:mark_withdraw": "mark",
     "support:prepare": "accepted",
     "support:contract": "contract",
     "support:document": "contract",
@@ -638,6 +648,8 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "homes:list": page(DENIED, corporation_user=OK, **COORDINATORS),
     "homes:create": page(DENIED, corporation_user=OK),
     "homes:import": page(DENIED, corporation_user=OK),
+    "homes:cluster_create": page(DENIED, corporation_user=OK),
+    "homes:cluster": page(DENIED, **HOME_PAGE),
     "homes:import_template": page(DENIED, corporation_user=OK),
     # --- taking over running cases (the service point of a region moving onto Instroom) ---
     "takeover:index": page(DENIED, **COORDINATORS),
@@ -698,6 +710,8 @@ EXPECTED: dict[str, dict[str, Expected]] = {
     "matching:batch_run": page(DENIED, **THIS_COORDINATOR),
     "matching:batch_confirm": page(DENIED, **post_only(COORDINATORS)),
     "matching:pool": page(DENIED, **COORDINATORS),
+    "matching:marks": page(DENIED, **COORDINATORS, **APPLICANTS),
+    "matching:mark_withdraw": page(DENIED, **post_only({**COORDINATORS, **APPLICANTS})),
     "matching:refusals": page(DENIED, **COORDINATORS),
     "matching:review": page(DENIED, **post_only(COORDINATORS)),
     "matching:parking_end": page(DENIED, **post_only(COORDINATORS)),
@@ -1047,6 +1061,7 @@ POST_OUTSIDERS: dict[str, dict[str, Expected]] = {
     "matching:batch_confirm": OTHER_REGION,
     "matching:review": OTHER_REGION,
     "matching:parking_end": OTHER_REGION,
+    "matching:mark_withdraw": OTHER_PROVIDER,
     "support:prepare": OTHER_REGION,
     "support:sign": OTHER_REGION,
     "support:sign_undo": OTHER_REGION,

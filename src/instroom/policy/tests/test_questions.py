@@ -24,12 +24,13 @@ ALL = {
     "contracts",
     "meetings",
     "service_point",
+    "marks",
 }
 MENU = {
     "coordinator": ALL,
     "other_coordinator": ALL,
-    "care_worker_a": {"clients", "offers", "contracts"},
-    "care_worker_b": {"clients", "offers", "contracts"},
+    "care_worker_a": {"clients", "offers", "contracts", "marks"},
+    "care_worker_b": {"clients", "offers", "contracts", "marks"},
     "support_worker": {"clients", "offers", "contracts", "meetings"},
     "table_member": {"sessions"},
     "corporation_user": {"homes", "distribution", "monitoring", "offers", "contracts"},

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from instroom.demo import data, lindewaard
+from instroom.demo.clusters import create_clusters
 from instroom.demo.distribution import create_placements
 from instroom.demo.homes import create_homes_and_offers
 from instroom.demo.support import create_support_cases
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             placements = create_placements()
             homes = create_homes_and_offers()
             tenancies = create_support_cases()
+            homes += create_clusters()
         if made:  # only the tasks of a history just made; a rerun leaves real work alone
             stagger_tasks()
         self.stdout.write(self.style.SUCCESS("Instroom demo is ready."))
