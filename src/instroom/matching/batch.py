@@ -21,7 +21,7 @@ from instroom.regions.models import Region
 from instroom.regions.rules.matching import Cotenancy
 from instroom.validation import age_on
 
-from . import core, cotenancy, ranking, solver
+from . import clusters, core, cotenancy, ranking, solver
 from .constants import ACTIVE_MATCH_STATES
 from .models import Match
 
@@ -223,10 +223,9 @@ def run(
     )
 
 
-# The glue between the database and `cotenancy.Person`/`Config`. Swap these for the matching
-# selectors' `cotenancy_config`, `cluster_residents` and `person_for` once they exist, so
-# that the ranking and the batch read people the same way. Until the care providers' marks
-# ("not together") are stored, nobody avoids anybody.
+# The glue between the database and `cotenancy.Person`/`Config`, in bulk for the whole pool:
+# the same facts as `matching.clusters` reads for the ranking (age on the day, heavy dossier
+# weights, the care providers' "not together" marks through `clusters.marks_of`).
 
 
 def _cotenancy_config(rules: Cotenancy) -> cotenancy.Config:
@@ -254,13 +253,16 @@ def _cluster_residents(
         "client__date_of_birth",
         "application__dossier_weight",
     )
-    for cluster_id, client_id, number, born, weight in rows.order_by("pk"):
+    found = list(rows.order_by("pk"))
+    marks = clusters.marks_of([row[1] for row in found])
+    for cluster_id, client_id, number, born, weight in found:
         out.setdefault(cluster_id, []).append(
             cotenancy.Person(
                 client_id,
                 number,
                 age=age_on(born, today) if born else None,
                 heavy=weight in rules.heavy_weights,
+                avoid=marks[client_id],
             )
         )
     return out
@@ -277,6 +279,7 @@ def _pool_people(
         ).values_list("pk", flat=True)
     )
     people = []
+    marks = clusters.marks_of([int(pool.client_id[i]) for i in range(len(pool))])
     for i in range(len(pool)):
         born = int(pool.born[i])
         people.append(
@@ -285,6 +288,7 @@ def _pool_people(
                 pool.candidate_numbers[i],
                 age=None if born == core.NO_DATE else age_on(date.fromordinal(born), today),
                 heavy=int(app_ids[i]) in heavy,
+                avoid=marks[int(pool.client_id[i])],
             )
         )
     return people

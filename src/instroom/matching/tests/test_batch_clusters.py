@@ -139,3 +139,20 @@ def test_the_review_page_names_the_cluster_of_each_pair(client, cast) -> None:
     client.force_login(cast.coordinator)
     page = client.get(reverse("matching:batch_run", args=[run.pk])).content.decode()
     assert "Hofje Zuiderpark" in page and "Kamer" in page
+
+
+def test_a_mark_not_together_keeps_two_pool_clients_out_of_one_cluster(cast) -> None:
+    """The care provider's mark, stored for the ranking, binds the batch as well."""
+    from instroom.matching.models import CotenantMark
+
+    rules(cast, max_age_gap=0, max_heavy=0, respect_marks=True)
+    cluster, _places = hofje(cast, 2)
+    a, b = approved(cast, 30), approved(cast, 31)
+    CotenantMark.objects.create(
+        region=cast.region, client=a.client, other=b.client, reason="Eerder conflict"
+    )
+    report = batch.run(cast.region)
+    in_cluster = {
+        p.application_id for p in report.pairs if p.cluster and p.cluster.pk == cluster.pk
+    }
+    assert in_cluster and not {a.pk, b.pk} <= in_cluster
