@@ -177,7 +177,7 @@ STATE_PLAN = {
     "scheduled": 6,
     "deferred": 2,
     "rejected": 2,
-    "approved": 14,
+    "approved": 30,
     "withdrawn": 2,
 }
 ASSESSED = ("scheduled", "deferred", "rejected", "approved")
