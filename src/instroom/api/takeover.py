@@ -45,8 +45,12 @@ class TakeoverSummarySerializer(serializers.Serializer):
 
 
 class RowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="row number as seen in the file (header = 1)")
-    column = serializers.CharField(help_text="the column's header; empty for the whole row")
+    row = serializers.IntegerField(
+        help_text="row number as seen in the file (header = 1); 0 for the file or the request"
+    )
+    column = serializers.CharField(
+        help_text="the column's header; empty for the whole row; for row 0 the request field"
+    )
     message = serializers.CharField(help_text="what to fix, in the caller's language")
 
 
@@ -73,19 +77,27 @@ def takeover(request: Request) -> Response:
     """Check (dry run, the default) or import a file of running cases of the caller's region:
     every row or none."""
     actor = actor_of(request)
-    params = TakeoverRequestSerializer(data=request.data)
-    params.is_valid(raise_exception=True)
     regions = rules.takeover_regions(actor)
+    if not regions:
+        raise PermissionDenied  # before anything about the request is said
+    params = TakeoverRequestSerializer(data=request.data)
+    if not params.is_valid():
+        # The same answer as for rows to fix: row 0 is the request itself.
+        return _refused(
+            [
+                (field, str(message))
+                for field, messages in params.errors.items()
+                for message in (messages if isinstance(messages, list) else [messages])
+            ]
+        )
     slug = params.validated_data.get("region")
     if slug:
         region = get_object_or_404(Region, slug=slug, pk__in=regions)
     elif len(regions) == 1:
         region = Region.objects.get(pk=regions[0])
-    elif not regions:
-        raise PermissionDenied
     else:
-        raise serializers.ValidationError(
-            {"region": [_("Name the region (its slug): you coordinate more than one.")]}
+        return _refused(
+            [("region", _("Name the region (its slug): you coordinate more than one."))]
         )
     upload = params.validated_data["file"]
     dry_run = params.validated_data["dry_run"]
@@ -98,7 +110,7 @@ def takeover(request: Request) -> Response:
             dry_run=dry_run,
         )
     except services.FileRejected as exc:
-        raise serializers.ValidationError({"file": [str(exc)]}) from None
+        return _refused([("file", str(exc))], dry_run=dry_run)
     body = {
         "dry_run": dry_run,
         "imported": outcome.imported,
@@ -110,3 +122,15 @@ def takeover(request: Request) -> Response:
     return Response(
         body, status=status.HTTP_201_CREATED if outcome.imported else status.HTTP_200_OK
     )
+
+
+def _refused(problems: list[tuple[str, str]], *, dry_run: bool = True) -> Response:
+    """A request refused before any row was read: nothing imported, the problems as row 0."""
+    empty = {"pool": 0, "tenancies": 0, "meetings_held": 0, "meetings_planned": 0}
+    body = {
+        "dry_run": dry_run,
+        "imported": False,
+        "summary": {**empty, "placements": []},
+        "errors": [{"row": 0, "column": f, "message": m} for f, m in problems],
+    }
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)

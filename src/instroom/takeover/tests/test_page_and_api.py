@@ -178,3 +178,17 @@ def test_the_form_carries_the_coordinators_only_region(client, cast) -> None:
     client.force_login(cast.coordinator)
     html = client.get(reverse("takeover:index")).content.decode()
     assert f'type="hidden" name="region" value="{cast.region.pk}"' in html
+
+
+def test_a_request_without_a_file_gets_the_same_answer_shape_with_row_0(cast) -> None:
+    """Found by the API fuzzer: a `file` field that is no file answered in another shape than
+    the schema's; now every 400 is the result with the problems (row 0: the request)."""
+    from instroom.api.tests.test_intake_api import token_client
+
+    url = reverse("api:takeover")
+    answer = token_client(cast.coordinator).post(url, {"file": "geen bestand"}, format="multipart")
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["imported"] is False and body["dry_run"] is True
+    assert body["errors"][0]["row"] == 0 and body["errors"][0]["column"] == "file"
+    assert token_client(cast.care_worker_a).post(url, {}, format="multipart").status_code == 403
