@@ -15,15 +15,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from instroom import validation
+from instroom import spreadsheet, validation
 from instroom.regions.models import Municipality, Neighbourhood, Region
+from instroom.spreadsheet import FileRejected, cell_text
 
 from .constants import HomeType
 from .services import RowError
 from .validators import NUMBER_RANGES
 
 MAX_ROWS = 2000
-MAX_BYTES = 2 * 1024 * 1024
+MAX_MEGABYTES = 2
 
 
 @dataclass(frozen=True)
@@ -89,45 +90,9 @@ TRUE = {"ja", "j", "yes", "y", "waar", "true", "1", "x"}
 FALSE = {"nee", "n", "no", "onwaar", "false", "0", ""}
 
 
-class FileRejected(Exception):
-    """The file as a whole cannot be read (wrong type, no header, too big)."""
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_table(name: str, content: bytes) -> list[list[Any]]:
     """Rows of cells from an XLSX workbook's first sheet or a CSV file (`;` or `,`)."""
-    if len(content) > MAX_BYTES:
-        raise FileRejected(_("The file is larger than 2 MB; split it into smaller lists."))
-    if content[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a damaged file
-            raise FileRejected(
-                _("The Excel file cannot be read. Save it again as .xlsx.")
-            ) from None
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise FileRejected(_("Upload a CSV file (UTF-8) or an Excel file (.xlsx).")) from None
-    if "\x00" in text:
-        raise FileRejected(_("Upload a CSV file (UTF-8) or an Excel file (.xlsx)."))
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return spreadsheet.read_table(content, max_megabytes=MAX_MEGABYTES)
 
 
 def _lookup_headers(header: list[Any]) -> dict[int, Column]:
@@ -135,11 +100,11 @@ def _lookup_headers(header: list[Any]) -> dict[int, Column]:
     found: dict[int, Column] = {}
     unknown = []
     for index, cell in enumerate(header):
-        name = _cell_text(cell).lower()
+        name = cell_text(cell).lower()
         if not name:
             continue
         if name not in by_name:
-            unknown.append(_cell_text(cell))
+            unknown.append(cell_text(cell))
             continue
         found[index] = by_name[name]
     if unknown:
@@ -241,7 +206,7 @@ def parse_homes(
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
     """(line, fields) for every filled row, and every conversion problem by line."""
     table = read_table(name, content)
-    while table and not any(_cell_text(c) for c in table[0]):
+    while table and not any(cell_text(c) for c in table[0]):
         table.pop(0)
     if not table:
         raise FileRejected(_("The file is empty."))
@@ -256,7 +221,7 @@ def parse_homes(
     order = sorted(header.items(), key=lambda item: COLUMNS.index(item[1]))
     for offset, cells in enumerate(body):
         line = offset + 2  # line 1 is the header
-        if not any(_cell_text(c) for c in cells):
+        if not any(cell_text(c) for c in cells):
             continue
         fields: dict[str, Any] = {}
         for index, column in order:
@@ -269,7 +234,7 @@ def parse_homes(
                 except ValueError as exc:
                     errors.append(RowError(line, column.names[0], str(exc)))
                 continue
-            text = _cell_text(value)
+            text = cell_text(value)
             if not text:
                 if column.required:
                     errors.append(RowError(line, column.names[0], _("This field is required.")))

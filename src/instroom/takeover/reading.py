@@ -16,15 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from instroom import validation
+from instroom import spreadsheet, validation
 from instroom.homes.constants import HomeType
 from instroom.homes.validators import NUMBER_RANGES
 from instroom.regions.constants import CareSource
 from instroom.regions.models import Municipality, Organisation, Region
 from instroom.regions.selectors import rules_for
+from instroom.spreadsheet import FileRejected, cell_text
 
 MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
+MAX_MEGABYTES = 5
 POOL, TENANCY = "pool", "tenancy"
 KIND_NAMES = {
     "pool": POOL,
@@ -156,10 +157,6 @@ BY_FIELD = {c.field: c for c in COLUMNS}
 REQUIRED_HEADERS = tuple(c for c in COLUMNS if c.kinds == BOTH)
 
 
-class FileRejected(Exception):
-    """The file as a whole cannot be read (wrong type, empty, no header, too big)."""
-
-
 @dataclass(frozen=True)
 class RowError:
     row: int  # as the user sees it in the file (the header is row 1 when it is the first)
@@ -174,44 +171,9 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def read_table(content: bytes) -> list[list[Any]]:
     """Rows of cells from an XLSX workbook's first sheet or a CSV file (`;` or `,`)."""
-    if not content.strip():
-        raise FileRejected(_("The file is empty."))
-    if len(content) > MAX_BYTES:
-        raise FileRejected(_("The file is larger than 5 MB; split it into smaller files."))
-    if content[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        except Exception:  # openpyxl raises many kinds for a damaged file
-            raise FileRejected(
-                _("The Excel file cannot be read. Save it again as .xlsx.")
-            ) from None
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRejected(_("Upload a CSV file (UTF-8) or an Excel file (.xlsx).")) from None
-    if "\x00" in text:
-        raise FileRejected(_("Upload a CSV file (UTF-8) or an Excel file (.xlsx)."))
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return spreadsheet.read_table(content, max_megabytes=MAX_MEGABYTES)
 
 
 def _headers(header: list[Any]) -> dict[int, Column]:
@@ -219,11 +181,11 @@ def _headers(header: list[Any]) -> dict[int, Column]:
     found: dict[int, Column] = {}
     unknown = []
     for index, cell in enumerate(header):
-        name = _cell_text(cell).lower()
+        name = cell_text(cell).lower()
         if not name:
             continue
         if name not in by_name:
-            unknown.append(_cell_text(cell))
+            unknown.append(cell_text(cell))
         elif by_name[name] in found.values():
             raise FileRejected(
                 _("The column %(name)s appears twice.") % {"name": by_name[name].header}
@@ -371,7 +333,7 @@ def parse_rows(content: bytes, region: Region) -> tuple[list[Row], list[RowError
     """Every filled row converted, and every problem by row number and column."""
     table = read_table(content)
     start = 0
-    while start < len(table) and not any(_cell_text(c) for c in table[start]):
+    while start < len(table) and not any(cell_text(c) for c in table[start]):
         start += 1
     if start == len(table):
         raise FileRejected(_("The file is empty."))
@@ -385,9 +347,9 @@ def parse_rows(content: bytes, region: Region) -> tuple[list[Row], list[RowError
     errors: list[RowError] = []
     for offset, cells in enumerate(body):
         number = start + offset + 2  # rows counted from 1, the header included
-        if not any(_cell_text(c) for c in cells):
+        if not any(cell_text(c) for c in cells):
             continue
-        kind_text = _cell_text(cells[kind_column] if kind_column < len(cells) else None)
+        kind_text = cell_text(cells[kind_column] if kind_column < len(cells) else None)
         kind = KIND_NAMES.get(kind_text.lower())
         if kind is None:
             errors.append(
@@ -402,7 +364,7 @@ def parse_rows(content: bytes, region: Region) -> tuple[list[Row], list[RowError
         for index, column in header.items():
             if column.field == "kind":
                 continue
-            text = _cell_text(cells[index] if index < len(cells) else None)
+            text = cell_text(cells[index] if index < len(cells) else None)
             if not text:
                 if kind in column.kinds:
                     errors.append(RowError(number, column.header, _("This field is required.")))

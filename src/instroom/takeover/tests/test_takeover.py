@@ -200,9 +200,9 @@ def test_a_bad_file_is_refused_with_one_message(region, coordinator, monkeypatch
     monkeypatch.setattr(reading, "MAX_ROWS", 1)
     with pytest.raises(services.FileRejected, match="meer dan 1 regels"):
         run(region, as_csv(small_file(region)), actor=coordinator)
-    monkeypatch.setattr(reading, "MAX_BYTES", 100)
+    too_big = as_csv(small_file(region)) + b"x" * (reading.MAX_MEGABYTES * 1024 * 1024)
     with pytest.raises(services.FileRejected, match="5 MB"):
-        run(region, as_csv(small_file(region)), actor=coordinator)
+        run(region, too_big, actor=coordinator)
     assert Client.objects.count() == 0
 
 
