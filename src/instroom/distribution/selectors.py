@@ -305,11 +305,6 @@ class Realisation:
         return sum(r.agreed for r in self.municipalities)
 
     @property
-    def estimates(self) -> tuple["Basis", ...]:
-        """The figures of the key that are estimates, not official yet."""
-        return tuple(b for b in self.basis if b.figure.is_estimate)
-
-    @property
     def method_label(self) -> str:
         return str(ApportionmentMethod(self.method).label)
 

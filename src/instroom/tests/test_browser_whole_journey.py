@@ -46,6 +46,51 @@ def nl(text: str) -> str:
         return gettext(text)
 
 
+def apply_from_youth_care(
+    care: Any,
+    *,
+    name: tuple[str, str],
+    bsn: str,
+    born: date,
+    origin: Any,
+    support_provider: Any,
+    income: str,
+    motivation: str,
+) -> None:
+    """A youth care worker's whole application through the pages, a support plan included
+    (regions that admit youth care and ask for the plan), up to submitting it."""
+    care.fill("[name=first_name]", name[0])
+    care.fill("[name=last_name]", name[1])
+    care.fill("[name=bsn]", bsn)
+    care.fill("[name=date_of_birth]", born.isoformat())
+    care.select_option("[name=source]", "youth")  # admitted in these regions, not the template
+    care.select_option("[name=municipality_of_origin]", str(origin.pk))
+    care.select_option("[name=support_provider]", str(support_provider.pk))
+    care.get_by_role("button", name=nl("Save draft and continue")).click()
+    care.fill("[name=rooms_min]", "1")
+    care.select_option("[name=preference_1]", str(origin.pk))
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.fill("[name=yearly_income_eur]", income)
+    care.select_option("[name=budget_management]", "voluntary")
+    care.fill("[name=expected_support_months]", "24")
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.select_option("[name=dossier_weight]", "light")
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.fill("[name=motivation_text]", motivation)
+    care.set_input_files(
+        "[name=support_plan_file]",
+        {
+            "name": "ondersteuningsplan.pdf",
+            "mimeType": "application/pdf",
+            "buffer": f"%PDF-1.4\n% Ondersteuningsplan {name[0]}\n".encode(),
+        },
+    )
+    care.get_by_role("button", name=nl("Save and continue")).click()
+    care.check("[name=consent_given]")
+    care.get_by_role("button", name=nl("Save"), exact=True).click()
+    care.get_by_role("button", name=nl("Submit to the service point")).click()
+
+
 class Desk:
     """One browser context per person, signed in again whenever the clock has moved on (a
     session expires after half an hour without a request)."""
@@ -266,37 +311,16 @@ def test_a_young_adult_in_lindewaard_where_the_service_point_decides(
     born = date(start.year - 21, 3, 14)
 
     # --- Day 0: the youth care worker applies with the client, support plan included ---
-    care = desk.as_(team.care_worker, "/clients/new/")
-    care.fill("[name=first_name]", "Sem")
-    care.fill("[name=last_name]", "Lindeboom")
-    care.fill("[name=bsn]", "999990020")
-    care.fill("[name=date_of_birth]", born.isoformat())
-    care.select_option("[name=source]", "youth")  # admitted here, not in the template
-    care.select_option("[name=municipality_of_origin]", str(origin.pk))
-    care.select_option("[name=support_provider]", str(org["zorggroep-het-anker"].pk))
-    care.get_by_role("button", name=nl("Save draft and continue")).click()
-    care.fill("[name=rooms_min]", "1")
-    care.select_option("[name=preference_1]", str(origin.pk))
-    care.get_by_role("button", name=nl("Save and continue")).click()
-    care.fill("[name=yearly_income_eur]", "16500")
-    care.select_option("[name=budget_management]", "voluntary")
-    care.fill("[name=expected_support_months]", "24")
-    care.get_by_role("button", name=nl("Save and continue")).click()
-    care.select_option("[name=dossier_weight]", "light")
-    care.get_by_role("button", name=nl("Save and continue")).click()
-    care.fill("[name=motivation_text]", "Ik wil op mezelf wonen, dicht bij mijn werk.")
-    care.set_input_files(
-        "[name=support_plan_file]",
-        {
-            "name": "ondersteuningsplan.pdf",
-            "mimeType": "application/pdf",
-            "buffer": b"%PDF-1.4\n% Ondersteuningsplan Sem\n",
-        },
+    apply_from_youth_care(
+        desk.as_(team.care_worker, "/clients/new/"),
+        name=("Sem", "Lindeboom"),
+        bsn="999990020",
+        born=born,
+        origin=origin,
+        support_provider=org["zorggroep-het-anker"],
+        income="16500",
+        motivation="Ik wil op mezelf wonen, dicht bij mijn werk.",
     )
-    care.get_by_role("button", name=nl("Save and continue")).click()
-    care.check("[name=consent_given]")
-    care.get_by_role("button", name=nl("Save"), exact=True).click()
-    care.get_by_role("button", name=nl("Submit to the service point")).click()
     application = Application.objects.select_related("client").get(client__last_name="Lindeboom")
     client = application.client
     assert application.state == "submitted"
@@ -396,37 +420,16 @@ def test_a_young_adult_from_youth_care_in_overbetuwe_through_the_opstaptafel(
     born = date(start.year - 19, 5, 2)
 
     # --- Day 0: the Kubuszorg worker applies with the young adult, support plan included ---
-    care = desk.as_(team.care_worker, "/clients/new/")
-    care.fill("[name=first_name]", "Jesse")
-    care.fill("[name=last_name]", "Opstapper")
-    care.fill("[name=bsn]", "999990032")
-    care.fill("[name=date_of_birth]", born.isoformat())
-    care.select_option("[name=source]", "youth")  # youth care is admitted in Overbetuwe
-    care.select_option("[name=municipality_of_origin]", str(origin.pk))
-    care.select_option("[name=support_provider]", str(org["kubuszorg"].pk))
-    care.get_by_role("button", name=nl("Save draft and continue")).click()
-    care.fill("[name=rooms_min]", "1")
-    care.select_option("[name=preference_1]", str(origin.pk))
-    care.get_by_role("button", name=nl("Save and continue")).click()
-    care.fill("[name=yearly_income_eur]", "15800")
-    care.select_option("[name=budget_management]", "voluntary")
-    care.fill("[name=expected_support_months]", "24")
-    care.get_by_role("button", name=nl("Save and continue")).click()
-    care.select_option("[name=dossier_weight]", "light")
-    care.get_by_role("button", name=nl("Save and continue")).click()
-    care.fill("[name=motivation_text]", "Ik wil in Elst blijven wonen, dicht bij mijn opleiding.")
-    care.set_input_files(
-        "[name=support_plan_file]",
-        {
-            "name": "begeleidingsplan.pdf",
-            "mimeType": "application/pdf",
-            "buffer": b"%PDF-1.4\n% Begeleidingsplan Jesse\n",
-        },
+    apply_from_youth_care(
+        desk.as_(team.care_worker, "/clients/new/"),
+        name=("Jesse", "Opstapper"),
+        bsn="999990032",
+        born=born,
+        origin=origin,
+        support_provider=org["kubuszorg"],
+        income="15800",
+        motivation="Ik wil in Elst blijven wonen, dicht bij mijn opleiding.",
     )
-    care.get_by_role("button", name=nl("Save and continue")).click()
-    care.check("[name=consent_given]")
-    care.get_by_role("button", name=nl("Save"), exact=True).click()
-    care.get_by_role("button", name=nl("Submit to the service point")).click()
     application = Application.objects.select_related("client").get(client__last_name="Opstapper")
     client = application.client
     assert application.state == "submitted" and client.source == "youth"
