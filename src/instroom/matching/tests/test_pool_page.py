@@ -116,9 +116,12 @@ def test_check_queue_days_waiting_in_whole_days(client, cast):
 
     application = make_application(cast.care_worker_a, cast.care_a)
     services.application_submit(actor=cast.care_worker_a, application=application)
-    Application.objects.filter(pk=application.pk).update(
-        state_changed_at=timezone.now() - timedelta(days=3, hours=2)
-    )
+    # Noon, three calendar days ago (local time): the page counts days by the calendar, so a
+    # moment "3 days and 2 hours ago" is 4 days when the test runs just after midnight.
+    from datetime import datetime, time
+
+    noon = datetime.combine(timezone.localdate() - timedelta(days=3), time(12))
+    Application.objects.filter(pk=application.pk).update(state_changed_at=timezone.make_aware(noon))
     client.force_login(cast.coordinator)
     html = client.get(reverse("applications:check_queue")).content.decode()
     row = row_of(html, application.client.case_number)
